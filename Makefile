@@ -1,0 +1,66 @@
+# dallage — the commands that build, demo and test everything on a Debian 12 machine that has
+# only the Rust toolchain. Run as root (or with sudo available) so `setup` can install packages.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+CARGO ?= cargo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export DEBIAN_FRONTEND := noninteractive
+
+# Everything the build and the tests need, from Debian:
+#   build: compiler, pkg-config, GDAL (and its SQLite), OpenSSL for libssh2, libclang for the
+#          unbundled SQLite bindings;
+#   tests: GDAL's command-line tools, real servers on loopback (nginx, vsftpd, sshd,
+#          PostgreSQL + PostGIS), xmllint, Python for the harness.
+APT_PACKAGES := build-essential pkg-config libgdal-dev gdal-bin libsqlite3-dev libssl-dev \
+	zlib1g-dev libclang-dev clang nginx-light vsftpd openssh-server postgresql-15 \
+	postgresql-15-postgis-3 libxml2-utils python3 python3-venv curl ca-certificates
+
+.PHONY: all setup build release demo test test-unit servers-start servers-stop lint fmt clean
+
+all: build
+
+## setup: install the missing Debian packages (fast when nothing is missing)
+setup:
+	@missing=""; \
+	for package in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' "$$package" 2>/dev/null | grep -q '^install ok installed$$' \
+			|| missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=900 update -qq; \
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $$missing; \
+	else \
+		echo "setup: all $(words $(APT_PACKAGES)) packages present"; \
+	fi
+
+## build: debug build
+build: setup
+	$(CARGO) build
+
+## release: optimised build
+release: setup
+	$(CARGO) build --release
+
+## demo: generate the demo deliverables (if missing), register them and serve on 127.0.0.1:8080
+demo: release
+	./target/release/dallage demo
+
+## test: every test, against real servers started on loopback and stopped afterwards
+test: setup
+	$(CARGO) build --tests
+	tests/harness/servers.sh start
+	trap 'tests/harness/servers.sh stop' EXIT; $(CARGO) test -- --test-threads=2
+
+## lint: formatting and clippy, warnings are errors
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt
+
+clean:
+	-tests/harness/servers.sh stop
+	$(CARGO) clean

@@ -1,0 +1,127 @@
+//! The admin and JSON API under `/api`, with its OpenAPI 3 document at `/api/openapi.json`.
+
+mod livrables;
+mod projects;
+mod views;
+
+use std::sync::OnceLock;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, Resource};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::problem::Problem;
+
+pub use views::{LivrableView, ProjectView, StorageView};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "dallage admin and catalogue API",
+        description = "Projects, deliverables (livrables) and their storages, as on pcrs.beta.gouv.fr. \
+            Reads are public (non-secret fields); changes need an API key in `X-API-Key`. \
+            Errors are RFC 7807 problems.",
+        version = "1"
+    ),
+    paths(
+        projects::list, projects::create, projects::get, projects::replace, projects::patch, projects::delete,
+        livrables::list_of_project, livrables::create, livrables::list, livrables::get, livrables::replace,
+        livrables::patch, livrables::delete, livrables::get_storage, livrables::put_storage,
+        livrables::revoke_storage, super::health::health,
+    ),
+    modifiers(&ApiKeySecurity),
+    tags(
+        (name = "projects", description = "PCRS projects"),
+        (name = "livrables", description = "Deliverables of a project"),
+        (name = "storages", description = "Where a deliverable's files are kept"),
+        (name = "service", description = "Service state"),
+    )
+)]
+struct ApiDoc;
+
+struct ApiKeySecurity;
+
+impl Modify for ApiKeySecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-API-Key",
+                "A key from the server's configuration (admin or porteur role)",
+            ))),
+        );
+    }
+}
+
+/// The OpenAPI document as JSON, built once.
+pub fn openapi_json() -> &'static str {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_pretty_json()
+            .expect("OpenAPI document serialises")
+    })
+}
+
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/vnd.oai.openapi+json;version=3.1")
+        .body(openapi_json())
+}
+
+async fn not_found(request: HttpRequest) -> Problem {
+    Problem::not_found(format!("no API resource at {}", request.path()))
+}
+
+async fn method_not_allowed(request: HttpRequest) -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} is not allowed on {}", request.method(), request.path()),
+    )
+}
+
+fn resource(path: &str) -> Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+/// Registers the `/api` routes.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config.service(
+        web::scope("/api")
+            .service(resource("/openapi.json").route(web::get().to(openapi)))
+            .service(
+                resource("/projects")
+                    .route(web::get().to(projects::list))
+                    .route(web::post().to(projects::create)),
+            )
+            .service(
+                resource("/projects/{project}")
+                    .route(web::get().to(projects::get))
+                    .route(web::put().to(projects::replace))
+                    .route(web::patch().to(projects::patch))
+                    .route(web::delete().to(projects::delete)),
+            )
+            .service(
+                resource("/projects/{project}/livrables")
+                    .route(web::get().to(livrables::list_of_project))
+                    .route(web::post().to(livrables::create)),
+            )
+            .service(resource("/livrables").route(web::get().to(livrables::list)))
+            .service(
+                resource("/livrables/{livrable}")
+                    .route(web::get().to(livrables::get))
+                    .route(web::put().to(livrables::replace))
+                    .route(web::patch().to(livrables::patch))
+                    .route(web::delete().to(livrables::delete)),
+            )
+            .service(
+                resource("/livrables/{livrable}/storage")
+                    .route(web::get().to(livrables::get_storage))
+                    .route(web::put().to(livrables::put_storage))
+                    .route(web::delete().to(livrables::revoke_storage)),
+            )
+            .default_service(web::to(not_found)),
+    );
+}

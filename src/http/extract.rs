@@ -1,0 +1,195 @@
+//! Request extractors whose errors are problems that name the field or parameter at fault.
+
+use std::collections::HashMap;
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use super::problem::Problem;
+use super::AppState;
+use crate::catalog::FieldError;
+
+/// A JSON body. Syntax errors are 400; a value of the wrong type, an unknown or missing field
+/// is 422 with the field's path (`acteurs[1].role`). Bodies over `server.max_body_size` are 413.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = Problem;
+    type Future = LocalBoxFuture<'static, Result<Self, Problem>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = request
+            .app_data::<web::Data<AppState>>()
+            .map(|state| state.config().server.max_body_size.0 as usize)
+            .unwrap_or(1 << 20);
+        let content_type = request
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !content_type.is_empty() && !content_type.contains("json") {
+                return Err(Problem::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    format!("the body must be JSON (Content-Type: application/json), not `{content_type}`"),
+                ));
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk =
+                    chunk.map_err(|err| Problem::bad_request(format!("cannot read the body: {err}")))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(Problem::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        format!("the body is larger than the {limit} bytes allowed (server.max_body_size)"),
+                    ));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            if body.is_empty() {
+                return Err(Problem::bad_request(
+                    "the body is empty; a JSON object is expected",
+                ));
+            }
+            parse_json(&body).map(Json)
+        })
+    }
+}
+
+/// Parses JSON, turning serde's errors into problems that name the field.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    let value = match result {
+        Ok(value) => value,
+        Err(err) => {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            return Err(json_problem(&path, &inner));
+        }
+    };
+    deserializer
+        .end()
+        .map_err(|err| Problem::bad_request(format!("the body is not valid JSON: {err}")))?;
+    Ok(value)
+}
+
+fn json_problem(path: &str, err: &serde_json::Error) -> Problem {
+    use serde_json::error::Category;
+    match err.classify() {
+        Category::Data => {
+            let message = strip_position(&err.to_string());
+            // A missing field is reported at its parent object: name the field itself.
+            // (An unknown field's path already ends with its name.)
+            let missing = message
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next());
+            let parent = if path == "." { "" } else { path };
+            let field = match missing {
+                Some(name) if parent.is_empty() => name.to_string(),
+                Some(name) => format!("{parent}.{name}"),
+                None if parent.is_empty() => "body".to_string(),
+                None => parent.to_string(),
+            };
+            Problem::invalid(vec![FieldError { field, message }])
+        }
+        _ => Problem::bad_request(format!("the body is not valid JSON: {err}")),
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Paging parameters `limit` and `offset`, checked against `limits.max_page_size`.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    /// Page size.
+    pub limit: i64,
+    /// Items skipped.
+    pub offset: i64,
+}
+
+/// Query parameters as a map; lookups are case-sensitive (JSON API) and values checked by the
+/// handler with [`Query::int`] and friends, so each error names its parameter.
+pub struct Query(pub HashMap<String, String>);
+
+impl Query {
+    /// An optional integer parameter within `range`.
+    pub fn int(&self, name: &str, range: std::ops::RangeInclusive<i64>) -> Result<Option<i64>, Problem> {
+        let Some(text) = self.0.get(name) else {
+            return Ok(None);
+        };
+        match text.trim().parse::<i64>() {
+            Ok(value) if range.contains(&value) => Ok(Some(value)),
+            _ => Err(Problem::bad_request(format!(
+                "query parameter `{name}`: `{text}` is not an integer between {} and {}",
+                range.start(),
+                range.end()
+            ))),
+        }
+    }
+
+    /// An optional text parameter.
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.0.get(name).cloned()
+    }
+
+    /// `limit` (1..=max, default 50 or max if smaller) and `offset` (≥ 0, default 0).
+    pub fn paging(&self, max_page_size: u32) -> Result<Paging, Problem> {
+        let max = i64::from(max_page_size);
+        let limit = self.int("limit", 1..=max)?.unwrap_or(50.min(max));
+        let offset = self.int("offset", 0..=i64::from(i32::MAX))?.unwrap_or(0);
+        Ok(Paging { limit, offset })
+    }
+}
+
+impl FromRequest for Query {
+    type Error = Problem;
+    type Future = std::future::Ready<Result<Query, Problem>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parsed = web::Query::<HashMap<String, String>>::from_query(request.query_string())
+            .map(|q| Query(q.into_inner()))
+            .map_err(|err| Problem::bad_request(format!("the query string is malformed: {err}")));
+        std::future::ready(parsed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::ProjectInput;
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let problem = parse_json::<ProjectInput>(br#"{"nom": 3}"#).err().unwrap();
+        assert_eq!(problem.status, 422);
+        assert_eq!(problem.errors[0].field, "nom");
+        let problem = parse_json::<ProjectInput>(
+            br#"{"nom":"abc","regime":"production","nature":"raster","perimetres":[],"etapes":[],
+                "acteurs":[{"siren":"200046977","role":"chef"}]}"#,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(problem.errors[0].field, "acteurs[0].role");
+        assert!(problem.detail.contains("chef"), "{}", problem.detail);
+        let problem = parse_json::<ProjectInput>(br#"{"nom":"abc"}"#).err().unwrap();
+        assert_eq!(problem.errors[0].field, "regime");
+        let problem = parse_json::<ProjectInput>(br#"{"nom":"abc","colour":1}"#)
+            .err()
+            .unwrap();
+        assert_eq!(problem.errors[0].field, "colour");
+        let problem = parse_json::<ProjectInput>(br#"{"nom": "#).err().unwrap();
+        assert_eq!(problem.status, 400);
+    }
+}

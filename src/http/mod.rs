@@ -1,0 +1,244 @@
+//! actix-web wiring: shared state, request ids and logs, time and size limits, the routes of
+//! every service, graceful shutdown.
+
+pub mod api;
+mod auth;
+mod extract;
+mod health;
+mod problem;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServerHandle, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{from_fn, Compress, Next};
+use actix_web::{web, App, HttpRequest, HttpServer};
+use tracing::Instrument;
+
+pub use auth::{ApiKeys, Caller};
+pub use problem::{Problem, PROBLEM_JSON};
+
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::workers::Workers;
+
+/// Everything handlers share; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    config: Arc<Config>,
+    catalog: Catalog,
+    workers: Workers,
+    api_keys: Arc<ApiKeys>,
+    ready: Arc<AtomicBool>,
+}
+
+impl AppState {
+    /// State over a loaded configuration, an open catalogue and the blocking pool. Not ready
+    /// until [`AppState::set_ready`] (start-up scans finished).
+    pub fn new(config: Config, catalog: Catalog, workers: Workers) -> AppState {
+        let api_keys = ApiKeys::from_config(&config.security.api_keys);
+        AppState {
+            config: Arc::new(config),
+            catalog,
+            workers,
+            api_keys: Arc::new(api_keys),
+            ready: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The catalogue.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The blocking pool.
+    pub fn workers(&self) -> &Workers {
+        &self.workers
+    }
+
+    /// The configured API keys.
+    pub fn api_keys(&self) -> &ApiKeys {
+        &self.api_keys
+    }
+
+    /// Marks the service ready (or not) for `/health`.
+    pub fn set_ready(&self, ready: bool) {
+        self.ready.store(ready, Ordering::SeqCst);
+    }
+
+    /// Whether start-up work is finished.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::SeqCst)
+    }
+}
+
+/// The application: every route with its middleware, over `state`.
+pub fn app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let max_body = state.config().server.max_body_size.0 as usize;
+    App::new()
+        .app_data(web::Data::new(state))
+        .app_data(web::PayloadConfig::new(max_body))
+        .wrap(Compress::default())
+        .wrap(from_fn(request_context))
+        .service(web::resource("/health").route(web::get().to(health::health)))
+        .configure(api::configure)
+        .default_service(web::to(not_found))
+}
+
+async fn not_found(request: HttpRequest) -> Problem {
+    Problem::not_found(format!("nothing at {}", request.path()))
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Gives each request an id (the client's `X-Request-Id` when sensible), a log span, a time
+/// limit (`server.request_timeout`) and one log line when it ends.
+async fn request_context(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+    let timeout = request
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.config().server.request_timeout.0)
+        .unwrap_or(std::time::Duration::from_secs(60));
+    // The path only: query strings may carry things that must not reach the logs.
+    let span = tracing::info_span!("request", id = %id, method = %request.method(), path = %request.path());
+    let started = Instant::now();
+    let outcome = tokio::time::timeout(timeout, next.call(request).instrument(span.clone())).await;
+    let log = |status: u16| {
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        span.in_scope(|| {
+            if status >= 500 {
+                tracing::warn!(status, elapsed_ms, "request failed");
+            } else {
+                tracing::info!(status, elapsed_ms, "request");
+            }
+        });
+    };
+    // The request is owned by the handler chain (actix needs it unshared to route), so a
+    // timeout or an error travels back as an `Err`, which actix renders with its
+    // `ResponseError` (a problem document).
+    match outcome {
+        Ok(Ok(response)) => {
+            let mut response = response.map_into_boxed_body();
+            if let Ok(value) = HeaderValue::from_str(&id) {
+                response.headers_mut().insert(REQUEST_ID, value);
+            }
+            log(response.status().as_u16());
+            Ok(response)
+        }
+        Ok(Err(err)) => {
+            log(err.as_response_error().status_code().as_u16());
+            Err(err)
+        }
+        Err(_) => {
+            let problem = Problem::unavailable(format!(
+                "the request took longer than the {} s allowed (server.request_timeout)",
+                timeout.as_secs_f64()
+            ));
+            log(problem.status);
+            Err(problem.into())
+        }
+    }
+}
+
+/// A bound server, ready to run.
+pub struct Bound {
+    server: actix_web::dev::Server,
+    addresses: Vec<SocketAddr>,
+}
+
+impl Bound {
+    /// The addresses actually bound (useful with port 0).
+    pub fn addresses(&self) -> &[SocketAddr] {
+        &self.addresses
+    }
+
+    /// A handle to stop the server.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Runs until stopped. SIGTERM and SIGINT stop it gracefully: in-flight requests get
+    /// `server.shutdown_timeout` to finish.
+    pub async fn run(self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let signals = tokio::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("shutdown signal received; finishing in-flight requests");
+            handle.stop(true).await;
+        });
+        let result = self.server.await;
+        signals.abort();
+        result
+    }
+}
+
+/// Binds the HTTP server on `server.listen`.
+pub fn bind(state: AppState) -> std::io::Result<Bound> {
+    bind_to(state.clone(), state.config().server.listen)
+}
+
+/// Binds the HTTP server on `address`.
+pub fn bind_to(state: AppState, address: SocketAddr) -> std::io::Result<Bound> {
+    let config = state.config().clone();
+    let server = HttpServer::new(move || app(state.clone()))
+        .workers(config.http_workers())
+        .shutdown_timeout(config.server.shutdown_timeout.0.as_secs())
+        .client_request_timeout(config.server.request_timeout.0)
+        .disable_signals()
+        .bind(address)?;
+    let addresses = server.addrs();
+    Ok(Bound {
+        server: server.run(),
+        addresses,
+    })
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut terminate = match signal(SignalKind::terminate()) {
+            Ok(stream) => stream,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

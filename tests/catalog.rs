@@ -1,0 +1,386 @@
+//! The catalogue on SQLite and on a real PostgreSQL + PostGIS (started by the harness): every
+//! test runs the same calls on both.
+
+mod common;
+
+use common::*;
+use dallage::catalog::*;
+use sqlx::Row;
+
+async fn project_input(nom: &str) -> ProjectInput {
+    serde_json::from_value(project_json(nom)).unwrap()
+}
+
+async fn livrable_input(nom: &str) -> LivrableInput {
+    serde_json::from_value(livrable_json(nom)).unwrap()
+}
+
+fn storage_input(value: serde_json::Value) -> StorageInput {
+    serde_json::from_value(value).unwrap()
+}
+
+/// Reads one text column straight from the database, bypassing the catalogue.
+async fn raw_text(url: &str, sql: &'static str, id: i64) -> Option<String> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    let row = sqlx::query(sql).bind(id).fetch_one(&pool).await.unwrap();
+    let value: Option<String> = row.try_get(0).unwrap();
+    pool.close().await;
+    value
+}
+
+#[tokio::test]
+async fn projects_round_trip_on_both_backends() {
+    for db in BACKENDS {
+        let dir = TempDir::new();
+        let catalog = fresh_catalog(db, &dir.path()).await;
+        let created = catalog
+            .create_project(&project_input("PCRS Métropole de Lyon").await)
+            .await
+            .unwrap();
+        assert_eq!(created.slug, "pcrs-metropole-de-lyon", "{db:?}");
+        assert_eq!(
+            created.perimetres,
+            vec!["epci:200046977", "commune:69123", "departement:69"]
+        );
+        assert_eq!(created.acteurs.len(), 2);
+        assert_eq!(created.acteurs[0].mail.as_deref(), Some("sig@grandlyon.com"));
+        assert_eq!(created.subventions[0].montant, Some(150000.0));
+        // The third step starts in 2099: the current status is the latest started one.
+        assert_eq!(created.statut, Some(EtapeStatut::ProdEnCours), "{db:?}");
+        assert_eq!(catalog.project(created.id).await.unwrap(), created, "{db:?}");
+        assert_eq!(
+            catalog
+                .project_by_slug("pcrs-metropole-de-lyon")
+                .await
+                .unwrap()
+                .id,
+            created.id
+        );
+
+        // Same name again: a distinct slug.
+        let twin = catalog
+            .create_project(&project_input("PCRS Métropole de Lyon").await)
+            .await
+            .unwrap();
+        assert_eq!(twin.slug, "pcrs-metropole-de-lyon-2", "{db:?}");
+
+        // Replace keeps id and slug, replaces nested lists.
+        let mut changed = project_input("PCRS Lyon renommé").await;
+        changed.acteurs.truncate(1);
+        changed.perimetres = vec!["commune:69381".into()];
+        let replaced = catalog.replace_project(created.id, &changed).await.unwrap();
+        assert_eq!(
+            (replaced.id, replaced.slug.as_str()),
+            (created.id, "pcrs-metropole-de-lyon")
+        );
+        assert_eq!(replaced.nom, "PCRS Lyon renommé");
+        assert_eq!(replaced.acteurs.len(), 1);
+        assert_eq!(replaced.perimetres, vec!["commune:69381"]);
+
+        // Filters and paging.
+        let all = catalog
+            .list_projects(&ProjectQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(all.total, 2, "{db:?}");
+        let by_name = catalog
+            .list_projects(&ProjectQuery {
+                q: Some("renommé".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            by_name.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+            vec![created.id]
+        );
+        let by_territory = catalog
+            .list_projects(&ProjectQuery {
+                perimetre: Some("commune:69123".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            by_territory.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+            vec![twin.id]
+        );
+        let by_siren = catalog
+            .list_projects(&ProjectQuery {
+                siren: Some(METZ.into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(by_siren.total, 1, "{db:?}");
+        let second_page = catalog
+            .list_projects(&ProjectQuery {
+                limit: 1,
+                offset: 1,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!((second_page.total, second_page.items.len()), (2, 1));
+        assert_eq!(second_page.items[0].id, twin.id);
+
+        catalog.delete_project(created.id).await.unwrap();
+        assert!(matches!(
+            catalog.project(created.id).await,
+            Err(CatalogError::NotFound { .. })
+        ));
+        assert!(matches!(
+            catalog.delete_project(created.id).await,
+            Err(CatalogError::NotFound { .. })
+        ));
+    }
+}
+
+#[tokio::test]
+async fn invalid_projects_are_refused_with_the_field_on_both_backends() {
+    for db in BACKENDS {
+        let dir = TempDir::new();
+        let catalog = fresh_catalog(db, &dir.path()).await;
+        let mut input = project_input("PCRS").await;
+        input.etapes.swap(0, 1);
+        input.acteurs[0].siren = "123456789".into();
+        let err = catalog.create_project(&input).await.unwrap_err();
+        let CatalogError::Invalid(errors) = err else {
+            panic!("{db:?}: {err}")
+        };
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["etapes[1].date_debut", "acteurs[0].siren"], "{db:?}");
+        let listed = catalog
+            .list_projects(&ProjectQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed.total, 0, "nothing stored on {db:?}");
+    }
+}
+
+#[tokio::test]
+async fn livrables_round_trip_and_cascade_on_both_backends() {
+    for db in BACKENDS {
+        let dir = TempDir::new();
+        let catalog = fresh_catalog(db, &dir.path()).await;
+        let project = catalog
+            .create_project(&project_input("PCRS Lyon").await)
+            .await
+            .unwrap();
+        let livrable = catalog
+            .create_livrable(project.id, &livrable_input("Ortho 2024").await)
+            .await
+            .unwrap();
+        assert_eq!(livrable.slug, "pcrs-lyon-ortho-2024");
+        assert_eq!(livrable.crs, Some(2154));
+        assert_eq!(livrable.diffusion, Some(Diffusion::Wms));
+        assert_eq!(
+            catalog.livrable_by_slug("pcrs-lyon-ortho-2024").await.unwrap(),
+            livrable
+        );
+        let mut input = livrable.to_input();
+        input.nom = "Ortho 2024 (v2)".into();
+        input.avancement = Some(50.0);
+        let replaced = catalog.replace_livrable(livrable.id, &input).await.unwrap();
+        assert_eq!(
+            (replaced.slug.as_str(), replaced.avancement),
+            ("pcrs-lyon-ortho-2024", Some(50.0))
+        );
+        let second = catalog
+            .create_livrable(project.id, &livrable_input("Vecteur").await)
+            .await
+            .unwrap();
+        assert_eq!(catalog.project_livrables(project.id).await.unwrap().len(), 2);
+        assert_eq!(catalog.list_livrables(1, 1).await.unwrap().items[0].id, second.id);
+        catalog
+            .declare_storage(second.id, &storage_input(ftp_storage_json("pw-123")))
+            .await
+            .unwrap();
+        catalog.delete_project(project.id).await.unwrap();
+        assert!(
+            matches!(
+                catalog.livrable(livrable.id).await,
+                Err(CatalogError::NotFound { .. })
+            ),
+            "{db:?}"
+        );
+        assert_eq!(
+            catalog.list_livrables(10, 0).await.unwrap().total,
+            0,
+            "cascade on {db:?}"
+        );
+        assert!(
+            catalog.active_storages().await.unwrap().is_empty(),
+            "cascade on {db:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn storage_credentials_are_sealed_kept_and_forgotten_on_both_backends() {
+    const PASSWORD: &str = "Tr0ub4dor&3-not-in-the-database";
+    for db in BACKENDS {
+        let dir = TempDir::new();
+        let config = test_config(db, &dir.path()).await;
+        let catalog = Catalog::connect(&config.catalog, Sealer::from_secret("k"))
+            .await
+            .unwrap();
+        let project = catalog
+            .create_project(&project_input("PCRS Lyon").await)
+            .await
+            .unwrap();
+        let livrable = catalog
+            .create_livrable(project.id, &livrable_input("Ortho").await)
+            .await
+            .unwrap();
+        let stored = catalog
+            .declare_storage(livrable.id, &storage_input(ftp_storage_json(PASSWORD)))
+            .await
+            .unwrap();
+        assert_eq!(stored.tls, TlsMode::Explicit, "secure=true means explicit FTPS");
+        let sealed = raw_text(
+            &config.catalog.url,
+            "SELECT password_sealed FROM storages WHERE id = $1",
+            stored.id,
+        )
+        .await
+        .expect("sealed password stored");
+        assert!(
+            !sealed.contains(PASSWORD) && sealed.starts_with("v1."),
+            "{db:?}: {sealed}"
+        );
+        let user = raw_text(
+            &config.catalog.url,
+            "SELECT username_sealed FROM storages WHERE id = $1",
+            stored.id,
+        )
+        .await
+        .unwrap();
+        assert!(!user.contains("JeuTest"), "{db:?}: username sealed too");
+        assert_eq!(catalog.open_secret(&sealed).unwrap().expose(), PASSWORD);
+
+        // A change without a password on the same server keeps it; one declared
+        // storage per livrable.
+        let mut same_server = ftp_storage_json(PASSWORD);
+        same_server.as_object_mut().unwrap().remove("password");
+        same_server["path"] = "/Ortho/2025".into();
+        let changed = catalog
+            .declare_storage(livrable.id, &storage_input(same_server))
+            .await
+            .unwrap();
+        assert_eq!(changed.id, stored.id, "{db:?}");
+        assert_eq!(changed.password_sealed, stored.password_sealed);
+        assert_eq!(changed.path.as_deref(), Some("/Ortho/2025"));
+
+        // Moving to another server drops the stored credentials.
+        let mut other_server = ftp_storage_json(PASSWORD);
+        let object = other_server.as_object_mut().unwrap();
+        object.remove("password");
+        object.remove("username");
+        object.insert("host".into(), "attacker.example.net".into());
+        let moved = catalog
+            .declare_storage(livrable.id, &storage_input(other_server))
+            .await
+            .unwrap();
+        assert!(
+            moved.password_sealed.is_none() && moved.username_sealed.is_none(),
+            "{db:?}"
+        );
+
+        // SFTP needs credentials.
+        let err = catalog
+            .declare_storage(
+                livrable.id,
+                &storage_input(serde_json::json!({"type": "sftp", "host": "sftp.example.fr"})),
+            )
+            .await
+            .unwrap_err();
+        let CatalogError::Invalid(errors) = err else {
+            panic!("{err}")
+        };
+        assert_eq!(
+            errors.0.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+            vec!["username", "password"]
+        );
+
+        // Revocation forgets credentials, keeps the record; a new storage can be declared.
+        catalog
+            .declare_storage(livrable.id, &storage_input(ftp_storage_json(PASSWORD)))
+            .await
+            .unwrap();
+        let revoked = catalog.revoke_storage(livrable.id).await.unwrap();
+        assert!(revoked.revoked_at.is_some());
+        assert!(revoked.password_sealed.is_none() && revoked.username_sealed.is_none());
+        assert_eq!(
+            catalog.storage(revoked.id).await.unwrap().host.as_deref(),
+            Some("ftp.example.fr")
+        );
+        assert!(catalog.active_storage(livrable.id).await.unwrap().is_none());
+        assert!(matches!(
+            catalog.revoke_storage(livrable.id).await,
+            Err(CatalogError::NotFound { .. })
+        ));
+        let fresh = catalog
+            .declare_storage(livrable.id, &storage_input(ftp_storage_json(PASSWORD)))
+            .await
+            .unwrap();
+        assert_ne!(fresh.id, revoked.id, "{db:?}");
+        catalog.pin_host_key(fresh.id, "ssh-ed25519 AAAA").await.unwrap();
+        catalog.pin_host_key(fresh.id, "ssh-ed25519 BBBB").await.unwrap();
+        assert_eq!(
+            catalog.storage(fresh.id).await.unwrap().host_key.as_deref(),
+            Some("ssh-ed25519 AAAA")
+        );
+        assert!(catalog.ping(std::time::Duration::from_secs(2)).await.is_ok());
+    }
+}
+
+#[tokio::test]
+async fn postgres_catalogue_has_postgis_geometry() {
+    let dir = TempDir::new();
+    let config = test_config(Db::Postgres, &dir.path()).await;
+    let catalog = Catalog::connect(&config.catalog, Sealer::from_secret("k"))
+        .await
+        .unwrap();
+    assert_eq!(catalog.backend(), Backend::Postgres);
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&config.catalog.url).await.unwrap();
+    let row = sqlx::query(
+        "SELECT data_type FROM information_schema.columns WHERE table_name = 'dalles' AND column_name = 'geom'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let kind: String = row.try_get(0).unwrap();
+    assert_eq!(kind, "USER-DEFINED", "geom is a PostGIS geometry");
+    // Reconnecting runs no migration twice.
+    let again = Catalog::connect(&config.catalog, Sealer::from_secret("k")).await;
+    assert!(again.is_ok());
+}
+
+#[tokio::test]
+async fn unreachable_catalogue_is_a_clear_error() {
+    let dir = TempDir::new();
+    let mut config = test_config(Db::Sqlite, &dir.path()).await;
+    config.catalog.url = "postgres://nobody:secret-pw@127.0.0.1:1/none".into();
+    config.catalog.connect_timeout = dallage::config::Seconds(std::time::Duration::from_secs(2));
+    let err = Catalog::connect(&config.catalog, Sealer::from_secret("k"))
+        .await
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("cannot open the catalogue"), "{message}");
+    assert!(
+        !message.contains("secret-pw"),
+        "the password is redacted: {message}"
+    );
+}

@@ -1,0 +1,198 @@
+//! Shared test helpers: the real servers started by `tests/harness/servers.sh`, fresh
+//! catalogues on SQLite and PostgreSQL, configurations with known API keys, sample payloads.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use dallage::catalog::{Catalog, Sealer};
+use dallage::config::Config;
+use serde_json::{json, Value};
+
+/// Admin key configured by [`config_text`].
+pub const ADMIN_KEY: &str = "admin-key-0123456789abcdef";
+/// Porteur key (acts for the Métropole de Lyon) configured by [`config_text`].
+pub const PORTEUR_KEY: &str = "porteur-key-0123456789abcdef";
+/// SIREN of the Métropole de Lyon.
+pub const LYON: &str = "200046977";
+/// SIREN of Metz Métropole (another holder).
+pub const METZ: &str = "200039865";
+
+/// The settings written by the harness (`target/test-servers/env`), or the process environment.
+pub fn harness_setting(key: &str) -> String {
+    if let Ok(value) = std::env::var(key) {
+        return value;
+    }
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-servers/env");
+    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| line.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_else(|| {
+            panic!(
+                "{key} is not set: start the test servers first (`make test` does, or run \
+                 `tests/harness/servers.sh start`)"
+            )
+        })
+}
+
+/// Configuration text for tests: API keys, the given catalogue and data dir.
+pub fn config_text(catalog_url: &str, data_dir: &Path) -> String {
+    format!(
+        r#"
+[server]
+listen = "127.0.0.1:0"
+http_workers = 1
+blocking_workers = 2
+max_body_size = "64 KiB"
+request_timeout = "10 s"
+shutdown_timeout = "5 s"
+
+[catalog]
+url = "{catalog_url}"
+max_connections = 4
+
+[data]
+dir = "{data}"
+
+[limits]
+max_page_size = 20
+
+[security]
+secret_key = "test secret, not for production"
+
+[[security.api_keys]]
+name = "admin"
+role = "admin"
+key = "{ADMIN_KEY}"
+
+[[security.api_keys]]
+name = "lyon"
+role = "porteur"
+sirens = ["{LYON}"]
+key_sha256 = "{porteur_digest}"
+"#,
+        data = data_dir.display(),
+        porteur_digest = sha256_hex(PORTEUR_KEY),
+    )
+}
+
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A temporary folder kept for the test's lifetime.
+pub struct TempDir(pub tempfile::TempDir);
+
+impl TempDir {
+    /// A new folder.
+    pub fn new() -> TempDir {
+        TempDir(tempfile::tempdir().expect("temp dir"))
+    }
+    /// Its path.
+    pub fn path(&self) -> PathBuf {
+        self.0.path().to_path_buf()
+    }
+}
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    /// A fresh SQLite file.
+    Sqlite,
+    /// A fresh database on the harness's PostgreSQL.
+    Postgres,
+}
+
+/// Both backends, for tests that must pass on each.
+pub const BACKENDS: [Db; 2] = [Db::Sqlite, Db::Postgres];
+
+/// A URL for a fresh, empty catalogue on `db`.
+pub async fn fresh_catalog_url(db: Db, dir: &Path) -> String {
+    match db {
+        Db::Sqlite => format!("sqlite://{}/catalog.db", dir.display()),
+        Db::Postgres => {
+            let admin = harness_setting("DALLAGE_TEST_PG_URL");
+            let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(&admin)
+                .await
+                .expect("connect to test PostgreSQL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&pool)
+                .await
+                .expect("create test database");
+            pool.close().await;
+            let (base, _) = admin.rsplit_once('/').expect("database URL");
+            format!("{base}/{name}")
+        }
+    }
+}
+
+/// A configuration over a fresh catalogue on `db`.
+pub async fn test_config(db: Db, dir: &Path) -> Config {
+    let url = fresh_catalog_url(db, dir).await;
+    Config::from_toml(&config_text(&url, dir)).expect("test configuration")
+}
+
+/// An open catalogue on a fresh database.
+pub async fn fresh_catalog(db: Db, dir: &Path) -> Catalog {
+    let config = test_config(db, dir).await;
+    Catalog::connect(&config.catalog, Sealer::from_secret("test secret"))
+        .await
+        .expect("open catalogue")
+}
+
+/// A valid project held by the Métropole de Lyon.
+pub fn project_json(nom: &str) -> Value {
+    json!({
+        "nom": nom,
+        "regime": "production",
+        "nature": "raster",
+        "perimetres": ["epci:200046977", "commune:69123", "departement:69"],
+        "etapes": [
+            {"statut": "investigation", "date_debut": "2021-01-10"},
+            {"statut": "prod_en_cours", "date_debut": "2022-05-01"},
+            {"statut": "disponible", "date_debut": "2099-01-01"}
+        ],
+        "acteurs": [
+            {"siren": LYON, "nom": "Métropole de Lyon", "role": "aplc", "finance_part_perc": 60,
+             "mail": "sig@grandlyon.com", "telephone": "+33472000000"},
+            {"siren": METZ, "nom": "Metz Métropole", "role": "financeur", "finance_part_perc": 40}
+        ],
+        "subventions": [
+            {"nom": "FEDER 2021", "nature": "feder", "montant": 150000, "echeance": "2023-12-31"}
+        ]
+    })
+}
+
+/// A valid JPEG 2000 deliverable.
+pub fn livrable_json(nom: &str) -> Value {
+    json!({
+        "nom": nom,
+        "nature": "jpeg2000",
+        "licence": "ouvert_lo",
+        "diffusion": "wms",
+        "date_livraison": "2024-06-30",
+        "avancement": 100,
+        "crs": 2154
+    })
+}
+
+/// A valid FTP storage with credentials.
+pub fn ftp_storage_json(password: &str) -> Value {
+    json!({
+        "type": "ftp",
+        "host": "ftp.example.fr",
+        "port": 21,
+        "path": "/Ortho/Dalles-JP2",
+        "username": "JeuTest_Ouroux",
+        "password": password,
+        "secure": true,
+        "download_allowed": true
+    })
+}
