@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod storage;
 pub mod workers;
 
 pub use error::Error;
