@@ -19,6 +19,12 @@ pub enum Error {
     /// A blocking job failed.
     #[error(transparent)]
     Worker(#[from] crate::workers::WorkerError),
+    /// A scan could not run.
+    #[error(transparent)]
+    Scan(#[from] crate::scan::ScanError),
+    /// A command-line argument is wrong.
+    #[error("{0}")]
+    Usage(String),
     /// Binding or running the server failed.
     #[error("server: {0}")]
     Io(#[from] std::io::Error),

@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod scan;
 pub mod storage;
 pub mod workers;
 
@@ -64,7 +65,10 @@ pub fn init_tls() {
 }
 
 /// Opens what a server needs: the credential sealer, the catalogue and the blocking pool.
+/// Also sizes the shared block cache and installs GDAL's handler for remote files.
 pub async fn open_state(config: Config) -> Result<http::AppState, Error> {
+    storage::BlockCache::init_global(config.cache.block_cache_size.0);
+    storage::vsi::install();
     let sealer = catalog::Sealer::from_config(&config.security.secret_key, &config.data.dir)?;
     let catalog = catalog::Catalog::connect(&config.catalog, sealer).await?;
     let workers = workers::Workers::start(config.blocking_workers(), config.server.blocking_queue);

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use dallage::config::Config;
+use dallage::scan::cli::{self as scan_cli, UrlOptions};
 use dallage::{demo, http, Error};
 
 #[derive(Parser)]
@@ -25,11 +26,28 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the catalogue and its deliverables.
+    /// Serve the catalogue and its deliverables; storages given by URL are registered,
+    /// scanned and served too.
     Serve {
         /// Address to listen on (overrides server.listen).
         #[arg(long, value_name = "ADDR")]
         listen: Option<SocketAddr>,
+        #[command(flatten)]
+        access: Access,
+        /// Storages to serve: http(s)://, ftp://, ftps://, ftps+implicit://, sftp://, file://.
+        #[arg(value_name = "STORAGE_URL")]
+        urls: Vec<String>,
+    },
+    /// Scan a storage without a server and print what it holds.
+    Scan {
+        /// http(s)://, ftp://, ftps:// (explicit), ftps+implicit://, sftp:// or file:// URL.
+        #[arg(value_name = "URL")]
+        url: String,
+        #[command(flatten)]
+        access: Access,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Create the demo deliverables if missing, register them, then serve.
     Demo {
@@ -42,6 +60,49 @@ enum Command {
     },
     /// Print the effective configuration (secrets hidden) and exit.
     Config,
+}
+
+/// How to reach storages given by URL.
+#[derive(clap::Args, Clone, Default)]
+struct Access {
+    /// Login (overrides the one in the URL).
+    #[arg(long, value_name = "USER")]
+    user: Option<String>,
+    /// Name of the environment variable holding the password.
+    #[arg(long, value_name = "VAR")]
+    password_env: Option<String>,
+    /// A PEM certificate to trust (self-signed FTPS/HTTPS server).
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
+    /// Accept any TLS certificate.
+    #[arg(long)]
+    insecure: bool,
+    /// EPSG code to assume for files that carry none.
+    #[arg(long, value_name = "EPSG")]
+    crs: Option<i32>,
+}
+
+impl Access {
+    fn options(&self) -> Result<UrlOptions, String> {
+        let password = match &self.password_env {
+            Some(var) => Some(std::env::var(var).map_err(|_| format!("--password-env: ${var} is not set"))?),
+            None => None,
+        };
+        let ca_cert = match &self.ca_cert {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|err| format!("--ca-cert {}: {err}", path.display()))?,
+            ),
+            None => None,
+        };
+        Ok(UrlOptions {
+            user: self.user.clone(),
+            password,
+            ca_cert,
+            insecure: self.insecure,
+            crs: self.crs,
+        })
+    }
 }
 
 fn main() -> ExitCode {
@@ -79,13 +140,50 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
             println!("{config:#?}");
             Ok(())
         }
-        Command::Serve { listen } => {
+        Command::Serve { listen, access, urls } => {
             if let Some(listen) = listen {
                 config.server.listen = listen;
             }
+            let options = access.options().map_err(Error::Usage)?;
             let state = dallage::open_state(config).await?;
+            state.scanner().recover().await?;
+            let mut livrables = Vec::new();
+            for url in &urls {
+                livrables.push(scan_cli::register_url(state.catalog(), url, &options).await?);
+            }
+            for livrable in &livrables {
+                let scan = state.scanner().scan_to_end(livrable.id, "startup").await?;
+                tracing::info!(livrable = %livrable.slug, state = %scan.state, "storage scanned");
+            }
+            state
+                .scanner()
+                .spawn_scheduler(std::time::Duration::from_secs(60));
             state.set_ready(true);
             serve(state, &[]).await
+        }
+        Command::Scan { url, access, json } => {
+            let options = access.options().map_err(Error::Usage)?;
+            let scratch = tempfile::tempdir()?;
+            config.catalog.url = format!("sqlite://{}/scan.db", scratch.path().display());
+            config.data.dir = scratch.path().to_path_buf();
+            let state = dallage::open_state(config).await?;
+            let scan = scan_cli::scan_url(state.scanner(), state.catalog(), &url, &options).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&scan_cli::report(&scan)).unwrap_or_default()
+                );
+            } else {
+                print!("{}", scan_cli::human_report(&scan));
+            }
+            state.catalog().close().await;
+            match scan.state {
+                dallage::catalog::ScanState::Done => Ok(()),
+                other => Err(Error::Usage(format!(
+                    "the scan ended {other}: {}",
+                    scan.message.unwrap_or_default()
+                ))),
+            }
         }
         Command::Demo { listen, no_serve } => {
             if let Some(listen) = listen {
@@ -107,6 +205,14 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
             }
             let project = demo::register(state.catalog(), &files).await?;
             tracing::info!(project = %project.slug, "demo project registered");
+            state.scanner().recover().await?;
+            for livrable in state.catalog().project_livrables(project.id).await? {
+                let scan = state.scanner().scan_to_end(livrable.id, "startup").await?;
+                tracing::info!(livrable = %livrable.slug, state = %scan.state, files = scan.files_listed, "demo deliverable scanned");
+            }
+            state
+                .scanner()
+                .spawn_scheduler(std::time::Duration::from_secs(60));
             state.set_ready(true);
             if no_serve {
                 return Ok(());
@@ -118,6 +224,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
 
 async fn serve(state: http::AppState, extra_paths: &[String]) -> Result<(), Error> {
     let catalog = state.catalog().clone();
+    let state_scanner = state.scanner().clone();
     let bound = http::bind(state)?;
     let base = match bound.addresses().first() {
         Some(address) => format!("http://{address}"),
@@ -130,7 +237,9 @@ async fn serve(state: http::AppState, extra_paths: &[String]) -> Result<(), Erro
     for path in extra_paths {
         println!("  demo project:    {base}{path}");
     }
+    let scanner = state_scanner;
     bound.run().await?;
+    scanner.shutdown();
     catalog.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -5,6 +5,7 @@
 mod livrables;
 mod model;
 mod projects;
+mod scans;
 mod sealer;
 mod storages;
 pub mod validate;
@@ -16,6 +17,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
 pub use model::*;
+pub use scans::{DalleRecord, FileChange, ListedFile, ProbeOutcome, ScanProgress, ScanRecord};
 pub use sealer::{SealError, Sealer};
 pub use validate::{FieldError, ValidationErrors};
 

@@ -24,6 +24,7 @@ pub use problem::{Problem, PROBLEM_JSON};
 
 use crate::catalog::Catalog;
 use crate::config::Config;
+use crate::scan::Scanner;
 use crate::workers::Workers;
 
 /// Everything handlers share; cheap to clone.
@@ -32,6 +33,7 @@ pub struct AppState {
     config: Arc<Config>,
     catalog: Catalog,
     workers: Workers,
+    scanner: Scanner,
     api_keys: Arc<ApiKeys>,
     ready: Arc<AtomicBool>,
 }
@@ -41,10 +43,12 @@ impl AppState {
     /// until [`AppState::set_ready`] (start-up scans finished).
     pub fn new(config: Config, catalog: Catalog, workers: Workers) -> AppState {
         let api_keys = ApiKeys::from_config(&config.security.api_keys);
+        let scanner = Scanner::new(catalog.clone(), workers.clone(), &config);
         AppState {
             config: Arc::new(config),
             catalog,
             workers,
+            scanner,
             api_keys: Arc::new(api_keys),
             ready: Arc::new(AtomicBool::new(false)),
         }
@@ -63,6 +67,11 @@ impl AppState {
     /// The blocking pool.
     pub fn workers(&self) -> &Workers {
         &self.workers
+    }
+
+    /// The scanner.
+    pub fn scanner(&self) -> &Scanner {
+        &self.scanner
     }
 
     /// The configured API keys.

@@ -28,7 +28,7 @@ use serde::Serialize;
 
 pub use cache::{BlockCache, FileVersion};
 pub use path::clean_path;
-pub use spec::{StorageSpec, StorageSpecError};
+pub use spec::{default_port, percent_decode, StorageSpec, StorageSpecError};
 
 use crate::catalog::StorageType;
 

@@ -195,7 +195,7 @@ fn default_concurrency(kind: StorageType) -> usize {
 }
 
 /// Decodes `%XX` escapes (UTF-8), leaving malformed ones as they are.
-pub(crate) fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let mut out = Vec::with_capacity(bytes.len());

@@ -4,7 +4,7 @@
 //!
 //! This is the only module with `unsafe` code. GDAL calls the callbacks on the threads that
 //! run GDAL (the blocking workers, never the async runtime); they reach the async storages
-//! through the runtime handle captured at installation, never unwind into C (each body is
+//! through a small runtime of their own, never unwind into C (each body is
 //! wrapped in `catch_unwind`), and report a storage failure to the caller through
 //! [`take_last_error`] on the same thread.
 
@@ -28,7 +28,9 @@ struct Mount {
 }
 
 struct State {
-    runtime: tokio::runtime::Handle,
+    /// GDAL's reads run here: a runtime of its own that lives as long as the process, so a
+    /// read never depends on the lifetime of whoever mounted the storage.
+    runtime: tokio::runtime::Runtime,
     mounts: RwLock<HashMap<String, Arc<Mount>>>,
 }
 
@@ -47,11 +49,17 @@ fn set_last_error(err: StorageError) {
     LAST_ERROR.with(|slot| *slot.borrow_mut() = Some(err));
 }
 
-/// Installs the handler (once per process); `runtime` runs the storages' async calls.
-pub fn install(runtime: tokio::runtime::Handle) {
+/// Installs the handler (once per process).
+pub fn install() {
     let mut first = false;
     STATE.get_or_init(|| {
         first = true;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("dallage-vsi")
+            .enable_all()
+            .build()
+            .expect("starting the GDAL I/O runtime");
         State {
             runtime,
             mounts: RwLock::new(HashMap::new()),
@@ -61,7 +69,8 @@ pub fn install(runtime: tokio::runtime::Handle) {
         return;
     }
     // SAFETY: the struct is allocated by GDAL, filled with function pointers that live for
-    // the whole process, handed to GDAL which copies it, then freed by GDAL's own function.
+    // the whole process, handed to GDAL which copies it, then freed by GDAL's own function;
+    // the prefix string is leaked on purpose (GDAL keeps a pointer to it).
     unsafe {
         let callbacks = gdal_sys::VSIAllocFilesystemPluginCallbacksStruct();
         (*callbacks).open = Some(cb_open);
@@ -74,7 +83,9 @@ pub fn install(runtime: tokio::runtime::Handle) {
         (*callbacks).close = Some(cb_close);
         (*callbacks).read_dir = Some(cb_read_dir);
         (*callbacks).sibling_files = Some(cb_sibling_files);
-        let prefix = CString::new(PREFIX).expect("no NUL in prefix");
+        // GDAL keeps the pointer, not a copy: the prefix must live as long as the process.
+        let prefix: &'static std::ffi::CStr =
+            Box::leak(CString::new(PREFIX).expect("no NUL in prefix").into_boxed_c_str());
         gdal_sys::VSIInstallPluginHandler(prefix.as_ptr(), callbacks);
         gdal_sys::VSIFreeFilesystemPluginCallbacksStruct(callbacks);
     }
@@ -152,7 +163,7 @@ fn run<T>(future: impl std::future::Future<Output = T>) -> Option<T> {
         });
         return None;
     }
-    Some(state.runtime.block_on(future))
+    Some(state.runtime.handle().block_on(future))
 }
 
 enum Found {

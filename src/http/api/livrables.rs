@@ -11,7 +11,7 @@ use crate::http::problem::Problem;
 use crate::http::AppState;
 
 /// Finds a deliverable by id or slug, with its project.
-async fn resolve(catalog: &Catalog, key: &str) -> Result<(Livrable, Project), Problem> {
+pub(super) async fn resolve(catalog: &Catalog, key: &str) -> Result<(Livrable, Project), Problem> {
     let livrable = match key.parse::<i64>() {
         Ok(id) => catalog.livrable(id).await?,
         Err(_) => catalog.livrable_by_slug(key).await?,

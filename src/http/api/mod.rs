@@ -1,7 +1,9 @@
 //! The admin and JSON API under `/api`, with its OpenAPI 3 document at `/api/openapi.json`.
 
+mod exports;
 mod livrables;
 mod projects;
+mod scans;
 mod views;
 
 use std::sync::OnceLock;
@@ -28,13 +30,17 @@ pub use views::{LivrableView, ProjectView, StorageView};
         projects::list, projects::create, projects::get, projects::replace, projects::patch, projects::delete,
         livrables::list_of_project, livrables::create, livrables::list, livrables::get, livrables::replace,
         livrables::patch, livrables::delete, livrables::get_storage, livrables::put_storage,
-        livrables::revoke_storage, super::health::health,
+        livrables::revoke_storage, scans::start, scans::get, scans::list, exports::livrable_dalles,
+        exports::all_dalles, exports::all_livrables, exports::dalles_csv, exports::livrables_csv,
+        super::health::health,
     ),
     modifiers(&ApiKeySecurity),
     tags(
         (name = "projects", description = "PCRS projects"),
         (name = "livrables", description = "Deliverables of a project"),
         (name = "storages", description = "Where a deliverable's files are kept"),
+        (name = "scans", description = "What the storages hold"),
+        (name = "exports", description = "GeoJSON and CSV exports"),
         (name = "service", description = "Service state"),
     )
 )]
@@ -109,6 +115,17 @@ pub fn configure(config: &mut web::ServiceConfig) {
                     .route(web::post().to(livrables::create)),
             )
             .service(resource("/livrables").route(web::get().to(livrables::list)))
+            .service(resource("/livrables.geojson").route(web::get().to(exports::all_livrables)))
+            .service(resource("/livrables.csv").route(web::get().to(exports::livrables_csv)))
+            .service(resource("/dalles.geojson").route(web::get().to(exports::all_dalles)))
+            .service(resource("/dalles.csv").route(web::get().to(exports::dalles_csv)))
+            .service(resource("/scans/{id}").route(web::get().to(scans::get)))
+            .service(resource("/livrables/{livrable}/scan").route(web::post().to(scans::start)))
+            .service(resource("/livrables/{livrable}/scans").route(web::get().to(scans::list)))
+            .service(
+                resource("/livrables/{livrable}/dalles.geojson")
+                    .route(web::get().to(exports::livrable_dalles)),
+            )
             .service(
                 resource("/livrables/{livrable}")
                     .route(web::get().to(livrables::get))

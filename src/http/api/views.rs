@@ -66,10 +66,46 @@ pub struct LivrableView {
     pub crs: Option<i32>,
     /// Active storage, if declared.
     pub storage: Option<StorageView>,
+    /// What scans found on the active storage.
+    pub scan: Option<ScanInfo>,
     /// Creation time.
     pub created_at: String,
     /// Last change.
     pub updated_at: String,
+}
+
+/// The scan box of a deliverable: its latest scan, and the summary of the last successful one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScanInfo {
+    /// The latest scan (any state), without its reports.
+    pub latest: ScanBrief,
+    /// When the last successful scan finished.
+    pub last_success_at: Option<String>,
+    /// Summary of the last successful scan (nature, format, dalles, projection, bytes, bands,
+    /// resolution, footprint, files by class, broken files).
+    #[schema(value_type = Option<Object>)]
+    pub summary: Option<serde_json::Value>,
+    /// Whether the last successful scan found the deliverable conform to PCRS.
+    pub conform: Option<bool>,
+}
+
+/// A scan in brief.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScanBrief {
+    /// Identifier (details at `/api/scans/{id}`).
+    pub id: i64,
+    /// State.
+    pub state: crate::catalog::ScanState,
+    /// Creation time.
+    pub created_at: String,
+    /// End time.
+    pub finished_at: Option<String>,
+    /// Files listed.
+    pub files_listed: i64,
+    /// Images probed.
+    pub files_probed: i64,
+    /// Note or failure.
+    pub message: Option<String>,
 }
 
 /// A storage as the caller may see it. Connection details show to the project's managers and,
@@ -188,6 +224,11 @@ pub async fn livrable_view(
         Some(record) => Some(StorageView::build(catalog, &record, manager)?),
         None => None,
     };
+    // As on pcrs.beta.gouv.fr, a revoked storage's scan results are no longer shown.
+    let scan = match &storage {
+        Some(_) => scan_info(catalog, livrable.id).await?,
+        None => None,
+    };
     Ok(LivrableView {
         id: livrable.id,
         project_id: livrable.project_id,
@@ -200,9 +241,34 @@ pub async fn livrable_view(
         avancement: livrable.avancement,
         crs: livrable.crs,
         storage,
+        scan,
         created_at: livrable.created_at,
         updated_at: livrable.updated_at,
     })
+}
+
+async fn scan_info(catalog: &Catalog, livrable_id: i64) -> Result<Option<ScanInfo>, Problem> {
+    let Some(latest) = catalog.livrable_scans(livrable_id, 1).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let success = catalog.last_successful_scan(livrable_id).await?;
+    Ok(Some(ScanInfo {
+        latest: ScanBrief {
+            id: latest.id,
+            state: latest.state,
+            created_at: latest.created_at,
+            finished_at: latest.finished_at,
+            files_listed: latest.files_listed,
+            files_probed: latest.files_probed,
+            message: latest.message,
+        },
+        last_success_at: success.as_ref().and_then(|s| s.finished_at.clone()),
+        conform: success
+            .as_ref()
+            .and_then(|s| s.conformity.as_ref())
+            .and_then(|c| c["conform"].as_bool()),
+        summary: success.and_then(|s| s.summary),
+    }))
 }
 
 /// Builds the view of one project, with its deliverables.
