@@ -14,7 +14,8 @@ export DEBIAN_FRONTEND := noninteractive
 #          PostgreSQL + PostGIS), xmllint, Python for the harness.
 APT_PACKAGES := build-essential pkg-config libgdal-dev gdal-bin libsqlite3-dev libssl-dev \
 	zlib1g-dev libclang-dev clang nginx-light vsftpd openssh-server postgresql-15 \
-	postgresql-15-postgis-3 libxml2-utils python3 python3-venv curl ca-certificates
+	postgresql-15-postgis-3 apache2 lighttpd python3-pyftpdlib openssl \
+	libxml2-utils python3 python3-venv curl ca-certificates
 
 .PHONY: all setup build release demo test test-unit servers-start servers-stop lint fmt clean
 

@@ -60,6 +60,12 @@ enum Command {
     },
     /// Print the effective configuration (secrets hidden) and exit.
     Config,
+    /// Write the test deliverable served by the test harness (for the tests).
+    #[command(hide = true)]
+    Fixtures {
+        /// Folder to write into.
+        dir: PathBuf,
+    },
 }
 
 /// How to reach storages given by URL.
@@ -138,6 +144,12 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
     match command {
         Command::Config => {
             println!("{config:#?}");
+            Ok(())
+        }
+        Command::Fixtures { dir } => {
+            tokio::task::spawn_blocking(move || demo::write_scanner_fixtures(&dir))
+                .await
+                .map_err(|err| Error::Usage(err.to_string()))??;
             Ok(())
         }
         Command::Serve { listen, access, urls } => {

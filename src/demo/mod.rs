@@ -6,6 +6,7 @@
 //! made only when missing, each written under a temporary name and renamed when complete, so
 //! an interrupted generation never leaves a truncated dalle behind.
 
+mod fixtures;
 mod paint;
 mod primitives;
 mod scene;
@@ -18,6 +19,7 @@ use gdal::spatial_ref::SpatialRef;
 use gdal::DriverManager;
 use rayon::prelude::*;
 
+pub use fixtures::write_scanner_fixtures;
 pub use scene::{Rect, Scene};
 
 use crate::catalog::{
@@ -227,48 +229,86 @@ pub fn ensure_files(data_dir: &Path) -> Result<DemoFiles, DemoError> {
     })
 }
 
+/// JPEG 2000 options like a real lossy PCRS delivery: about 8:1, 6 resolution levels, 1024²
+/// codestream tiles, RPCL, 64×64 code-blocks, GeoJP2 box.
+pub const JP2_OPTIONS: &[&str] = &[
+    "QUALITY=12.5",
+    "REVERSIBLE=NO",
+    "RESOLUTIONS=6",
+    "BLOCKXSIZE=1024",
+    "BLOCKYSIZE=1024",
+    "PROGRESSION=RPCL",
+    "CODEBLOCK_WIDTH=64",
+    "CODEBLOCK_HEIGHT=64",
+    "YCC=YES",
+    "GMLJP2=NO",
+    "GeoJP2=YES",
+];
+
+/// Tiled JPEG GeoTIFF with overviews (COG layout).
+pub const COG_OPTIONS: &[&str] = &[
+    "COMPRESS=JPEG",
+    "QUALITY=85",
+    "BLOCKSIZE=256",
+    "OVERVIEWS=IGNORE_EXISTING",
+    "OVERVIEW_RESAMPLING=AVERAGE",
+];
+
+/// An orthophoto to write.
+pub struct OrthoImage<'a> {
+    /// Pixel-interleaved RGB, rows from the north.
+    pub rgb: &'a [u8],
+    /// Width in pixels.
+    pub width: usize,
+    /// Height in pixels.
+    pub height: usize,
+    /// Upper-left corner.
+    pub upper_left: (f64, f64),
+    /// Pixel size.
+    pub pixel: f64,
+    /// CRS written into the file (none = rely on a world file).
+    pub epsg: Option<u32>,
+}
+
 fn write_dalle(scene: &Scene, dalle: &DalleSpec, files: &DemoFiles) -> Result<(), DemoError> {
     let rgb = scene.render(dalle.extent(), DALLE_PIXELS, DALLE_PIXELS);
-    let (x, y) = dalle.upper_left();
+    let upper_left = dalle.upper_left();
+    let image = OrthoImage {
+        rgb: &rgb,
+        width: DALLE_PIXELS,
+        height: DALLE_PIXELS,
+        upper_left,
+        pixel: PIXEL,
+        epsg: Some(2154),
+    };
     let stem = dalle.stem();
     let jp2 = files.jp2_dir.join(format!("{stem}.jp2"));
     if !jp2.exists() {
-        write_world_file(&files.jp2_dir.join(format!("{stem}.j2w")), x, y)?;
-        let options = [
-            "QUALITY=12.5",
-            "REVERSIBLE=NO",
-            "RESOLUTIONS=6",
-            "BLOCKXSIZE=1024",
-            "BLOCKYSIZE=1024",
-            "PROGRESSION=RPCL",
-            "CODEBLOCK_WIDTH=64",
-            "CODEBLOCK_HEIGHT=64",
-            "YCC=YES",
-            "GMLJP2=NO",
-            "GeoJP2=YES",
-        ];
-        write_atomically(&jp2, |tmp| encode(&rgb, x, y, "JP2OpenJPEG", &options, tmp, &jp2))?;
+        write_world_file(&files.jp2_dir.join(format!("{stem}.j2w")), upper_left, PIXEL)?;
+        write_image(&image, "JP2OpenJPEG", JP2_OPTIONS, &jp2)?;
     }
     let tif = files.tif_dir.join(format!("{stem}.tif"));
     if !tif.exists() {
-        write_world_file(&files.tif_dir.join(format!("{stem}.tfw")), x, y)?;
-        let options = [
-            "COMPRESS=JPEG",
-            "QUALITY=85",
-            "BLOCKSIZE=256",
-            "OVERVIEWS=IGNORE_EXISTING",
-            "OVERVIEW_RESAMPLING=AVERAGE",
-        ];
-        write_atomically(&tif, |tmp| encode(&rgb, x, y, "COG", &options, tmp, &tif))?;
+        write_world_file(&files.tif_dir.join(format!("{stem}.tfw")), upper_left, PIXEL)?;
+        write_image(&image, "COG", COG_OPTIONS, &tif)?;
     }
     Ok(())
 }
 
+/// Encodes `image` with GDAL `driver` into `path` (written under a temporary name, renamed
+/// when complete).
+pub fn write_image(
+    image: &OrthoImage<'_>,
+    driver: &str,
+    options: &[&str],
+    path: &Path,
+) -> Result<(), DemoError> {
+    write_atomically(path, |tmp| encode(image, driver, options, tmp, path))
+}
+
 /// Encodes interleaved RGB through an in-memory GDAL dataset into `driver`'s format.
 fn encode(
-    rgb: &[u8],
-    x: f64,
-    y: f64,
+    image: &OrthoImage<'_>,
     driver: &str,
     options: &[&str],
     out: &Path,
@@ -278,27 +318,30 @@ fn encode(
         path: final_path.to_path_buf(),
         source,
     };
-    let size = DALLE_PIXELS;
+    let (width, height) = (image.width, image.height);
+    let (x, y) = image.upper_left;
     let memory = DriverManager::get_driver_by_name("MEM").map_err(gdal_error)?;
     let mut dataset = memory
-        .create_with_band_type::<u8, _>("", size, size, 3)
+        .create_with_band_type::<u8, _>("", width, height, 3)
         .map_err(gdal_error)?;
     dataset
-        .set_geo_transform(&[x, PIXEL, 0.0, y, 0.0, -PIXEL])
+        .set_geo_transform(&[x, image.pixel, 0.0, y, 0.0, -image.pixel])
         .map_err(gdal_error)?;
-    dataset
-        .set_spatial_ref(&SpatialRef::from_epsg(2154).map_err(gdal_error)?)
-        .map_err(gdal_error)?;
+    if let Some(epsg) = image.epsg {
+        dataset
+            .set_spatial_ref(&SpatialRef::from_epsg(epsg).map_err(gdal_error)?)
+            .map_err(gdal_error)?;
+    }
     let colours = [
         ColorInterpretation::RedBand,
         ColorInterpretation::GreenBand,
         ColorInterpretation::BlueBand,
     ];
     for (index, colour) in colours.into_iter().enumerate() {
-        let plane: Vec<u8> = rgb.iter().skip(index).step_by(3).copied().collect();
+        let plane: Vec<u8> = image.rgb.iter().skip(index).step_by(3).copied().collect();
         let mut band = dataset.rasterband(index + 1).map_err(gdal_error)?;
         band.set_color_interpretation(colour).map_err(gdal_error)?;
-        band.write((0, 0), (size, size), &mut Buffer::new((size, size), plane))
+        band.write((0, 0), (width, height), &mut Buffer::new((width, height), plane))
             .map_err(gdal_error)?;
     }
     let target = DriverManager::get_driver_by_name(driver).map_err(gdal_error)?;
@@ -307,14 +350,15 @@ fn encode(
     Ok(())
 }
 
-/// Writes an ESRI world file for a north-up dalle whose upper-left corner is (`x`, `y`).
-fn write_world_file(path: &Path, x: f64, y: f64) -> Result<(), DemoError> {
+/// Writes an ESRI world file for a north-up image whose upper-left corner is `upper_left`.
+pub fn write_world_file(path: &Path, upper_left: (f64, f64), pixel: f64) -> Result<(), DemoError> {
+    let (x, y) = upper_left;
     // World files give the centre of the upper-left pixel.
     let text = format!(
-        "{PIXEL:.10}\n0.0000000000\n0.0000000000\n{:.10}\n{:.10}\n{:.10}\n",
-        -PIXEL,
-        x + PIXEL / 2.0,
-        y - PIXEL / 2.0
+        "{pixel:.10}\n0.0000000000\n0.0000000000\n{:.10}\n{:.10}\n{:.10}\n",
+        -pixel,
+        x + pixel / 2.0,
+        y - pixel / 2.0
     );
     std::fs::write(path, text).map_err(|source| DemoError::Io {
         path: path.to_path_buf(),
@@ -323,7 +367,7 @@ fn write_world_file(path: &Path, x: f64, y: f64) -> Result<(), DemoError> {
 }
 
 /// Runs `write` on a temporary path next to `path`, then renames it into place.
-fn write_atomically(
+pub(crate) fn write_atomically(
     path: &Path,
     write: impl FnOnce(&Path) -> Result<(), DemoError>,
 ) -> Result<(), DemoError> {

@@ -498,6 +498,7 @@ async fn probe_one(
         world_file,
         declared_epsg,
         head: head.to_vec(),
+        file_size: record.size.max(0) as u64,
     };
     let outcome = workers.run(move || probe::probe(&input)).await;
     let result = match outcome {

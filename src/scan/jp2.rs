@@ -42,6 +42,8 @@ pub struct Codestream {
     pub tlm: bool,
     /// Packet lengths marker in the main header.
     pub plm: bool,
+    /// Size the file must have at least, from the length of its codestream box (JP2 only).
+    pub declared_length: Option<u64>,
 }
 
 impl Codestream {
@@ -64,10 +66,11 @@ fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
     ]))
 }
 
-/// The offset of the codestream: 0 for a raw `.j2k`, inside the `jp2c` box of a `.jp2`.
-fn codestream_offset(bytes: &[u8]) -> Option<usize> {
+/// The offset of the codestream (0 for a raw `.j2k`, inside the `jp2c` box of a `.jp2`) and
+/// where the `jp2c` box says it ends, when it says.
+fn codestream_offset(bytes: &[u8]) -> Option<(usize, Option<u64>)> {
     if bytes.starts_with(&[0xFF, 0x4F]) {
-        return Some(0);
+        return Some((0, None));
     }
     let mut at = 0usize;
     while at + 8 <= bytes.len() {
@@ -82,7 +85,8 @@ fn codestream_offset(bytes: &[u8]) -> Option<usize> {
             n => (8, n),
         };
         if kind == b"jp2c" {
-            return Some(at + header);
+            let end = (u32_at(bytes, at)? != 0).then_some(at as u64 + length);
+            return Some((at + header, end));
         }
         if length < header as u64 {
             return None;
@@ -95,7 +99,7 @@ fn codestream_offset(bytes: &[u8]) -> Option<usize> {
 /// Parses the main header from the first bytes of a JPEG 2000 file; `None` when they don't
 /// hold a complete one.
 pub fn parse(bytes: &[u8]) -> Option<Codestream> {
-    let start = codestream_offset(bytes)?;
+    let (start, declared_length) = codestream_offset(bytes)?;
     let cs = &bytes[start..];
     if u16_at(cs, 0)? != 0xFF4F || u16_at(cs, 2)? != 0xFF51 {
         return None;
@@ -176,6 +180,7 @@ pub fn parse(bytes: &[u8]) -> Option<Codestream> {
         colour_transform: mct == 1,
         tlm,
         plm,
+        declared_length,
     })
 }
 
@@ -229,6 +234,12 @@ mod tests {
                 (5, 64, false)
             );
             assert!(cs.colour_transform && cs.tlm && !cs.plm && cs.tiled());
+            let expected = if raw {
+                None
+            } else {
+                Some(header(false).len() as u64)
+            };
+            assert_eq!(cs.declared_length, expected);
         }
         assert!(parse(b"not a jpeg 2000 file").is_none());
         assert!(parse(&header(false)[..40]).is_none(), "truncated");

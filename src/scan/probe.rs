@@ -94,6 +94,8 @@ pub struct ProbeInput {
     pub declared_epsg: Option<i32>,
     /// First bytes of the file (for the JPEG 2000 header).
     pub head: Vec<u8>,
+    /// Size of the file, to catch truncated ones.
+    pub file_size: u64,
 }
 
 /// Probes one image. Blocking (GDAL).
@@ -161,6 +163,7 @@ fn describe(dataset: &Dataset, input: &ProbeInput) -> Result<Probe, ProbeError> 
     } else {
         None
     };
+    check_complete(dataset, &driver, codestream.as_ref(), input.file_size)?;
     let tiled = match &codestream {
         Some(cs) => cs.tiled(),
         None => block_height > 1 && (block_width as u64) < width as u64,
@@ -240,6 +243,50 @@ fn describe(dataset: &Dataset, input: &ProbeInput) -> Result<Probe, ProbeError> 
     })
 }
 
+/// Refuses files cut short: a JPEG 2000 whose codestream box is longer than the file, a
+/// GeoTIFF whose last tile lies beyond its end. (GDAL opens both, then fails on pixels.)
+fn check_complete(
+    dataset: &Dataset,
+    driver: &str,
+    codestream: Option<&Codestream>,
+    file_size: u64,
+) -> Result<(), ProbeError> {
+    if file_size == 0 {
+        return Ok(());
+    }
+    if let Some(expected) = codestream.and_then(|cs| cs.declared_length) {
+        if expected > file_size {
+            return Err(ProbeError::Broken(format!(
+                "truncated: the JPEG 2000 codestream box announces {expected} bytes, the file has {file_size}"
+            )));
+        }
+    }
+    if driver == "GTiff" {
+        let band = dataset
+            .rasterband(1)
+            .map_err(|err| ProbeError::Broken(err.to_string()))?;
+        let (width, height) = dataset.raster_size();
+        let (block_width, block_height) = band.block_size();
+        let last = (
+            width.div_ceil(block_width.max(1)) - 1,
+            height.div_ceil(block_height.max(1)) - 1,
+        );
+        let item = |name: &str| {
+            band.metadata_item(&format!("{name}_{}_{}", last.0, last.1), "TIFF")
+                .and_then(|v| v.parse::<u64>().ok())
+        };
+        if let (Some(offset), Some(size)) = (item("BLOCK_OFFSET"), item("BLOCK_SIZE")) {
+            if offset + size > file_size {
+                return Err(ProbeError::Broken(format!(
+                    "truncated: the last tile ends at byte {}, the file has {file_size}",
+                    offset + size
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn colour_name(colour: ColorInterpretation) -> String {
     let name = colour.name().to_uppercase();
     match name.as_str() {
@@ -248,7 +295,8 @@ fn colour_name(colour: ColorInterpretation) -> String {
     }
 }
 
-/// The EPSG code of a CRS: its authority code, else what PROJ identifies it as.
+/// The EPSG code of a CRS: its authority code, else what PROJ identifies it as, else the
+/// PCRS projection it is equivalent to (ESRI `.prj` files name Lambert-93 their own way).
 fn epsg_of(srs: &SpatialRef) -> Option<i32> {
     if srs.auth_name().as_deref() == Some("EPSG") {
         if let Ok(code) = srs.auth_code() {
@@ -256,8 +304,16 @@ fn epsg_of(srs: &SpatialRef) -> Option<i32> {
         }
     }
     let mut copy = srs.clone();
-    copy.auto_identify_epsg().ok()?;
-    copy.auth_code().ok()
+    if copy.auto_identify_epsg().is_ok() {
+        if let Ok(code) = copy.auth_code() {
+            return Some(code);
+        }
+    }
+    crate::catalog::validate::PCRS_EPSG_CODES
+        .iter()
+        .chain(&[4326, 3857])
+        .copied()
+        .find(|code| SpatialRef::from_epsg(*code as u32).is_ok_and(|candidate| candidate == *srs))
 }
 
 /// The four corners of the image, clockwise from the upper left.

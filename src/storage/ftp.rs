@@ -172,6 +172,16 @@ impl Inner {
                 },
                 other => self.map_error(other, ""),
             })?;
+        if self.spec.tls == TlsMode::Implicit {
+            // Implicit FTPS encrypts the control connection from the start, but data
+            // connections stay clear until PROT P (explicit mode sends it after AUTH TLS).
+            for command in ["PBSZ 0", "PROT P"] {
+                stream
+                    .custom_command(command, &[Status::CommandOk])
+                    .await
+                    .map_err(|err| self.map_error(err, ""))?;
+            }
+        }
         stream
             .transfer_type(FileType::Binary)
             .await

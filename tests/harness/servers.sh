@@ -4,6 +4,10 @@
 # target/test-servers/env (KEY=VALUE lines) that the tests read; `stop` kills exactly the
 # processes it started, by their recorded PIDs.
 #
+# Peers: PostgreSQL + PostGIS; nginx (HTML and JSON autoindex, Basic auth, HTTPS), Apache
+# mod_autoindex, lighttpd dir-listing, python http.server (no Range); vsftpd (plain + explicit
+# FTPS, implicit FTPS, chrooted user), pyftpdlib (MLSD); OpenSSH internal-sftp.
+#
 #   tests/harness/servers.sh start | stop | status
 set -euo pipefail
 
@@ -11,6 +15,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=${DALLAGE_TEST_WORK:-$root/target/test-servers}
 envfile=$work/env
+fixtures=${DALLAGE_TEST_FIXTURES:-$root/target/test-fixtures/scanner}
+dallage=${DALLAGE_BIN:-$root/target/debug/dallage}
+test_user=dallagetest
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -20,13 +27,23 @@ as_postgres() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-pg_bin() {
-    ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+say() { echo "$1=$2" >>"$envfile"; }
+
+wait_port() {
+    local port=$1 name=$2
+    for _ in $(seq 1 100); do
+        if python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1', $port)))" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "servers.sh: $name did not start on port $port" >&2
+    return 1
 }
 
 start_postgres() {
     local bin dir port
-    bin=$(pg_bin)
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
     [ -n "$bin" ] || { echo "servers.sh: PostgreSQL is not installed (make setup)" >&2; exit 1; }
     dir=$work/postgres
     rm -rf "$dir"
@@ -38,7 +55,249 @@ start_postgres() {
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
         start >"$work/postgres-start.log" 2>&1
     head -n 1 "$dir/data/postmaster.pid" >"$work/postgres.pid"
-    echo "DALLAGE_TEST_PG_URL=postgres://postgres@127.0.0.1:$port/postgres" >>"$envfile"
+    say DALLAGE_TEST_PG_URL "postgres://postgres@127.0.0.1:$port/postgres"
+}
+
+make_fixtures() {
+    [ -x "$dallage" ] || { echo "servers.sh: build first (cargo build): $dallage is missing" >&2; exit 1; }
+    mkdir -p "$fixtures"
+    "$dallage" fixtures "$fixtures"
+    chmod -R a+rX "$(dirname "$fixtures")"
+    say DALLAGE_TEST_FIXTURES "$fixtures"
+}
+
+make_user_and_certificate() {
+    local password
+    password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 16)
+    if [ "$(id -u)" = 0 ]; then
+        grep -q '^/bin/bash$' /etc/shells || echo /bin/bash >>/etc/shells
+        id "$test_user" >/dev/null 2>&1 || useradd -M -d "$fixtures" -s /bin/bash "$test_user"
+        usermod -d "$fixtures" "$test_user" >/dev/null 2>&1 || true
+        echo "$test_user:$password" | chpasswd
+    fi
+    say DALLAGE_TEST_USER "$test_user"
+    say DALLAGE_TEST_PASSWORD "$password"
+    # rustls refuses a self-signed CA used as a server certificate: make an end-entity one.
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=localhost" \
+        -addext "basicConstraints=critical,CA:FALSE" -addext "extendedKeyUsage=serverAuth" \
+        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+        -keyout "$work/tls.key" -out "$work/tls.crt" >/dev/null 2>&1
+    chmod 644 "$work/tls.crt" "$work/tls.key"
+    say DALLAGE_TEST_CA_CERT "$work/tls.crt"
+}
+
+start_nginx() {
+    local dir=$work/nginx port tls_port
+    mkdir -p "$dir/tmp"
+    port=$(free_port)
+    tls_port=$(free_port)
+    printf '%s:%s\n' "$test_user" "$(openssl passwd -apr1 "$(grep DALLAGE_TEST_PASSWORD "$envfile" | cut -d= -f2)")" >"$dir/htpasswd"
+    cat >"$dir/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 256; }
+http {
+    access_log $dir/access.log;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    types { image/jp2 jp2; image/tiff tif tiff; application/xml xml gml; }
+    default_type application/octet-stream;
+    server {
+        listen 127.0.0.1:$port;
+        location /html/ { alias $fixtures/; autoindex on; }
+        location /json/ { alias $fixtures/; autoindex on; autoindex_format json; }
+        location /private/ { alias $fixtures/; autoindex on; auth_basic "pcrs"; auth_basic_user_file $dir/htpasswd; }
+    }
+    server {
+        listen 127.0.0.1:$tls_port ssl;
+        ssl_certificate $work/tls.crt;
+        ssl_certificate_key $work/tls.key;
+        location /html/ { alias $fixtures/; autoindex on; }
+    }
+}
+EOF
+    nginx -p "$dir" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
+    echo $! >"$work/nginx.pid"
+    wait_port "$port" nginx
+    say DALLAGE_TEST_NGINX_URL "http://127.0.0.1:$port/html/"
+    say DALLAGE_TEST_NGINX_JSON_URL "http://127.0.0.1:$port/json/"
+    say DALLAGE_TEST_NGINX_PRIVATE_URL "http://127.0.0.1:$port/private/"
+    say DALLAGE_TEST_NGINX_ACCESS_LOG "$dir/access.log"
+    say DALLAGE_TEST_HTTPS_URL "https://127.0.0.1:$tls_port/html/"
+}
+
+start_apache() {
+    local dir=$work/apache port
+    command -v apache2 >/dev/null || return 0
+    mkdir -p "$dir/run" "$dir/logs"
+    port=$(free_port)
+    cat >"$dir/apache.conf" <<EOF
+ServerRoot "$dir"
+DefaultRuntimeDir "$dir/run"
+PidFile "$dir/run/apache.pid"
+ErrorLog "$dir/logs/error.log"
+LogLevel warn
+Listen 127.0.0.1:$port
+ServerName localhost
+User www-data
+Group www-data
+LoadModule mpm_prefork_module /usr/lib/apache2/modules/mod_mpm_prefork.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
+LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so
+LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so
+LoadModule autoindex_module /usr/lib/apache2/modules/mod_autoindex.so
+TypesConfig /etc/mime.types
+Alias /pcrs/ "$fixtures/"
+<Directory "$fixtures">
+    Options Indexes FollowSymLinks
+    AllowOverride None
+    Require all granted
+</Directory>
+IndexOptions FancyIndexing HTMLTable
+EOF
+    apache2 -X -f "$dir/apache.conf" -d "$dir" >"$dir/logs/stdout.log" 2>&1 &
+    echo $! >"$work/apache.pid"
+    wait_port "$port" apache
+    say DALLAGE_TEST_APACHE_URL "http://127.0.0.1:$port/pcrs/"
+}
+
+start_lighttpd() {
+    local dir=$work/lighttpd port
+    command -v lighttpd >/dev/null || return 0
+    mkdir -p "$dir"
+    port=$(free_port)
+    cat >"$dir/lighttpd.conf" <<EOF
+server.modules = ( "mod_indexfile", "mod_access", "mod_dirlisting", "mod_staticfile" )
+server.document-root = "$fixtures"
+server.bind = "127.0.0.1"
+server.port = $port
+server.errorlog = "$dir/error.log"
+server.username = "www-data"
+server.groupname = "www-data"
+include_shell "/usr/share/lighttpd/create-mime.conf.pl"
+dir-listing.activate = "enable"
+EOF
+    # lighttpd opens its log after dropping to www-data.
+    [ "$(id -u)" = 0 ] && chown www-data "$dir"
+    lighttpd -D -f "$dir/lighttpd.conf" >"$dir/stdout.log" 2>&1 &
+    echo $! >"$work/lighttpd.pid"
+    wait_port "$port" lighttpd
+    say DALLAGE_TEST_LIGHTTPD_URL "http://127.0.0.1:$port/"
+}
+
+start_python_http() {
+    local port
+    port=$(free_port)
+    python3 -m http.server "$port" --bind 127.0.0.1 --directory "$fixtures" >"$work/python-http.log" 2>&1 &
+    echo $! >"$work/python-http.pid"
+    wait_port "$port" "python http.server"
+    say DALLAGE_TEST_PYTHON_URL "http://127.0.0.1:$port/"
+}
+
+start_vsftpd() {
+    local dir=$work/vsftpd port implicit_port
+    [ "$(id -u)" = 0 ] || return 0
+    command -v vsftpd >/dev/null || return 0
+    mkdir -p "$dir/empty"
+    port=$(free_port)
+    implicit_port=$(free_port)
+    for mode in explicit implicit; do
+        local listen_port=$port implicit=NO
+        [ "$mode" = implicit ] && listen_port=$implicit_port && implicit=YES
+        cat >"$dir/$mode.conf" <<EOF
+listen=YES
+listen_address=127.0.0.1
+listen_port=$listen_port
+background=NO
+anonymous_enable=NO
+local_enable=YES
+write_enable=NO
+chroot_local_user=YES
+allow_writeable_chroot=YES
+local_root=$fixtures
+pam_service_name=vsftpd
+secure_chroot_dir=$dir/empty
+pasv_enable=YES
+pasv_address=127.0.0.1
+pasv_min_port=40000
+pasv_max_port=40999
+seccomp_sandbox=NO
+isolate=NO
+isolate_network=NO
+ssl_enable=YES
+implicit_ssl=$implicit
+force_local_logins_ssl=NO
+force_local_data_ssl=NO
+require_ssl_reuse=NO
+ssl_ciphers=HIGH
+rsa_cert_file=$work/tls.crt
+rsa_private_key_file=$work/tls.key
+xferlog_enable=YES
+xferlog_file=$dir/$mode-xfer.log
+vsftpd_log_file=$dir/$mode.log
+EOF
+        vsftpd "$dir/$mode.conf" >"$dir/$mode-stdout.log" 2>&1 &
+        echo $! >"$work/vsftpd-$mode.pid"
+        wait_port "$listen_port" "vsftpd ($mode)"
+    done
+    say DALLAGE_TEST_FTP_PORT "$port"
+    say DALLAGE_TEST_FTPS_IMPLICIT_PORT "$implicit_port"
+}
+
+start_pyftpdlib() {
+    local port
+    /usr/bin/python3 -c 'import pyftpdlib' 2>/dev/null || return 0
+    port=$(free_port)
+    /usr/bin/python3 - "$port" "$fixtures" "$test_user" "$(grep DALLAGE_TEST_PASSWORD "$envfile" | cut -d= -f2)" >"$work/pyftpdlib.log" 2>&1 <<'EOF' &
+import sys
+from pyftpdlib.authorizers import DummyAuthorizer
+from pyftpdlib.handlers import FTPHandler
+from pyftpdlib.servers import FTPServer
+port, root, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+authorizer = DummyAuthorizer()
+authorizer.add_user(user, password, root, perm="elr")
+FTPHandler.authorizer = authorizer
+FTPHandler.passive_ports = range(41000, 41999)
+FTPHandler.use_encoding = "utf8"
+FTPServer(("127.0.0.1", port), FTPHandler).serve_forever()
+EOF
+    echo $! >"$work/pyftpdlib.pid"
+    wait_port "$port" pyftpdlib
+    say DALLAGE_TEST_PYFTP_PORT "$port"
+}
+
+start_sshd() {
+    local dir=$work/sshd port
+    [ "$(id -u)" = 0 ] || return 0
+    [ -x /usr/sbin/sshd ] || return 0
+    mkdir -p "$dir" /run/sshd
+    port=$(free_port)
+    ssh-keygen -q -t ed25519 -N '' -f "$dir/host_key" <<<y >/dev/null 2>&1 || true
+    cat >"$dir/sshd_config" <<EOF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dir/host_key
+PidFile $dir/sshd.pid
+UsePAM no
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+StrictModes no
+AllowUsers $test_user
+Subsystem sftp internal-sftp
+ForceCommand internal-sftp
+EOF
+    /usr/sbin/sshd -D -e -f "$dir/sshd_config" >"$dir/sshd.log" 2>&1 &
+    echo $! >"$work/sshd.pid"
+    wait_port "$port" sshd
+    say DALLAGE_TEST_SFTP_PORT "$port"
+    say DALLAGE_TEST_SFTP_HOST_KEY "$(ssh-keygen -lf "$dir/host_key.pub" -E sha256 | awk '{print $2}')"
 }
 
 stop_all() {
@@ -62,6 +321,15 @@ case "${1:-start}" in
         stop_all
         : >"$envfile"
         start_postgres
+        make_fixtures
+        make_user_and_certificate
+        start_nginx
+        start_apache
+        start_lighttpd
+        start_python_http
+        start_vsftpd
+        start_pyftpdlib
+        start_sshd
         echo "test servers up; settings in $envfile"
         ;;
     stop)
