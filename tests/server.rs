@@ -294,3 +294,45 @@ async fn serves_on_postgres_too() {
         "SIGINT stops cleanly too"
     );
 }
+
+#[tokio::test]
+async fn serve_registers_scans_and_serves_storage_urls() {
+    dallage::init_tls();
+    let dir = TempDir::new();
+    let config = config_file(&dir.path());
+    let fixtures = harness_setting("DALLAGE_TEST_FIXTURES");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dallage"));
+    command
+        .arg("--config")
+        .arg(&config)
+        .arg("serve")
+        .arg(format!("file://{fixtures}/ortho"))
+        .arg(harness_setting("DALLAGE_TEST_NGINX_JSON_URL"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = command.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines.next().expect("dallage exited early").unwrap();
+        if let Some(rest) = line.strip_prefix("dallage is serving on ") {
+            break rest.trim().to_string();
+        }
+    };
+    // Ready only once both storages are scanned.
+    let health = reqwest::get(format!("{base}/health")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    let page: Value = reqwest::get(format!("{base}/api/livrables"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{page}");
+    assert_eq!(items[0]["nom"], "ortho", "named after the last path segment");
+    assert_eq!(items[0]["scan"]["summary"]["dalles"], 4);
+    assert_eq!(items[1]["scan"]["summary"]["dalles"], 4);
+    // SAFETY: kill(2) on the child's own pid.
+    unsafe { libc_kill(child.id() as i32, 15) };
+    assert!(wait_with_timeout(&mut child, Duration::from_secs(20)).success());
+}

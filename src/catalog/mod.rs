@@ -80,6 +80,7 @@ pub struct Catalog {
     pool: AnyPool,
     backend: Backend,
     sealer: Sealer,
+    instance: std::sync::Arc<str>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -114,7 +115,14 @@ impl Catalog {
             pool,
             backend,
             sealer,
+            instance: uuid::Uuid::new_v4().simple().to_string()[..8].into(),
         })
+    }
+
+    /// A short token unique to this handle, so keys derived from catalogue ids (storage keys
+    /// in GDAL paths and cache keys) can't collide between two catalogues in one process.
+    pub fn instance(&self) -> &str {
+        &self.instance
     }
 
     /// Which database this is.

@@ -542,6 +542,11 @@ pub struct StorageInput {
     #[serde(default)]
     #[schema(format = Password, write_only)]
     pub password: Option<String>,
+    /// For `sftp`: a private key (PEM or OpenSSH format; write-only, never returned). With a
+    /// password too, the password unlocks the key.
+    #[serde(default)]
+    #[schema(format = Password, write_only)]
+    pub private_key: Option<String>,
     /// For `ftp`: FTPS (explicit AUTH TLS). Kept for pcrs.beta.gouv.fr compatibility; `tls` says more.
     #[serde(default)]
     pub secure: bool,
@@ -598,6 +603,8 @@ pub struct StorageRecord {
     pub username_sealed: Option<String>,
     /// Sealed password.
     pub password_sealed: Option<String>,
+    /// Sealed SSH private key.
+    pub private_key_sealed: Option<String>,
     /// FTP TLS mode.
     pub tls: TlsMode,
     /// Accept invalid certificates.

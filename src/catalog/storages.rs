@@ -34,15 +34,23 @@ impl Catalog {
             &input.password,
             current.as_ref().and_then(|c| c.password_sealed.as_ref()),
         );
+        let private_key = keep(
+            &input.private_key,
+            current.as_ref().and_then(|c| c.private_key_sealed.as_ref()),
+        );
         if input.kind == StorageType::Sftp {
             let mut missing = Vec::new();
-            for (field, value) in [("username", &username), ("password", &password)] {
-                if value.is_none() {
-                    missing.push(FieldError {
-                        field: field.into(),
-                        message: "is required for an sftp storage".into(),
-                    });
-                }
+            if username.is_none() {
+                missing.push(FieldError {
+                    field: "username".into(),
+                    message: "is required for an sftp storage".into(),
+                });
+            }
+            if password.is_none() && private_key.is_none() {
+                missing.push(FieldError {
+                    field: "password".into(),
+                    message: "an sftp storage needs a password or a private_key".into(),
+                });
             }
             if !missing.is_empty() {
                 return Err(ValidationErrors(missing).into());
@@ -59,7 +67,8 @@ impl Catalog {
                     "UPDATE storages SET kind = $1, url = $2, host = $3, port = $4, path = $5, \
                      username_sealed = $6, password_sealed = $7, tls = $8, tls_insecure = $9, \
                      tls_ca_cert = $10, host_key = $11, credentials_public = $12, \
-                     download_allowed = $13, scan_interval = $14, updated_at = $15 WHERE id = $16",
+                     download_allowed = $13, scan_interval = $14, updated_at = $15, private_key_sealed = $17 \
+                     WHERE id = $16",
                 )
                 .bind(input.kind.as_str())
                 .bind(&input.url)
@@ -77,6 +86,7 @@ impl Catalog {
                 .bind(input.scan_interval)
                 .bind(&stamp)
                 .bind(current.id)
+                .bind(&private_key)
                 .execute(&self.pool)
                 .await?;
                 current.id
@@ -84,8 +94,8 @@ impl Catalog {
             None => sqlx::query(
                 "INSERT INTO storages (livrable_id, kind, url, host, port, path, username_sealed, \
                  password_sealed, tls, tls_insecure, tls_ca_cert, credentials_public, \
-                 download_allowed, scan_interval, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
+                 download_allowed, scan_interval, created_at, updated_at, private_key_sealed) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) \
                  RETURNING id",
             )
             .bind(livrable_id)
@@ -103,6 +113,7 @@ impl Catalog {
             .bind(input.download_allowed)
             .bind(input.scan_interval)
             .bind(&stamp)
+            .bind(&private_key)
             .fetch_one(&self.pool)
             .await?
             .try_get("id")?,
@@ -122,8 +133,8 @@ impl Catalog {
             })?;
         let stamp = now();
         sqlx::query(
-            "UPDATE storages SET username_sealed = NULL, password_sealed = NULL, tls_ca_cert = NULL, \
-             host_key = NULL, revoked_at = $1, updated_at = $1 WHERE id = $2",
+            "UPDATE storages SET username_sealed = NULL, password_sealed = NULL, private_key_sealed = NULL, \
+             tls_ca_cert = NULL, host_key = NULL, revoked_at = $1, updated_at = $1 WHERE id = $2",
         )
         .bind(&stamp)
         .bind(current.id)
@@ -201,6 +212,7 @@ fn storage_from_row(row: &AnyRow) -> Result<StorageRecord> {
         path: row.try_get("path")?,
         username_sealed: row.try_get("username_sealed")?,
         password_sealed: row.try_get("password_sealed")?,
+        private_key_sealed: row.try_get("private_key_sealed")?,
         tls: text_enum(row, "tls", TlsMode::parse)?,
         tls_insecure: flag(row, "tls_insecure")?,
         tls_ca_cert: row.try_get("tls_ca_cert")?,

@@ -270,6 +270,7 @@ pub fn storage(input: &StorageInput) -> Result<(), ValidationErrors> {
                 ("port", input.port.is_some()),
                 ("username", input.username.is_some()),
                 ("password", input.password.is_some()),
+                ("private_key", input.private_key.is_some()),
             ] {
                 if present {
                     errors.push(name, "is not used by a file storage");
@@ -291,6 +292,16 @@ pub fn storage(input: &StorageInput) -> Result<(), ValidationErrors> {
             if text.chars().any(|c| c.is_control()) {
                 errors.push(name, "must not contain control characters");
             }
+        }
+    }
+    if let Some(key) = &input.private_key {
+        if input.kind != StorageType::Sftp {
+            errors.push("private_key", "is used by sftp storages only");
+        } else if !key.contains("-----BEGIN") || !key.contains("PRIVATE KEY-----") {
+            errors.push(
+                "private_key",
+                "must be a PEM or OpenSSH private key (-----BEGIN ... PRIVATE KEY-----)",
+            );
         }
     }
     if let Some(pem) = &input.tls_ca_cert {

@@ -488,6 +488,7 @@ pub async fn register(catalog: &Catalog, files: &DemoFiles) -> Result<Project, D
                         path: Some(path),
                         username: None,
                         password: None,
+                        private_key: None,
                         secure: false,
                         tls: None,
                         tls_insecure: false,

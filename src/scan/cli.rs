@@ -45,6 +45,7 @@ pub fn storage_input(url: &str, options: &UrlOptions) -> Result<StorageInput, Sc
         path: (spec.kind != StorageType::Http).then(|| spec.root.clone()),
         username,
         password: options.password.clone(),
+        private_key: None,
         secure: false,
         tls: (spec.kind == StorageType::Ftp).then_some(spec.tls),
         tls_insecure: options.insecure,

@@ -242,7 +242,8 @@ impl Scanner {
         });
     }
 
-    async fn schedule_once(&self) -> Result<(), ScanError> {
+    /// One pass of the scheduler: starts the rescans that are due and resumes partial scans.
+    pub async fn schedule_once(&self) -> Result<(), ScanError> {
         let catalog = &self.inner.catalog;
         let now = chrono::Utc::now();
         for storage in catalog.active_storages().await? {
@@ -292,7 +293,7 @@ pub fn spec_for(
             .transpose()
             .map_err(ScanError::from)
     };
-    let key = format!("s{}", record.id);
+    let key = format!("{}-s{}", catalog.instance(), record.id);
     let mut spec = match record.kind {
         StorageType::Http => {
             let url = record
@@ -315,6 +316,7 @@ pub fn spec_for(
     };
     spec.username = open(&record.username_sealed)?;
     spec.password = open(&record.password_sealed)?;
+    spec.private_key = open(&record.private_key_sealed)?;
     spec.tls_insecure = record.tls_insecure;
     spec.tls_ca_cert = record.tls_ca_cert.clone();
     spec.host_key = record.host_key.clone();

@@ -4,6 +4,9 @@
 # target/test-servers/env (KEY=VALUE lines) that the tests read; `stop` kills exactly the
 # processes it started, by their recorded PIDs.
 #
+# Each server runs in a session of its own (setsid): Apache, for one, signals its whole process
+# group when it stops, which would otherwise take the caller (make) down with it.
+#
 # Peers: PostgreSQL + PostGIS; nginx (HTML and JSON autoindex, Basic auth, HTTPS), Apache
 # mod_autoindex, lighttpd dir-listing, python http.server (no Range); vsftpd (plain + explicit
 # FTPS, implicit FTPS, chrooted user), pyftpdlib (MLSD); OpenSSH internal-sftp.
@@ -121,7 +124,7 @@ http {
     }
 }
 EOF
-    nginx -p "$dir" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
+    setsid nginx -p "$dir" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
     echo $! >"$work/nginx.pid"
     wait_port "$port" nginx
     say DALLAGE_TEST_NGINX_URL "http://127.0.0.1:$port/html/"
@@ -160,8 +163,12 @@ Alias /pcrs/ "$fixtures/"
     Require all granted
 </Directory>
 IndexOptions FancyIndexing HTMLTable
+StartServers 2
+MinSpareServers 2
+MaxSpareServers 4
+MaxRequestWorkers 16
 EOF
-    apache2 -X -f "$dir/apache.conf" -d "$dir" >"$dir/logs/stdout.log" 2>&1 &
+    setsid apache2 -DFOREGROUND -f "$dir/apache.conf" -d "$dir" >"$dir/logs/stdout.log" 2>&1 &
     echo $! >"$work/apache.pid"
     wait_port "$port" apache
     say DALLAGE_TEST_APACHE_URL "http://127.0.0.1:$port/pcrs/"
@@ -185,7 +192,7 @@ dir-listing.activate = "enable"
 EOF
     # lighttpd opens its log after dropping to www-data.
     [ "$(id -u)" = 0 ] && chown www-data "$dir"
-    lighttpd -D -f "$dir/lighttpd.conf" >"$dir/stdout.log" 2>&1 &
+    setsid lighttpd -D -f "$dir/lighttpd.conf" >"$dir/stdout.log" 2>&1 &
     echo $! >"$work/lighttpd.pid"
     wait_port "$port" lighttpd
     say DALLAGE_TEST_LIGHTTPD_URL "http://127.0.0.1:$port/"
@@ -194,7 +201,7 @@ EOF
 start_python_http() {
     local port
     port=$(free_port)
-    python3 -m http.server "$port" --bind 127.0.0.1 --directory "$fixtures" >"$work/python-http.log" 2>&1 &
+    setsid python3 -m http.server "$port" --bind 127.0.0.1 --directory "$fixtures" >"$work/python-http.log" 2>&1 &
     echo $! >"$work/python-http.pid"
     wait_port "$port" "python http.server"
     say DALLAGE_TEST_PYTHON_URL "http://127.0.0.1:$port/"
@@ -242,7 +249,7 @@ xferlog_enable=YES
 xferlog_file=$dir/$mode-xfer.log
 vsftpd_log_file=$dir/$mode.log
 EOF
-        vsftpd "$dir/$mode.conf" >"$dir/$mode-stdout.log" 2>&1 &
+        setsid vsftpd "$dir/$mode.conf" >"$dir/$mode-stdout.log" 2>&1 &
         echo $! >"$work/vsftpd-$mode.pid"
         wait_port "$listen_port" "vsftpd ($mode)"
     done
@@ -254,7 +261,7 @@ start_pyftpdlib() {
     local port
     /usr/bin/python3 -c 'import pyftpdlib' 2>/dev/null || return 0
     port=$(free_port)
-    /usr/bin/python3 - "$port" "$fixtures" "$test_user" "$(grep DALLAGE_TEST_PASSWORD "$envfile" | cut -d= -f2)" >"$work/pyftpdlib.log" 2>&1 <<'EOF' &
+    setsid /usr/bin/python3 - "$port" "$fixtures" "$test_user" "$(grep DALLAGE_TEST_PASSWORD "$envfile" | cut -d= -f2)" >"$work/pyftpdlib.log" 2>&1 <<'EOF' &
 import sys
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import FTPHandler
@@ -279,6 +286,10 @@ start_sshd() {
     mkdir -p "$dir" /run/sshd
     port=$(free_port)
     ssh-keygen -q -t ed25519 -N '' -f "$dir/host_key" <<<y >/dev/null 2>&1 || true
+    # A client key for key logins (PEM: every libssh2 reads it).
+    mkdir -p "$dir/authorized_keys"
+    ssh-keygen -q -t rsa -b 2048 -m PEM -N '' -f "$dir/client_key" <<<y >/dev/null 2>&1 || true
+    cp "$dir/client_key.pub" "$dir/authorized_keys/$test_user"
     cat >"$dir/sshd_config" <<EOF
 Port $port
 ListenAddress 127.0.0.1
@@ -288,16 +299,18 @@ UsePAM no
 PasswordAuthentication yes
 KbdInteractiveAuthentication no
 PubkeyAuthentication yes
+AuthorizedKeysFile $dir/authorized_keys/%u
 StrictModes no
 AllowUsers $test_user
 Subsystem sftp internal-sftp
 ForceCommand internal-sftp
 EOF
-    /usr/sbin/sshd -D -e -f "$dir/sshd_config" >"$dir/sshd.log" 2>&1 &
+    setsid /usr/sbin/sshd -D -e -f "$dir/sshd_config" >"$dir/sshd.log" 2>&1 &
     echo $! >"$work/sshd.pid"
     wait_port "$port" sshd
     say DALLAGE_TEST_SFTP_PORT "$port"
     say DALLAGE_TEST_SFTP_HOST_KEY "$(ssh-keygen -lf "$dir/host_key.pub" -E sha256 | awk '{print $2}')"
+    say DALLAGE_TEST_SFTP_CLIENT_KEY "$dir/client_key"
 }
 
 stop_all() {

@@ -139,6 +139,8 @@ pub struct StorageView {
     pub password: Option<String>,
     /// Whether a password is stored.
     pub password_set: bool,
+    /// Whether an SSH private key is stored (never returned).
+    pub private_key_set: bool,
     /// FTP TLS mode.
     pub tls: TlsMode,
     /// TLS certificate checks are off.
@@ -200,6 +202,7 @@ impl StorageView {
             username,
             password,
             password_set: record.password_sealed.is_some(),
+            private_key_set: record.private_key_sealed.is_some(),
             tls: record.tls,
             tls_insecure: record.tls_insecure,
             tls_ca_cert_set: record.tls_ca_cert.is_some(),
