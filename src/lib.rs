@@ -9,6 +9,8 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod ogc;
+pub mod raster;
 pub mod scan;
 pub mod storage;
 pub mod workers;
@@ -46,6 +48,9 @@ pub fn init_gdal() {
     for (key, value) in [
         ("GDAL_PAM_ENABLED", "NO"),
         ("GDAL_NUM_THREADS", "1"),
+        // Decoded blocks live in our own cache (cache.decoded_cache_size); GDAL's only needs
+        // to hold a block between the reads of its bands.
+        ("GDAL_CACHEMAX", "64"),
         (
             "CPL_VSIL_CURL_ALLOWED_EXTENSIONS",
             ".jp2,.tif,.tiff,.j2w,.tfw,.xml",
@@ -68,6 +73,7 @@ pub fn init_tls() {
 /// Also sizes the shared block cache and installs GDAL's handler for remote files.
 pub async fn open_state(config: Config) -> Result<http::AppState, Error> {
     storage::BlockCache::init_global(config.cache.block_cache_size.0);
+    raster::DecodedCache::init_global(config.cache.decoded_cache_size.0);
     storage::vsi::install();
     let sealer = catalog::Sealer::from_config(&config.security.secret_key, &config.data.dir)?;
     let catalog = catalog::Catalog::connect(&config.catalog, sealer).await?;

@@ -159,6 +159,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
             let options = access.options().map_err(Error::Usage)?;
             let state = dallage::open_state(config).await?;
             state.scanner().recover().await?;
+            state.start_mosaics().await;
             let mut livrables = Vec::new();
             for url in &urls {
                 livrables.push(scan_cli::register_url(state.catalog(), url, &options).await?);
@@ -166,6 +167,10 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
             for livrable in &livrables {
                 let scan = state.scanner().scan_to_end(livrable.id, "startup").await?;
                 tracing::info!(livrable = %livrable.slug, state = %scan.state, "storage scanned");
+                // Ready means served: build the mosaic now rather than when the event arrives.
+                if let Err(err) = state.mosaics().rebuild(livrable.id).await {
+                    tracing::warn!(livrable = %livrable.slug, error = %err, "mosaic not built");
+                }
             }
             state
                 .scanner()
@@ -218,9 +223,13 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
             let project = demo::register(state.catalog(), &files).await?;
             tracing::info!(project = %project.slug, "demo project registered");
             state.scanner().recover().await?;
+            state.start_mosaics().await;
             for livrable in state.catalog().project_livrables(project.id).await? {
                 let scan = state.scanner().scan_to_end(livrable.id, "startup").await?;
                 tracing::info!(livrable = %livrable.slug, state = %scan.state, files = scan.files_listed, "demo deliverable scanned");
+                if let Err(err) = state.mosaics().rebuild(livrable.id).await {
+                    tracing::warn!(livrable = %livrable.slug, error = %err, "mosaic not built");
+                }
             }
             state
                 .scanner()

@@ -24,6 +24,7 @@ pub use problem::{Problem, PROBLEM_JSON};
 
 use crate::catalog::Catalog;
 use crate::config::Config;
+use crate::raster::Mosaics;
 use crate::scan::Scanner;
 use crate::workers::Workers;
 
@@ -34,6 +35,7 @@ pub struct AppState {
     catalog: Catalog,
     workers: Workers,
     scanner: Scanner,
+    mosaics: Mosaics,
     api_keys: Arc<ApiKeys>,
     ready: Arc<AtomicBool>,
 }
@@ -44,11 +46,13 @@ impl AppState {
     pub fn new(config: Config, catalog: Catalog, workers: Workers) -> AppState {
         let api_keys = ApiKeys::from_config(&config.security.api_keys);
         let scanner = Scanner::new(catalog.clone(), workers.clone(), &config);
+        let mosaics = Mosaics::new(catalog.clone(), workers.clone(), scanner.limits());
         AppState {
             config: Arc::new(config),
             catalog,
             workers,
             scanner,
+            mosaics,
             api_keys: Arc::new(api_keys),
             ready: Arc::new(AtomicBool::new(false)),
         }
@@ -72,6 +76,19 @@ impl AppState {
     /// The scanner.
     pub fn scanner(&self) -> &Scanner {
         &self.scanner
+    }
+
+    /// The mosaics being served.
+    pub fn mosaics(&self) -> &Mosaics {
+        &self.mosaics
+    }
+
+    /// Builds every mosaic and keeps them in step with scans (call once at start-up).
+    pub async fn start_mosaics(&self) {
+        if let Err(err) = self.mosaics.rebuild_all().await {
+            tracing::warn!(error = %err, "mosaics not built");
+        }
+        self.mosaics.follow(&self.scanner);
     }
 
     /// The configured API keys.
@@ -110,6 +127,7 @@ pub fn app(
         .wrap(from_fn(request_context))
         .service(web::resource("/health").route(web::get().to(health::health)))
         .configure(api::configure)
+        .configure(crate::ogc::configure)
         .default_service(web::to(not_found))
 }
 

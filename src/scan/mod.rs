@@ -97,6 +97,11 @@ impl Scanner {
         }
     }
 
+    /// The limits scans run under (storage timeout, depth, file count).
+    pub fn limits(&self) -> ScanLimits {
+        self.inner.limits
+    }
+
     /// Events of finished scans.
     pub fn subscribe(&self) -> broadcast::Receiver<ScanEvent> {
         self.inner.events.subscribe()

@@ -1,0 +1,256 @@
+//! WMS request parameters, checked one by one so each mistake gets its own exception.
+
+use std::sync::Arc;
+
+use super::exception::WmsError;
+use crate::ogc::common::{parse_bbox, parse_colour, Kvp};
+use crate::raster::{Crs, EncodeOptions, Format, Mosaic, Resampling};
+
+/// Protocol version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// 1.1.1: `SRS`, `X`/`Y`, longitude first.
+    V111,
+    /// 1.3.0: `CRS`, `I`/`J`, EPSG axis order.
+    V130,
+}
+
+impl Version {
+    /// From `VERSION` (or the old `WMTVER`); 1.3.0 when absent. Versions below 1.3 answer as 1.1.1.
+    pub fn negotiate(kvp: &Kvp) -> Version {
+        match kvp.non_empty("VERSION").or_else(|| kvp.non_empty("WMTVER")) {
+            Some(v) if v.starts_with("1.0") || v.starts_with("1.1") => Version::V111,
+            _ => Version::V130,
+        }
+    }
+
+    /// The version string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::V111 => "1.1.1",
+            Version::V130 => "1.3.0",
+        }
+    }
+
+    fn crs_parameter(self) -> &'static str {
+        match self {
+            Version::V111 => "SRS",
+            Version::V130 => "CRS",
+        }
+    }
+}
+
+/// How to report exceptions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExceptionMode {
+    /// An XML report.
+    Xml,
+    /// The image with the message written in it.
+    InImage,
+    /// An empty image.
+    Blank,
+}
+
+impl ExceptionMode {
+    /// From `EXCEPTIONS` (XML when absent or unknown).
+    pub fn from_kvp(kvp: &Kvp) -> ExceptionMode {
+        match kvp.non_empty("EXCEPTIONS").map(|e| e.to_ascii_lowercase()) {
+            Some(e) if e.ends_with("inimage") => ExceptionMode::InImage,
+            Some(e) if e.ends_with("blank") => ExceptionMode::Blank,
+            _ => ExceptionMode::Xml,
+        }
+    }
+}
+
+/// A parsed GetMap (also the map part of GetFeatureInfo).
+pub struct MapParams {
+    /// Version.
+    pub version: Version,
+    /// Layers, bottom first, with the names asked for.
+    pub layers: Vec<(String, Vec<Arc<Mosaic>>)>,
+    /// Output CRS.
+    pub crs: Crs,
+    /// Box as min x, min y, max x, max y (easting or longitude first).
+    pub bbox: [f64; 4],
+    /// Width.
+    pub width: u32,
+    /// Height.
+    pub height: u32,
+    /// Encoding.
+    pub encode: EncodeOptions,
+    /// Resampling.
+    pub resampling: Resampling,
+}
+
+/// Where layers come from: a name resolves to one mosaic (a deliverable) or several (a
+/// project, as a group layer).
+pub trait LayerSource {
+    /// The mosaics a layer name stands for, or none if unknown.
+    fn resolve(&self, name: &str) -> Option<Vec<Arc<Mosaic>>>;
+}
+
+/// Width and height, as the service can render them.
+pub fn size(kvp: &Kvp, max_width: u32, max_height: u32) -> Result<(u32, u32), WmsError> {
+    let read = |name: &str, max: u32| -> Result<u32, WmsError> {
+        let text = kvp.non_empty(name).ok_or_else(|| WmsError::missing(name))?;
+        let value: u32 = text
+            .parse()
+            .map_err(|_| WmsError::invalid(name, format!("{name}={text} is not a whole number")))?;
+        if value == 0 || value > max {
+            return Err(WmsError::invalid(
+                name,
+                format!("{name}={value} must be between 1 and {max}"),
+            ));
+        }
+        Ok(value)
+    };
+    Ok((read("WIDTH", max_width)?, read("HEIGHT", max_height)?))
+}
+
+/// The encoding options `FORMAT`, `TRANSPARENT` and `BGCOLOR` ask for.
+pub fn encoding(kvp: &Kvp, format_parameter: &str, required: bool) -> Result<EncodeOptions, WmsError> {
+    let format = match kvp.non_empty(format_parameter) {
+        Some(text) => Format::parse(text).ok_or_else(|| {
+            WmsError::new(
+                "InvalidFormat",
+                format_parameter,
+                format!("format {text} is not offered (image/png, image/jpeg, image/webp)"),
+            )
+        })?,
+        None if required => return Err(WmsError::missing(format_parameter)),
+        None => Format::Png,
+    };
+    let transparent = match kvp.non_empty("TRANSPARENT").map(|t| t.to_ascii_uppercase()) {
+        None => false,
+        Some(t) if t == "TRUE" => true,
+        Some(t) if t == "FALSE" => false,
+        Some(t) => {
+            return Err(WmsError::invalid(
+                "TRANSPARENT",
+                format!("TRANSPARENT={t} must be TRUE or FALSE"),
+            ))
+        }
+    };
+    let background = match kvp.non_empty("BGCOLOR") {
+        Some(text) => parse_colour(text)
+            .ok_or_else(|| WmsError::invalid("BGCOLOR", format!("BGCOLOR={text} must be 0xRRGGBB")))?,
+        None => [255, 255, 255],
+    };
+    Ok(EncodeOptions {
+        format,
+        transparent,
+        background,
+        jpeg_quality: 85,
+    })
+}
+
+/// Parses and checks a GetMap request (or the map part of GetFeatureInfo).
+pub fn map_params(
+    kvp: &Kvp,
+    layers: &dyn LayerSource,
+    max_width: u32,
+    max_height: u32,
+) -> Result<MapParams, WmsError> {
+    let version = Version::negotiate(kvp);
+    let names = kvp
+        .non_empty("LAYERS")
+        .ok_or_else(|| WmsError::missing("LAYERS"))?;
+    let names: Vec<&str> = names
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
+    if names.is_empty() {
+        return Err(WmsError::missing("LAYERS"));
+    }
+    if names.len() > 16 {
+        return Err(WmsError::invalid(
+            "LAYERS",
+            "at most 16 layers per request (LayerLimit)",
+        ));
+    }
+    let mut resolved = Vec::with_capacity(names.len());
+    for name in &names {
+        let mosaics = layers.resolve(name).ok_or_else(|| {
+            WmsError::new(
+                "LayerNotDefined",
+                "LAYERS",
+                format!("layer {name} is not defined"),
+            )
+        })?;
+        resolved.push((name.to_string(), mosaics));
+    }
+    if let Some(styles) = kvp.get("STYLES") {
+        let styles: Vec<&str> = styles.split(',').map(str::trim).collect();
+        if !(styles.len() == 1 && styles[0].is_empty()) && styles.len() != names.len() {
+            return Err(WmsError::invalid(
+                "STYLES",
+                format!("{} styles for {} layers", styles.len(), names.len()),
+            ));
+        }
+        if let Some(bad) = styles
+            .iter()
+            .find(|s| !s.is_empty() && !s.eq_ignore_ascii_case("default"))
+        {
+            return Err(WmsError::new(
+                "StyleNotDefined",
+                "STYLES",
+                format!("style {bad} is not defined (use default)"),
+            ));
+        }
+    } else if version == Version::V130 {
+        return Err(WmsError::missing("STYLES"));
+    }
+    let crs_name = version.crs_parameter();
+    let crs_text = kvp
+        .non_empty(crs_name)
+        .or_else(|| kvp.non_empty(if crs_name == "CRS" { "SRS" } else { "CRS" }))
+        .ok_or_else(|| WmsError::missing(crs_name))?;
+    let crs = Crs::parse(crs_text).ok_or_else(|| {
+        WmsError::new(
+            "InvalidCRS",
+            crs_name,
+            format!("{crs_name}={crs_text} is not offered"),
+        )
+    })?;
+    let bbox_text = kvp.non_empty("BBOX").ok_or_else(|| WmsError::missing("BBOX"))?;
+    let mut bbox = parse_bbox(bbox_text)
+        .ok_or_else(|| WmsError::invalid("BBOX", format!("BBOX={bbox_text} must be four numbers")))?;
+    if version == Version::V130 && crs.latitude_first() {
+        bbox = [bbox[1], bbox[0], bbox[3], bbox[2]];
+    }
+    if bbox[0] >= bbox[2] || bbox[1] >= bbox[3] {
+        return Err(WmsError::invalid(
+            "BBOX",
+            format!("BBOX={bbox_text}: the minimum must be below the maximum on both axes"),
+        ));
+    }
+    let (width, height) = size(kvp, max_width, max_height)?;
+    let encode = encoding(kvp, "FORMAT", true)?;
+    let resampling = match kvp.non_empty("RESAMPLING") {
+        Some(text) => Resampling::parse(text).ok_or_else(|| {
+            WmsError::invalid(
+                "RESAMPLING",
+                format!("RESAMPLING={text} must be nearest, bilinear or cubic"),
+            )
+        })?,
+        None => Resampling::default(),
+    };
+    if kvp.non_empty("TIME").is_some() || kvp.non_empty("ELEVATION").is_some() {
+        return Err(WmsError::new(
+            "InvalidDimensionValue",
+            "TIME",
+            "these layers have no TIME or ELEVATION dimension",
+        ));
+    }
+    Ok(MapParams {
+        version,
+        layers: resolved,
+        crs,
+        bbox,
+        width,
+        height,
+        encode,
+        resampling,
+    })
+}

@@ -1,0 +1,17 @@
+//! Virtual mosaics: every scanned raster deliverable becomes a mosaic of its dalles, read
+//! window by window at the coarsest sufficient resolution level, reprojected on the fly and
+//! encoded as PNG, JPEG or WebP.
+
+pub mod crs;
+mod decode;
+pub mod encode;
+mod mosaic;
+mod registry;
+mod render;
+
+pub use crs::Crs;
+pub use decode::{DecodeError, DecodedCache};
+pub use encode::{encode, EncodeOptions, Format};
+pub use mosaic::{CrsGroup, Dalle, LayerInfo, Level, Mosaic};
+pub use registry::{Mosaics, RegistryError};
+pub use render::{render, Image, RenderError, RenderRequest, Resampling};

@@ -1,0 +1,215 @@
+//! The mosaics being served, one per raster deliverable, rebuilt from the catalogue at start-up
+//! and after every scan. A request sees either the old mosaic or the new one, never a mix.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use super::decode::DecodedCache;
+use super::mosaic::{self, Mosaic};
+use crate::catalog::{Catalog, CatalogError, ScanState};
+use crate::scan::{ScanLimits, Scanner};
+use crate::storage::{self, vsi, Storage};
+use crate::workers::Workers;
+
+/// Why a mosaic could not be (re)built.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// The catalogue failed.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// The storage could not be opened.
+    #[error("storage of livrable {livrable}: {detail}")]
+    Storage {
+        /// Deliverable.
+        livrable: i64,
+        /// Why.
+        detail: String,
+    },
+    /// The worker pool refused the job.
+    #[error(transparent)]
+    Worker(#[from] crate::workers::WorkerError),
+}
+
+/// Every served mosaic, by layer name; cheap to clone.
+#[derive(Clone)]
+pub struct Mosaics {
+    by_name: Arc<RwLock<HashMap<String, Arc<Mosaic>>>>,
+    catalog: Catalog,
+    workers: Workers,
+    limits: ScanLimits,
+}
+
+impl Mosaics {
+    /// An empty registry.
+    pub fn new(catalog: Catalog, workers: Workers, limits: ScanLimits) -> Mosaics {
+        Mosaics {
+            by_name: Arc::new(RwLock::new(HashMap::new())),
+            catalog,
+            workers,
+            limits,
+        }
+    }
+
+    /// A mosaic by layer name.
+    pub fn get(&self, name: &str) -> Option<Arc<Mosaic>> {
+        self.by_name.read().ok()?.get(name).cloned()
+    }
+
+    /// Every mosaic, by name.
+    pub fn all(&self) -> Vec<Arc<Mosaic>> {
+        let mut all: Vec<Arc<Mosaic>> = self
+            .by_name
+            .read()
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default();
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        all
+    }
+
+    /// Builds the mosaic of every raster deliverable.
+    pub async fn rebuild_all(&self) -> Result<(), RegistryError> {
+        let mut offset = 0;
+        loop {
+            let page = self.catalog.list_livrables(500, offset).await?;
+            let count = page.items.len() as i64;
+            for livrable in page.items.iter().filter(|l| l.nature.is_raster()) {
+                if let Err(err) = self.rebuild(livrable.id).await {
+                    tracing::warn!(livrable = livrable.id, error = %err, "mosaic not built");
+                }
+            }
+            offset += count;
+            if count < 500 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// (Re)builds one deliverable's mosaic from the catalogue and swaps it in; removes it when
+    /// the deliverable has no active storage or no readable image.
+    pub async fn rebuild(&self, livrable_id: i64) -> Result<(), RegistryError> {
+        let catalog = &self.catalog;
+        let livrable = catalog.livrable(livrable_id).await?;
+        let storage = match catalog.active_storage(livrable_id).await? {
+            Some(storage) if livrable.nature.is_raster() => storage,
+            _ => {
+                self.remove(&livrable.slug);
+                return Ok(());
+            }
+        };
+        let project = catalog.project(livrable.project_id).await?;
+        let spec =
+            crate::scan::spec_for(catalog, &storage, &self.limits).map_err(|err| RegistryError::Storage {
+                livrable: livrable_id,
+                detail: err.to_string(),
+            })?;
+        let opened: Arc<dyn Storage> = storage::open(spec).map_err(|err| RegistryError::Storage {
+            livrable: livrable_id,
+            detail: err.to_string(),
+        })?;
+        vsi::mount(opened.clone());
+        let files = catalog.storage_files(storage.id).await?;
+        // Tell GDAL's handler what is there, folder by folder.
+        let mut folders: HashMap<String, Vec<storage::Entry>> = HashMap::new();
+        for file in &files {
+            let parent = file
+                .path
+                .rsplit_once('/')
+                .map(|(d, _)| d)
+                .unwrap_or("")
+                .to_string();
+            folders.entry(parent).or_default().push(storage::Entry {
+                path: file.path.clone(),
+                is_dir: false,
+                size: Some(file.size.max(0) as u64),
+                size_approximate: false,
+                mtime: file.mtime.clone(),
+                etag: file.etag.clone(),
+            });
+        }
+        for (dir, entries) in &folders {
+            vsi::remember_listing(opened.key(), dir, entries);
+        }
+        let dalles: Vec<(u32, mosaic::Dalle)> = files
+            .iter()
+            .filter(|f| f.class == "jpeg2000" || f.class == "geotiff")
+            .filter_map(|record| {
+                let gdal_path = opened
+                    .local_path(&record.path)
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| vsi::path(opened.key(), &record.path));
+                mosaic::dalle_from_record(record, gdal_path)
+            })
+            .collect();
+        if dalles.is_empty() {
+            self.remove(&livrable.slug);
+            return Ok(());
+        }
+        let licence = match livrable.licence {
+            crate::catalog::Licence::OuvertLo => "Licence Ouverte Etalab 2.0",
+            crate::catalog::Licence::OuvertOdbl => "Open Database License (ODbL)",
+            crate::catalog::Licence::Ferme => "licence fermée",
+        };
+        let holder = project
+            .acteurs
+            .iter()
+            .find(|a| {
+                matches!(
+                    a.role,
+                    crate::catalog::ActeurRole::Aplc | crate::catalog::ActeurRole::Porteur
+                )
+            })
+            .and_then(|a| a.nom.clone());
+        let info = mosaic::LayerInfo {
+            name: livrable.slug.clone(),
+            title: livrable.nom.clone(),
+            description: format!("{} — {} ({}).", project.nom, livrable.nom, livrable.nature),
+            project: project.slug.clone(),
+            project_title: project.nom.clone(),
+            attribution: holder,
+            licence: licence.to_string(),
+        };
+        let count = dalles.len();
+        // Extents go through PROJ: on a worker, like all GDAL work.
+        let built = self
+            .workers
+            .run(move || mosaic::build(livrable_id, info, dalles))
+            .await?;
+        if let Ok(mut map) = self.by_name.write() {
+            map.insert(livrable.slug.clone(), built);
+        }
+        tracing::info!(layer = %livrable.slug, dalles = count, "mosaic ready");
+        Ok(())
+    }
+
+    fn remove(&self, name: &str) {
+        if let Ok(mut map) = self.by_name.write() {
+            map.remove(name);
+        }
+    }
+
+    /// Rebuilds mosaics as scans finish, dropping decoded blocks of changed dalles.
+    pub fn follow(&self, scanner: &Scanner) {
+        let mut events = scanner.subscribe();
+        let mosaics = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let event = match events.recv().await {
+                    Ok(event) => event,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                };
+                if event.state != ScanState::Done {
+                    continue;
+                }
+                if let Ok(changed) = mosaics.catalog.scan_changed_files(event.scan_id).await {
+                    for file in changed {
+                        DecodedCache::global().forget_dalle(file.id);
+                    }
+                }
+                if let Err(err) = mosaics.rebuild(event.livrable_id).await {
+                    tracing::warn!(livrable = event.livrable_id, error = %err, "mosaic not rebuilt");
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,540 @@
+//! Rendering a window of one or more mosaics: pick the dalles that intersect, read the
+//! coarsest level that still meets the requested resolution through the decoded-block cache,
+//! assemble them on a canvas in their CRS, then resample into the output grid — straight copy
+//! when the grids coincide, else through an approximate transform (PROJ on a coarse grid,
+//! interpolated in between) with nearest, bilinear or cubic resampling. Runs on a worker.
+
+use std::sync::Arc;
+
+use super::crs::{transform_bbox, transform_points, Crs};
+use super::decode::DecodedCache;
+use super::mosaic::{CrsGroup, Dalle, Mosaic};
+
+/// How output pixels are computed from source pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Resampling {
+    /// The nearest source pixel.
+    Nearest,
+    /// Weighted mean of the 2×2 nearest (the default).
+    #[default]
+    Bilinear,
+    /// Catmull-Rom over the 4×4 nearest.
+    Cubic,
+}
+
+impl Resampling {
+    /// Parses `nearest`, `bilinear`, `cubic` (any case).
+    pub fn parse(text: &str) -> Option<Resampling> {
+        match text.to_ascii_lowercase().as_str() {
+            "nearest" | "near" => Some(Resampling::Nearest),
+            "bilinear" | "linear" => Some(Resampling::Bilinear),
+            "cubic" | "bicubic" => Some(Resampling::Cubic),
+            _ => None,
+        }
+    }
+}
+
+/// An RGBA image (straight alpha), rows from the north.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    /// Width.
+    pub width: u32,
+    /// Height.
+    pub height: u32,
+    /// RGBA bytes.
+    pub rgba: Vec<u8>,
+}
+
+impl Image {
+    /// A transparent image.
+    pub fn transparent(width: u32, height: u32) -> Image {
+        Image {
+            width,
+            height,
+            rgba: vec![0; width as usize * height as usize * 4],
+        }
+    }
+
+    /// Whether no pixel is visible.
+    pub fn is_empty(&self) -> bool {
+        self.rgba.chunks_exact(4).all(|p| p[3] == 0)
+    }
+}
+
+/// What to render.
+#[derive(Clone)]
+pub struct RenderRequest {
+    /// Layers, bottom first.
+    pub mosaics: Vec<Arc<Mosaic>>,
+    /// Output CRS (x = easting or longitude).
+    pub crs: Crs,
+    /// Output box: min x, min y, max x, max y.
+    pub bbox: [f64; 4],
+    /// Output width.
+    pub width: u32,
+    /// Output height.
+    pub height: u32,
+    /// Resampling when grids differ.
+    pub resampling: Resampling,
+}
+
+/// Why a render failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RenderError {
+    /// A dalle could not be decoded.
+    #[error(transparent)]
+    Decode(#[from] super::decode::DecodeError),
+    /// The transform between CRSs failed.
+    #[error("cannot transform coordinates from EPSG:{0} to EPSG:{1} for this area")]
+    Transform(u32, u32),
+}
+
+/// Renders `request` (blocking: decoding and resampling).
+pub fn render(request: &RenderRequest) -> Result<Image, RenderError> {
+    let mut output = Image::transparent(request.width, request.height);
+    for mosaic in &request.mosaics {
+        for group in &mosaic.groups {
+            render_group(request, group, &mut output)?;
+        }
+    }
+    Ok(output)
+}
+
+/// A window of a CRS group, at one resolution, aligned on that resolution's pixel grid.
+struct Canvas {
+    min_x: f64,
+    max_y: f64,
+    resolution: f64,
+    width: usize,
+    height: usize,
+    rgba: Vec<u8>,
+}
+
+fn render_group(request: &RenderRequest, group: &CrsGroup, output: &mut Image) -> Result<(), RenderError> {
+    let out_epsg = request.crs.epsg;
+    let Some(native) = transform_bbox(out_epsg, group.epsg, request.bbox) else {
+        return Ok(()); // the area has no meaning in this CRS (e.g. far outside its domain)
+    };
+    let clipped = [
+        native[0].max(group.extent[0]),
+        native[1].max(group.extent[1]),
+        native[2].min(group.extent[2]),
+        native[3].min(group.extent[3]),
+    ];
+    if clipped[0] >= clipped[2] || clipped[1] >= clipped[3] {
+        return Ok(());
+    }
+    // Native size of one output pixel: read the coarsest level that is at least this fine.
+    let wanted =
+        ((native[2] - native[0]) / request.width as f64).min((native[3] - native[1]) / request.height as f64);
+    let level = level_for(group.resolution, wanted);
+    let resolution = group.resolution * f64::from(1u32 << level);
+    let margin = 2.0 * resolution;
+    let canvas_box = [
+        clipped[0] - margin,
+        clipped[1] - margin,
+        clipped[2] + margin,
+        clipped[3] + margin,
+    ];
+    let mut canvas = Canvas::aligned(canvas_box, resolution);
+    for dalle in group.dalles_in(canvas_box) {
+        canvas.paint(dalle, wanted)?;
+    }
+    if out_epsg == group.epsg && same_grid(request, resolution) {
+        copy_aligned(&canvas, request, output);
+    } else {
+        warp(&canvas, request, group.epsg, output)?;
+    }
+    Ok(())
+}
+
+/// The level of a mosaic whose resolution is the coarsest still ≤ `wanted`.
+fn level_for(finest: f64, wanted: f64) -> u32 {
+    let mut level = 0;
+    while level < 12 && finest * f64::from(1u32 << (level + 1)) <= wanted * 1.0001 {
+        level += 1;
+    }
+    level
+}
+
+fn same_grid(request: &RenderRequest, resolution: f64) -> bool {
+    let px = (request.bbox[2] - request.bbox[0]) / request.width as f64;
+    let py = (request.bbox[3] - request.bbox[1]) / request.height as f64;
+    let aligned = |v: f64| ((v / resolution).round() - v / resolution).abs() < 1e-6;
+    (px - resolution).abs() < resolution * 1e-9
+        && (py - resolution).abs() < resolution * 1e-9
+        && aligned(request.bbox[0])
+        && aligned(request.bbox[3])
+}
+
+impl Canvas {
+    fn aligned(bbox: [f64; 4], resolution: f64) -> Canvas {
+        let min_x = (bbox[0] / resolution).floor() * resolution;
+        let max_y = (bbox[3] / resolution).ceil() * resolution;
+        let width = ((bbox[2] - min_x) / resolution).ceil().max(1.0) as usize;
+        let height = ((max_y - bbox[1]) / resolution).ceil().max(1.0) as usize;
+        Canvas {
+            min_x,
+            max_y,
+            resolution,
+            width,
+            height,
+            rgba: vec![0; width * height * 4],
+        }
+    }
+
+    /// Copies the part of `dalle` under the canvas, at the level that suits `wanted`.
+    fn paint(&mut self, dalle: &Dalle, wanted: f64) -> Result<(), RenderError> {
+        let level_index = dalle
+            .levels
+            .iter()
+            .rposition(|l| dalle.pixel_x * f64::from(l.factor) <= wanted * 1.0001)
+            .unwrap_or(0);
+        let level = dalle.levels[level_index];
+        let level_res_x = dalle.pixel_x * f64::from(level.factor);
+        let level_res_y = dalle.pixel_y * f64::from(level.factor);
+        // The canvas window in this level's pixels.
+        let to_col = |x: f64| (x - dalle.origin_x) / level_res_x;
+        let to_row = |y: f64| (dalle.origin_y - y) / level_res_y;
+        let canvas_max_x = self.min_x + self.width as f64 * self.resolution;
+        let canvas_min_y = self.max_y - self.height as f64 * self.resolution;
+        let col0 = to_col(self.min_x).floor().max(0.0) as i64;
+        let col1 = (to_col(canvas_max_x).ceil() as i64).min(i64::from(level.width));
+        let row0 = to_row(self.max_y).floor().max(0.0) as i64;
+        let row1 = (to_row(canvas_min_y).ceil() as i64).min(i64::from(level.height));
+        if col0 >= col1 || row0 >= row1 {
+            return Ok(());
+        }
+        let same_scale = (level_res_x - self.resolution).abs() < self.resolution * 1e-9
+            && (level_res_y - self.resolution).abs() < self.resolution * 1e-9;
+        let offset_x = (dalle.origin_x - self.min_x) / self.resolution;
+        let offset_y = (self.max_y - dalle.origin_y) / self.resolution;
+        let integral =
+            (offset_x - offset_x.round()).abs() < 1e-6 && (offset_y - offset_y.round()).abs() < 1e-6;
+        let (bw, bh) = (i64::from(level.block_width), i64::from(level.block_height));
+        for block_row in row0 / bh..=(row1 - 1) / bh {
+            for block_col in col0 / bw..=(col1 - 1) / bw {
+                let block = DecodedCache::global().block(
+                    dalle,
+                    level_index as u8,
+                    block_col as u32,
+                    block_row as u32,
+                )?;
+                let (bx, by) = (block_col * bw, block_row * bh);
+                if same_scale && integral {
+                    self.blit(&block, bx + offset_x.round() as i64, by + offset_y.round() as i64);
+                } else {
+                    self.blit_scaled(
+                        &block,
+                        dalle.origin_x + bx as f64 * level_res_x,
+                        dalle.origin_y - by as f64 * level_res_y,
+                        level_res_x,
+                        level_res_y,
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Copies a block whose upper-left pixel lands on canvas pixel (`x`, `y`).
+    fn blit(&mut self, block: &super::decode::Block, x: i64, y: i64) {
+        let (bw, bh) = (i64::from(block.width), i64::from(block.height));
+        let x0 = x.max(0);
+        let x1 = (x + bw).min(self.width as i64);
+        let y0 = y.max(0);
+        let y1 = (y + bh).min(self.height as i64);
+        if x0 >= x1 || y0 >= y1 {
+            return;
+        }
+        let span = ((x1 - x0) * 4) as usize;
+        for row in y0..y1 {
+            let source = (((row - y) * bw + (x0 - x)) * 4) as usize;
+            let target = ((row as usize * self.width) + x0 as usize) * 4;
+            self.rgba[target..target + span].copy_from_slice(&block.rgba[source..source + span]);
+        }
+    }
+
+    /// Copies a block of another resolution (nearest neighbour) whose upper-left corner is
+    /// (`origin_x`, `origin_y`) with pixels of `res_x` × `res_y`.
+    fn blit_scaled(
+        &mut self,
+        block: &super::decode::Block,
+        origin_x: f64,
+        origin_y: f64,
+        res_x: f64,
+        res_y: f64,
+    ) {
+        let col_of = |x: f64| ((x - origin_x) / res_x).floor() as i64;
+        let row_of = |y: f64| ((origin_y - y) / res_y).floor() as i64;
+        let first_col = (((origin_x - self.min_x) / self.resolution).floor().max(0.0)) as usize;
+        let last_col = ((((origin_x + f64::from(block.width) * res_x) - self.min_x) / self.resolution)
+            .ceil()
+            .max(0.0) as usize)
+            .min(self.width);
+        let first_row = (((self.max_y - origin_y) / self.resolution).floor().max(0.0)) as usize;
+        let last_row = ((((self.max_y - (origin_y - f64::from(block.height) * res_y)) / self.resolution)
+            .ceil())
+        .max(0.0) as usize)
+            .min(self.height);
+        for row in first_row..last_row {
+            let y = self.max_y - (row as f64 + 0.5) * self.resolution;
+            let source_row = row_of(y);
+            if source_row < 0 || source_row >= i64::from(block.height) {
+                continue;
+            }
+            for col in first_col..last_col {
+                let x = self.min_x + (col as f64 + 0.5) * self.resolution;
+                let source_col = col_of(x);
+                if source_col < 0 || source_col >= i64::from(block.width) {
+                    continue;
+                }
+                let source = ((source_row * i64::from(block.width) + source_col) * 4) as usize;
+                let target = (row * self.width + col) * 4;
+                self.rgba[target..target + 4].copy_from_slice(&block.rgba[source..source + 4]);
+            }
+        }
+    }
+
+    /// Canvas pixel (x, y) as RGBA premultiplied floats (0 outside).
+    #[inline]
+    fn pixel(&self, x: i64, y: i64) -> [f32; 4] {
+        if x < 0 || y < 0 || x >= self.width as i64 || y >= self.height as i64 {
+            return [0.0; 4];
+        }
+        let i = (y as usize * self.width + x as usize) * 4;
+        let a = f32::from(self.rgba[i + 3]) / 255.0;
+        [
+            f32::from(self.rgba[i]) * a,
+            f32::from(self.rgba[i + 1]) * a,
+            f32::from(self.rgba[i + 2]) * a,
+            a,
+        ]
+    }
+
+    /// Samples at canvas pixel coordinates (`fx`, `fy`) (pixel centres at .5).
+    fn sample(&self, fx: f64, fy: f64, resampling: Resampling) -> [f32; 4] {
+        match resampling {
+            Resampling::Nearest => self.pixel(fx.floor() as i64, fy.floor() as i64),
+            Resampling::Bilinear => {
+                let (x, y) = (fx - 0.5, fy - 0.5);
+                let (x0, y0) = (x.floor(), y.floor());
+                let (tx, ty) = ((x - x0) as f32, (y - y0) as f32);
+                let (x0, y0) = (x0 as i64, y0 as i64);
+                let p00 = self.pixel(x0, y0);
+                let p10 = self.pixel(x0 + 1, y0);
+                let p01 = self.pixel(x0, y0 + 1);
+                let p11 = self.pixel(x0 + 1, y0 + 1);
+                let mut out = [0.0; 4];
+                for c in 0..4 {
+                    let top = p00[c] + (p10[c] - p00[c]) * tx;
+                    let bottom = p01[c] + (p11[c] - p01[c]) * tx;
+                    out[c] = top + (bottom - top) * ty;
+                }
+                out
+            }
+            Resampling::Cubic => {
+                let (x, y) = (fx - 0.5, fy - 0.5);
+                let (x0, y0) = (x.floor(), y.floor());
+                let (tx, ty) = ((x - x0) as f32, (y - y0) as f32);
+                let (x0, y0) = (x0 as i64, y0 as i64);
+                let wx = catmull_rom(tx);
+                let wy = catmull_rom(ty);
+                let mut out = [0.0f32; 4];
+                for (j, wyj) in wy.iter().enumerate() {
+                    for (i, wxi) in wx.iter().enumerate() {
+                        let p = self.pixel(x0 + i as i64 - 1, y0 + j as i64 - 1);
+                        let w = wxi * wyj;
+                        for c in 0..4 {
+                            out[c] += p[c] * w;
+                        }
+                    }
+                }
+                out[3] = out[3].clamp(0.0, 1.0);
+                out
+            }
+        }
+    }
+}
+
+fn catmull_rom(t: f32) -> [f32; 4] {
+    let t2 = t * t;
+    let t3 = t2 * t;
+    [
+        -0.5 * t3 + t2 - 0.5 * t,
+        1.5 * t3 - 2.5 * t2 + 1.0,
+        -1.5 * t3 + 2.0 * t2 + 0.5 * t,
+        0.5 * t3 - 0.5 * t2,
+    ]
+}
+
+/// Output = canvas window, when the grids coincide.
+fn copy_aligned(canvas: &Canvas, request: &RenderRequest, output: &mut Image) {
+    let x0 = ((request.bbox[0] - canvas.min_x) / canvas.resolution).round() as i64;
+    let y0 = ((canvas.max_y - request.bbox[3]) / canvas.resolution).round() as i64;
+    for row in 0..request.height as i64 {
+        let cy = y0 + row;
+        if cy < 0 || cy >= canvas.height as i64 {
+            continue;
+        }
+        for col in 0..request.width as i64 {
+            let cx = x0 + col;
+            if cx < 0 || cx >= canvas.width as i64 {
+                continue;
+            }
+            let source = (cy as usize * canvas.width + cx as usize) * 4;
+            let target = (row as usize * request.width as usize + col as usize) * 4;
+            over(
+                &mut output.rgba[target..target + 4],
+                &canvas.rgba[source..source + 4],
+            );
+        }
+    }
+}
+
+/// Composites straight-alpha `top` over `bottom` in place.
+#[inline]
+fn over(bottom: &mut [u8], top: &[u8]) {
+    match top[3] {
+        0 => {}
+        255 => bottom.copy_from_slice(top),
+        alpha => {
+            let a = f32::from(alpha) / 255.0;
+            let b = f32::from(bottom[3]) / 255.0;
+            let out_a = a + b * (1.0 - a);
+            for c in 0..3 {
+                let value = (f32::from(top[c]) * a + f32::from(bottom[c]) * b * (1.0 - a)) / out_a.max(1e-6);
+                bottom[c] = value.round().clamp(0.0, 255.0) as u8;
+            }
+            bottom[3] = (out_a * 255.0).round() as u8;
+        }
+    }
+}
+
+/// Spacing of the exactly transformed points; pixels in between are interpolated.
+const GRID_STEP: u32 = 16;
+
+/// Resamples the canvas into the output grid through the output → native transform.
+fn warp(
+    canvas: &Canvas,
+    request: &RenderRequest,
+    native_epsg: u32,
+    output: &mut Image,
+) -> Result<(), RenderError> {
+    let (width, height) = (request.width, request.height);
+    let px = (request.bbox[2] - request.bbox[0]) / f64::from(width);
+    let py = (request.bbox[3] - request.bbox[1]) / f64::from(height);
+    // Exact native coordinates on a coarse grid of output pixel centres.
+    let grid_w = width.div_ceil(GRID_STEP) + 1;
+    let grid_h = height.div_ceil(GRID_STEP) + 1;
+    let mut xs = Vec::with_capacity((grid_w * grid_h) as usize);
+    let mut ys = Vec::with_capacity((grid_w * grid_h) as usize);
+    for gj in 0..grid_h {
+        let row = (gj * GRID_STEP).min(height - 1);
+        for gi in 0..grid_w {
+            let col = (gi * GRID_STEP).min(width - 1);
+            xs.push(request.bbox[0] + (f64::from(col) + 0.5) * px);
+            ys.push(request.bbox[3] - (f64::from(row) + 0.5) * py);
+        }
+    }
+    if !transform_points(request.crs.epsg, native_epsg, &mut xs, &mut ys) {
+        return Err(RenderError::Transform(request.crs.epsg, native_epsg));
+    }
+    // To canvas pixel coordinates.
+    for (x, y) in xs.iter_mut().zip(ys.iter_mut()) {
+        *x = (*x - canvas.min_x) / canvas.resolution;
+        *y = (canvas.max_y - *y) / canvas.resolution;
+    }
+    let at = |gi: u32, gj: u32| (gj * grid_w + gi) as usize;
+    for row in 0..height {
+        let gj = (row / GRID_STEP).min(grid_h - 2);
+        let (r0, r1) = (
+            (gj * GRID_STEP).min(height - 1),
+            ((gj + 1) * GRID_STEP).min(height - 1),
+        );
+        let ty = if r1 > r0 {
+            f64::from(row - r0) / f64::from(r1 - r0)
+        } else {
+            0.0
+        };
+        for col in 0..width {
+            let gi = (col / GRID_STEP).min(grid_w - 2);
+            let (c0, c1) = (
+                (gi * GRID_STEP).min(width - 1),
+                ((gi + 1) * GRID_STEP).min(width - 1),
+            );
+            let tx = if c1 > c0 {
+                f64::from(col - c0) / f64::from(c1 - c0)
+            } else {
+                0.0
+            };
+            let lerp = |v: &Vec<f64>| {
+                let top = v[at(gi, gj)] + (v[at(gi + 1, gj)] - v[at(gi, gj)]) * tx;
+                let bottom = v[at(gi, gj + 1)] + (v[at(gi + 1, gj + 1)] - v[at(gi, gj + 1)]) * tx;
+                top + (bottom - top) * ty
+            };
+            let (fx, fy) = (lerp(&xs), lerp(&ys));
+            if fx < -1.0 || fy < -1.0 || fx > canvas.width as f64 + 1.0 || fy > canvas.height as f64 + 1.0 {
+                continue;
+            }
+            let p = canvas.sample(fx, fy, request.resampling);
+            if p[3] <= 0.0 {
+                continue;
+            }
+            let a = p[3].min(1.0);
+            let pixel = [
+                (p[0] / a).round().clamp(0.0, 255.0) as u8,
+                (p[1] / a).round().clamp(0.0, 255.0) as u8,
+                (p[2] / a).round().clamp(0.0, 255.0) as u8,
+                (a * 255.0).round() as u8,
+            ];
+            let target = ((row * width + col) * 4) as usize;
+            over(&mut output.rgba[target..target + 4], &pixel);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_and_grids() {
+        assert_eq!(level_for(0.05, 0.05), 0);
+        assert_eq!(level_for(0.05, 0.09), 0);
+        assert_eq!(level_for(0.05, 0.1), 1);
+        assert_eq!(level_for(0.05, 0.8), 4);
+        assert_eq!(level_for(0.05, 0.01), 0);
+        let request = RenderRequest {
+            mosaics: vec![],
+            crs: Crs::epsg(2154),
+            bbox: [846_200.0, 6_526_387.2, 846_212.8, 6_526_400.0],
+            width: 256,
+            height: 256,
+            resampling: Resampling::Bilinear,
+        };
+        assert!(same_grid(&request, 0.05));
+        assert!(!same_grid(&request, 0.1));
+    }
+
+    #[test]
+    fn compositing_and_sampling() {
+        let mut bottom = [0, 0, 255, 255];
+        over(&mut bottom, &[255, 0, 0, 128]);
+        assert!(
+            bottom[0] > 120 && bottom[2] > 120 && bottom[3] == 255,
+            "{bottom:?}"
+        );
+        let mut canvas = Canvas::aligned([0.0, 0.0, 2.0, 1.0], 1.0);
+        canvas.rgba = vec![0, 0, 0, 255, 200, 100, 50, 255];
+        let mid = canvas.sample(1.0, 0.5, Resampling::Bilinear);
+        assert!((mid[0] - 100.0).abs() < 1.0, "{mid:?}");
+        assert_eq!(canvas.sample(1.6, 0.5, Resampling::Nearest)[0], 200.0);
+        let edge = canvas.sample(2.0, 0.5, Resampling::Bilinear);
+        assert!(
+            edge[3] < 1.0 && edge[3] > 0.0,
+            "fades out past the edge: {edge:?}"
+        );
+    }
+}
