@@ -8,6 +8,7 @@ pub mod encode;
 mod mosaic;
 mod registry;
 mod render;
+mod warp;
 
 pub use crs::Crs;
 pub use decode::{DecodeError, DecodedCache};

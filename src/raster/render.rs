@@ -6,9 +6,10 @@
 
 use std::sync::Arc;
 
-use super::crs::{transform_bbox, transform_points, Crs};
+use super::crs::{transform_bbox, Crs};
 use super::decode::DecodedCache;
 use super::mosaic::{CrsGroup, Dalle, Mosaic};
+use super::warp::{copy_aligned, warp};
 
 /// How output pixels are computed from source pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -101,13 +102,19 @@ pub fn render(request: &RenderRequest) -> Result<Image, RenderError> {
 }
 
 /// A window of a CRS group, at one resolution, aligned on that resolution's pixel grid.
-struct Canvas {
-    min_x: f64,
-    max_y: f64,
-    resolution: f64,
-    width: usize,
-    height: usize,
-    rgba: Vec<u8>,
+pub(super) struct Canvas {
+    /// West edge.
+    pub(super) min_x: f64,
+    /// North edge.
+    pub(super) max_y: f64,
+    /// Pixel size in CRS units.
+    pub(super) resolution: f64,
+    /// Width in pixels.
+    pub(super) width: usize,
+    /// Height in pixels.
+    pub(super) height: usize,
+    /// RGBA bytes, straight alpha, rows from the north.
+    pub(super) rgba: Vec<u8>,
 }
 
 fn render_group(request: &RenderRequest, group: &CrsGroup, output: &mut Image) -> Result<(), RenderError> {
@@ -168,7 +175,7 @@ fn same_grid(request: &RenderRequest, resolution: f64) -> bool {
 }
 
 impl Canvas {
-    fn aligned(bbox: [f64; 4], resolution: f64) -> Canvas {
+    pub(super) fn aligned(bbox: [f64; 4], resolution: f64) -> Canvas {
         let min_x = (bbox[0] / resolution).floor() * resolution;
         let max_y = (bbox[3] / resolution).ceil() * resolution;
         let width = ((bbox[2] - min_x) / resolution).ceil().max(1.0) as usize;
@@ -295,204 +302,6 @@ impl Canvas {
             }
         }
     }
-
-    /// Canvas pixel (x, y) as RGBA premultiplied floats (0 outside).
-    #[inline]
-    fn pixel(&self, x: i64, y: i64) -> [f32; 4] {
-        if x < 0 || y < 0 || x >= self.width as i64 || y >= self.height as i64 {
-            return [0.0; 4];
-        }
-        let i = (y as usize * self.width + x as usize) * 4;
-        let a = f32::from(self.rgba[i + 3]) / 255.0;
-        [
-            f32::from(self.rgba[i]) * a,
-            f32::from(self.rgba[i + 1]) * a,
-            f32::from(self.rgba[i + 2]) * a,
-            a,
-        ]
-    }
-
-    /// Samples at canvas pixel coordinates (`fx`, `fy`) (pixel centres at .5).
-    fn sample(&self, fx: f64, fy: f64, resampling: Resampling) -> [f32; 4] {
-        match resampling {
-            Resampling::Nearest => self.pixel(fx.floor() as i64, fy.floor() as i64),
-            Resampling::Bilinear => {
-                let (x, y) = (fx - 0.5, fy - 0.5);
-                let (x0, y0) = (x.floor(), y.floor());
-                let (tx, ty) = ((x - x0) as f32, (y - y0) as f32);
-                let (x0, y0) = (x0 as i64, y0 as i64);
-                let p00 = self.pixel(x0, y0);
-                let p10 = self.pixel(x0 + 1, y0);
-                let p01 = self.pixel(x0, y0 + 1);
-                let p11 = self.pixel(x0 + 1, y0 + 1);
-                let mut out = [0.0; 4];
-                for c in 0..4 {
-                    let top = p00[c] + (p10[c] - p00[c]) * tx;
-                    let bottom = p01[c] + (p11[c] - p01[c]) * tx;
-                    out[c] = top + (bottom - top) * ty;
-                }
-                out
-            }
-            Resampling::Cubic => {
-                let (x, y) = (fx - 0.5, fy - 0.5);
-                let (x0, y0) = (x.floor(), y.floor());
-                let (tx, ty) = ((x - x0) as f32, (y - y0) as f32);
-                let (x0, y0) = (x0 as i64, y0 as i64);
-                let wx = catmull_rom(tx);
-                let wy = catmull_rom(ty);
-                let mut out = [0.0f32; 4];
-                for (j, wyj) in wy.iter().enumerate() {
-                    for (i, wxi) in wx.iter().enumerate() {
-                        let p = self.pixel(x0 + i as i64 - 1, y0 + j as i64 - 1);
-                        let w = wxi * wyj;
-                        for c in 0..4 {
-                            out[c] += p[c] * w;
-                        }
-                    }
-                }
-                out[3] = out[3].clamp(0.0, 1.0);
-                out
-            }
-        }
-    }
-}
-
-fn catmull_rom(t: f32) -> [f32; 4] {
-    let t2 = t * t;
-    let t3 = t2 * t;
-    [
-        -0.5 * t3 + t2 - 0.5 * t,
-        1.5 * t3 - 2.5 * t2 + 1.0,
-        -1.5 * t3 + 2.0 * t2 + 0.5 * t,
-        0.5 * t3 - 0.5 * t2,
-    ]
-}
-
-/// Output = canvas window, when the grids coincide.
-fn copy_aligned(canvas: &Canvas, request: &RenderRequest, output: &mut Image) {
-    let x0 = ((request.bbox[0] - canvas.min_x) / canvas.resolution).round() as i64;
-    let y0 = ((canvas.max_y - request.bbox[3]) / canvas.resolution).round() as i64;
-    for row in 0..request.height as i64 {
-        let cy = y0 + row;
-        if cy < 0 || cy >= canvas.height as i64 {
-            continue;
-        }
-        for col in 0..request.width as i64 {
-            let cx = x0 + col;
-            if cx < 0 || cx >= canvas.width as i64 {
-                continue;
-            }
-            let source = (cy as usize * canvas.width + cx as usize) * 4;
-            let target = (row as usize * request.width as usize + col as usize) * 4;
-            over(
-                &mut output.rgba[target..target + 4],
-                &canvas.rgba[source..source + 4],
-            );
-        }
-    }
-}
-
-/// Composites straight-alpha `top` over `bottom` in place.
-#[inline]
-fn over(bottom: &mut [u8], top: &[u8]) {
-    match top[3] {
-        0 => {}
-        255 => bottom.copy_from_slice(top),
-        alpha => {
-            let a = f32::from(alpha) / 255.0;
-            let b = f32::from(bottom[3]) / 255.0;
-            let out_a = a + b * (1.0 - a);
-            for c in 0..3 {
-                let value = (f32::from(top[c]) * a + f32::from(bottom[c]) * b * (1.0 - a)) / out_a.max(1e-6);
-                bottom[c] = value.round().clamp(0.0, 255.0) as u8;
-            }
-            bottom[3] = (out_a * 255.0).round() as u8;
-        }
-    }
-}
-
-/// Spacing of the exactly transformed points; pixels in between are interpolated.
-const GRID_STEP: u32 = 16;
-
-/// Resamples the canvas into the output grid through the output → native transform.
-fn warp(
-    canvas: &Canvas,
-    request: &RenderRequest,
-    native_epsg: u32,
-    output: &mut Image,
-) -> Result<(), RenderError> {
-    let (width, height) = (request.width, request.height);
-    let px = (request.bbox[2] - request.bbox[0]) / f64::from(width);
-    let py = (request.bbox[3] - request.bbox[1]) / f64::from(height);
-    // Exact native coordinates on a coarse grid of output pixel centres.
-    let grid_w = width.div_ceil(GRID_STEP) + 1;
-    let grid_h = height.div_ceil(GRID_STEP) + 1;
-    let mut xs = Vec::with_capacity((grid_w * grid_h) as usize);
-    let mut ys = Vec::with_capacity((grid_w * grid_h) as usize);
-    for gj in 0..grid_h {
-        let row = (gj * GRID_STEP).min(height - 1);
-        for gi in 0..grid_w {
-            let col = (gi * GRID_STEP).min(width - 1);
-            xs.push(request.bbox[0] + (f64::from(col) + 0.5) * px);
-            ys.push(request.bbox[3] - (f64::from(row) + 0.5) * py);
-        }
-    }
-    if !transform_points(request.crs.epsg, native_epsg, &mut xs, &mut ys) {
-        return Err(RenderError::Transform(request.crs.epsg, native_epsg));
-    }
-    // To canvas pixel coordinates.
-    for (x, y) in xs.iter_mut().zip(ys.iter_mut()) {
-        *x = (*x - canvas.min_x) / canvas.resolution;
-        *y = (canvas.max_y - *y) / canvas.resolution;
-    }
-    let at = |gi: u32, gj: u32| (gj * grid_w + gi) as usize;
-    for row in 0..height {
-        let gj = (row / GRID_STEP).min(grid_h - 2);
-        let (r0, r1) = (
-            (gj * GRID_STEP).min(height - 1),
-            ((gj + 1) * GRID_STEP).min(height - 1),
-        );
-        let ty = if r1 > r0 {
-            f64::from(row - r0) / f64::from(r1 - r0)
-        } else {
-            0.0
-        };
-        for col in 0..width {
-            let gi = (col / GRID_STEP).min(grid_w - 2);
-            let (c0, c1) = (
-                (gi * GRID_STEP).min(width - 1),
-                ((gi + 1) * GRID_STEP).min(width - 1),
-            );
-            let tx = if c1 > c0 {
-                f64::from(col - c0) / f64::from(c1 - c0)
-            } else {
-                0.0
-            };
-            let lerp = |v: &Vec<f64>| {
-                let top = v[at(gi, gj)] + (v[at(gi + 1, gj)] - v[at(gi, gj)]) * tx;
-                let bottom = v[at(gi, gj + 1)] + (v[at(gi + 1, gj + 1)] - v[at(gi, gj + 1)]) * tx;
-                top + (bottom - top) * ty
-            };
-            let (fx, fy) = (lerp(&xs), lerp(&ys));
-            if fx < -1.0 || fy < -1.0 || fx > canvas.width as f64 + 1.0 || fy > canvas.height as f64 + 1.0 {
-                continue;
-            }
-            let p = canvas.sample(fx, fy, request.resampling);
-            if p[3] <= 0.0 {
-                continue;
-            }
-            let a = p[3].min(1.0);
-            let pixel = [
-                (p[0] / a).round().clamp(0.0, 255.0) as u8,
-                (p[1] / a).round().clamp(0.0, 255.0) as u8,
-                (p[2] / a).round().clamp(0.0, 255.0) as u8,
-                (a * 255.0).round() as u8,
-            ];
-            let target = ((row * width + col) * 4) as usize;
-            over(&mut output.rgba[target..target + 4], &pixel);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -516,25 +325,5 @@ mod tests {
         };
         assert!(same_grid(&request, 0.05));
         assert!(!same_grid(&request, 0.1));
-    }
-
-    #[test]
-    fn compositing_and_sampling() {
-        let mut bottom = [0, 0, 255, 255];
-        over(&mut bottom, &[255, 0, 0, 128]);
-        assert!(
-            bottom[0] > 120 && bottom[2] > 120 && bottom[3] == 255,
-            "{bottom:?}"
-        );
-        let mut canvas = Canvas::aligned([0.0, 0.0, 2.0, 1.0], 1.0);
-        canvas.rgba = vec![0, 0, 0, 255, 200, 100, 50, 255];
-        let mid = canvas.sample(1.0, 0.5, Resampling::Bilinear);
-        assert!((mid[0] - 100.0).abs() < 1.0, "{mid:?}");
-        assert_eq!(canvas.sample(1.6, 0.5, Resampling::Nearest)[0], 200.0);
-        let edge = canvas.sample(2.0, 0.5, Resampling::Bilinear);
-        assert!(
-            edge[3] < 1.0 && edge[3] > 0.0,
-            "fades out past the edge: {edge:?}"
-        );
     }
 }

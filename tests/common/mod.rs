@@ -3,9 +3,11 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use dallage::catalog::{Catalog, Sealer};
+use dallage::catalog::{Catalog, ScanRecord, Sealer, StorageInput};
 use dallage::config::Config;
+use dallage::http::AppState;
 use serde_json::{json, Value};
 
 /// Admin key configured by [`config_text`].
@@ -195,4 +197,130 @@ pub fn ftp_storage_json(password: &str) -> Value {
         "secure": true,
         "download_allowed": true
     })
+}
+
+/// The test deliverable the harness serves over every protocol.
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(harness_setting("DALLAGE_TEST_FIXTURES"))
+}
+
+/// A fresh application state on SQLite.
+pub async fn state(dir: &Path) -> AppState {
+    dallage::init_tls();
+    dallage::init_gdal();
+    let config = test_config(Db::Sqlite, dir).await;
+    dallage::open_state(config).await.unwrap()
+}
+
+/// A project and a deliverable on `storage`; returns the deliverable's id.
+pub async fn livrable_on(state: &AppState, storage: Value) -> i64 {
+    let catalog = state.catalog();
+    let project = match catalog.project_by_slug("pcrs-lyon").await {
+        Ok(project) => project,
+        Err(_) => catalog
+            .create_project(&serde_json::from_value(project_json("PCRS Lyon")).unwrap())
+            .await
+            .unwrap(),
+    };
+    let count = catalog.project_livrables(project.id).await.unwrap().len();
+    let livrable = catalog
+        .create_livrable(
+            project.id,
+            &serde_json::from_value(livrable_json(&format!("Ortho {count}"))).unwrap(),
+        )
+        .await
+        .unwrap();
+    let input: StorageInput = serde_json::from_value(storage).unwrap();
+    catalog.declare_storage(livrable.id, &input).await.unwrap();
+    livrable.id
+}
+
+/// Scans a deliverable to its end (two minutes at most).
+pub async fn scan(state: &AppState, livrable: i64) -> ScanRecord {
+    tokio::time::timeout(
+        Duration::from_secs(120),
+        state.scanner().scan_to_end(livrable, "test"),
+    )
+    .await
+    .expect("scan finished in time")
+    .unwrap()
+}
+
+/// The harness's user and password.
+pub fn login() -> (String, String) {
+    (
+        harness_setting("DALLAGE_TEST_USER"),
+        harness_setting("DALLAGE_TEST_PASSWORD"),
+    )
+}
+
+/// The fixture tree on every harness server, by name.
+pub fn storages() -> Vec<(&'static str, Value)> {
+    let (user, password) = login();
+    let ca = std::fs::read_to_string(harness_setting("DALLAGE_TEST_CA_CERT")).unwrap();
+    let ftp = |host: &str, port: String, tls: &str| {
+        json!({"type": "ftp", "host": host, "port": port.parse::<i32>().unwrap(), "path": "/", "tls": tls,
+               "username": user, "password": password, "tls_ca_cert": ca})
+    };
+    vec![
+        (
+            "nginx",
+            json!({"type": "http", "url": harness_setting("DALLAGE_TEST_NGINX_URL")}),
+        ),
+        (
+            "nginx json",
+            json!({"type": "http", "url": harness_setting("DALLAGE_TEST_NGINX_JSON_URL")}),
+        ),
+        (
+            "apache",
+            json!({"type": "http", "url": harness_setting("DALLAGE_TEST_APACHE_URL")}),
+        ),
+        (
+            "lighttpd",
+            json!({"type": "http", "url": harness_setting("DALLAGE_TEST_LIGHTTPD_URL")}),
+        ),
+        (
+            "python",
+            json!({"type": "http", "url": harness_setting("DALLAGE_TEST_PYTHON_URL")}),
+        ),
+        (
+            "https",
+            json!({"type": "http", "url": harness_setting("DALLAGE_TEST_HTTPS_URL"), "tls_ca_cert": ca}),
+        ),
+        (
+            "ftp",
+            ftp("127.0.0.1", harness_setting("DALLAGE_TEST_FTP_PORT"), "none"),
+        ),
+        (
+            "ftps",
+            ftp("localhost", harness_setting("DALLAGE_TEST_FTP_PORT"), "explicit"),
+        ),
+        (
+            "ftps implicit",
+            ftp(
+                "localhost",
+                harness_setting("DALLAGE_TEST_FTPS_IMPLICIT_PORT"),
+                "implicit",
+            ),
+        ),
+        (
+            "ftp mlsd",
+            ftp("127.0.0.1", harness_setting("DALLAGE_TEST_PYFTP_PORT"), "none"),
+        ),
+        (
+            "sftp",
+            json!({"type": "sftp", "host": "127.0.0.1", "port": harness_setting("DALLAGE_TEST_SFTP_PORT").parse::<i32>().unwrap(),
+                   "path": fixtures().display().to_string(), "username": user, "password": password}),
+        ),
+        (
+            "sftp key",
+            json!({"type": "sftp", "host": "127.0.0.1", "port": harness_setting("DALLAGE_TEST_SFTP_PORT").parse::<i32>().unwrap(),
+                   "path": fixtures().display().to_string(), "username": user,
+                   "private_key": std::fs::read_to_string(harness_setting("DALLAGE_TEST_SFTP_CLIENT_KEY")).unwrap()}),
+        ),
+        (
+            "file",
+            json!({"type": "file", "path": fixtures().display().to_string()}),
+        ),
+    ]
 }

@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# Side-by-side load runs on loopback: MapServer 8 (FastCGI behind lighttpd, a TILEINDEX over
+# the dalles) and dallage serve the same demo deliverable; wrk sends both the same random WMS
+# GetMap requests. For each scenario and server it prints requests/s, latency p50/p99 and the
+# server's CPU milliseconds per request (utime+stime of the server's process tree over the
+# run, divided by the requests served), then dallage's CPU as a fraction of MapServer's.
+#
+# Each scenario runs twice per server, for DURATION seconds each: "cold" right after the
+# server starts, "warm" straight after. MapServer keeps nothing between requests; dallage keeps
+# decoded blocks, so its cold run pays for decoding what the requests touch.
+#
+#   benches/peers.sh                      # every scenario
+#   SCENARIOS="tif-5cm-2154" DURATION=10 benches/peers.sh
+#
+# Installs what it needs from Debian (mapserver-bin, cgi-mapserver, lighttpd, wrk) and builds
+# dallage in release mode. Everything binds to 127.0.0.1; every run is bounded in time.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+work=${BENCH_WORK:-$root/target/bench}
+DURATION=${DURATION:-20}
+CONNECTIONS=${CONNECTIONS:-4}
+THREADS=${THREADS:-2}
+COUNT=${COUNT:-400}
+SCENARIOS=${SCENARIOS:-"jp2-5cm-2154 jp2-5cm-3857 jp2-80cm-2154 tif-5cm-2154 tif-5cm-3857"}
+SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+export DEBIAN_FRONTEND=noninteractive
+
+log() { echo "peers: $*" >&2; }
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+setup() {
+    local missing=""
+    for package in mapserver-bin cgi-mapserver lighttpd wrk gdal-bin; do
+        dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $package"
+    done
+    if [ -n "$missing" ]; then
+        log "installing$missing"
+        $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
+        $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $missing >/dev/null
+    fi
+    (cd "$root" && cargo build --release --quiet)
+}
+
+# The demo deliverable and a catalogue that serves it.
+prepare_data() {
+    mkdir -p "$work"
+    cat >"$work/dallage.toml" <<EOF
+[server]
+listen = "127.0.0.1:0"
+[catalog]
+url = "sqlite://$work/data/catalog.db"
+[data]
+dir = "$work/data"
+[cache]
+decoded_cache_size = "${DECODED_CACHE:-1 GiB}"
+[log]
+level = "warn"
+EOF
+    "$root/target/release/dallage" --config "$work/dallage.toml" demo --no-serve >/dev/null 2>&1
+}
+
+start_mapserver() {
+    local dir=$work/mapserver data=$work/data/demo
+    mkdir -p "$dir/www"
+    rm -f "$dir"/*.shp "$dir"/*.shx "$dir"/*.dbf "$dir"/*.prj
+    gdaltindex "$dir/jp2.shp" "$data"/ortho-jp2/*.jp2 >/dev/null
+    gdaltindex "$dir/tif.shp" "$data"/ortho-geotiff/*.tif >/dev/null
+    cat >"$dir/pcrs.map" <<EOF
+MAP
+  NAME "pcrs"
+  EXTENT 846200 6525800 846800 6526400
+  SIZE 256 256
+  MAXSIZE 4096
+  UNITS METERS
+  PROJECTION "init=epsg:2154" END
+  OUTPUTFORMAT NAME "jpeg" DRIVER AGG/JPEG MIMETYPE "image/jpeg" IMAGEMODE RGB EXTENSION "jpg" FORMATOPTION "QUALITY=85" END
+  OUTPUTFORMAT NAME "png" DRIVER AGG/PNG MIMETYPE "image/png" IMAGEMODE RGBA EXTENSION "png" END
+  WEB
+    METADATA
+      "wms_title" "PCRS"
+      "wms_onlineresource" "http://127.0.0.1/mapserv?"
+      "wms_srs" "EPSG:2154 EPSG:3857 EPSG:4326"
+      "wms_enable_request" "*"
+    END
+  END
+  LAYER
+    NAME "demo-pcrs-metropole-de-lyon-orthophoto-5-cm-jpeg-2000"
+    TYPE RASTER
+    STATUS ON
+    TILEINDEX "$dir/jp2.shp"
+    TILEITEM "location"
+    PROJECTION "init=epsg:2154" END
+    METADATA "wms_title" "JPEG 2000" END
+  END
+  LAYER
+    NAME "demo-pcrs-metropole-de-lyon-orthophoto-5-cm-geotiff"
+    TYPE RASTER
+    STATUS ON
+    TILEINDEX "$dir/tif.shp"
+    TILEITEM "location"
+    PROJECTION "init=epsg:2154" END
+    METADATA "wms_title" "GeoTIFF" END
+  END
+END
+EOF
+    # MapServer 8 wants a configuration file naming the map files it may open.
+    cat >"$dir/mapserver.conf" <<EOF
+CONFIG
+  ENV
+    MS_MAPFILE "$dir/pcrs.map"
+    MS_MAP_PATTERN "^$dir/"
+  END
+END
+EOF
+    # A wrapper sets the variables in the FastCGI process itself (lighttpd's bin-environment
+    # does not reach MapServer's start-up configuration loading).
+    cat >"$dir/mapserv.sh" <<EOF
+#!/bin/sh
+export MAPSERVER_CONFIG_FILE="$dir/mapserver.conf" MS_MAPFILE="$dir/pcrs.map" GDAL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+exec /usr/lib/cgi-bin/mapserv
+EOF
+    chmod +x "$dir/mapserv.sh"
+    MS_PORT=$(free_port)
+    cat >"$dir/lighttpd.conf" <<EOF
+server.modules = ( "mod_fastcgi" )
+server.document-root = "$dir/www"
+server.bind = "127.0.0.1"
+server.port = $MS_PORT
+server.errorlog = "$dir/error.log"
+fastcgi.server = ( "/mapserv" => ((
+    "socket" => "$dir/mapserv-$$.sock",
+    "bin-path" => "$dir/mapserv.sh",
+    "max-procs" => $THREADS,
+    "check-local" => "disable"
+)) )
+EOF
+    [ "$(id -u)" = 0 ] && chmod -R a+rX "$work"
+    setsid lighttpd -D -f "$dir/lighttpd.conf" >"$dir/stdout.log" 2>&1 &
+    MS_PID=$!
+    wait_ready "http://127.0.0.1:$MS_PORT/mapserv?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0" "MapServer"
+    MS_URL="http://127.0.0.1:$MS_PORT/mapserv"
+    local probe="$MS_URL?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=demo-pcrs-metropole-de-lyon-orthophoto-5-cm-geotiff&STYLES=&CRS=EPSG:2154&BBOX=846200,6525800,846212.8,6525812.8&WIDTH=256&HEIGHT=256&FORMAT=image/jpeg"
+    if [ "$(curl -s -o /dev/null -w '%{content_type}' "$probe")" != "image/jpeg" ]; then
+        log "MapServer does not render: $(curl -s "$probe" | head -c 400)"
+        exit 1
+    fi
+}
+
+start_dallage() {
+    DL_PORT=$(free_port)
+    setsid "$root/target/release/dallage" --config "$work/dallage.toml" serve --listen "127.0.0.1:$DL_PORT" >"$work/dallage.log" 2>&1 &
+    DL_PID=$!
+    wait_ready "http://127.0.0.1:$DL_PORT/health" "dallage"
+    DL_URL="http://127.0.0.1:$DL_PORT/wms"
+}
+
+# Servers start with setsid, so each leads its own process group: stop the whole group
+# (lighttpd leaves its FastCGI children behind otherwise).
+stop_pid() {
+    local pid=$1
+    [ -n "$pid" ] || return 0
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+}
+
+wait_ready() {
+    for _ in $(seq 1 300); do
+        curl -sf -o /dev/null "$1" && return 0
+        sleep 0.1
+    done
+    log "$2 did not answer at $1"
+    exit 1
+}
+
+# CPU clock ticks of a process and its descendants.
+tree_ticks() {
+    python3 - "$1" <<'PY'
+import os, sys
+root = int(sys.argv[1])
+children, ticks = {}, {}
+for entry in os.listdir("/proc"):
+    if not entry.isdigit():
+        continue
+    try:
+        fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue
+    pid = int(entry)
+    children.setdefault(int(fields[1]), []).append(pid)
+    ticks[pid] = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+total, stack = 0, [root]
+while stack:
+    pid = stack.pop()
+    total += ticks.get(pid, 0)
+    stack.extend(children.get(pid, []))
+print(total)
+PY
+}
+
+# One wrk run: prints "requests rps p50_ms p99_ms cpu_ms_per_request errors".
+measure() {
+    local url=$1 pid=$2 urls=$3 before after output
+    local hz path="/${url#http://*/}"
+    hz=$(getconf CLK_TCK)
+    before=$(tree_ticks "$pid")
+    output=$(URLS="$urls" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 30s --latency -s "$here/random_urls.lua" "$url" -- "$path")
+    after=$(tree_ticks "$pid")
+    python3 - "$before" "$after" "$hz" <<PY
+import re, sys
+text = """$output"""
+before, after, hz = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+requests = int(re.search(r"(\d+) requests in", text).group(1))
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+def ms(label):
+    m = re.search(label + r"%\s+([\d.]+)(us|ms|s)", text)
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+errors = int(errors.group(1)) if errors else 0
+cpu = (after - before) * 1000.0 / hz / max(requests, 1)
+print(f"{requests} {rps:.1f} {ms('50'):.1f} {ms('99'):.1f} {cpu:.2f} {errors}")
+PY
+}
+
+main() {
+    MS_PID="" DL_PID=""
+    trap 'stop_pid "$MS_PID"; stop_pid "$DL_PID"' EXIT
+    setup
+    prepare_data
+    start_mapserver
+    printf "%-14s %-9s %-5s %9s %8s %8s %8s %10s %7s\n" scenario server run requests req/s p50ms p99ms cpu-ms/req errors
+    for scenario in $SCENARIOS; do
+        local urls=$work/$scenario.urls
+        python3 "$here/requests.py" "$scenario" "$COUNT" 7 >"$urls"
+        # Same answers from both? A quick check on the first request.
+        start_dallage
+        declare -A cpu=()
+        for server in mapserver dallage; do
+            local url pid
+            if [ $server = mapserver ]; then url=$MS_URL; pid=$MS_PID; else url=$DL_URL; pid=$DL_PID; fi
+            for run in cold warm; do
+                read -r requests rps p50 p99 per errors <<<"$(measure "$url" "$pid" "$urls")"
+                cpu[$server-$run]=$per
+                printf "%-14s %-9s %-5s %9s %8s %8s %8s %10s %7s\n" "$scenario" "$server" "$run" "$requests" "$rps" "$p50" "$p99" "$per" "$errors"
+            done
+        done
+        local rss
+        rss=$(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$DL_PID/status)
+        python3 -c "c=${cpu[dallage-cold]}/${cpu[mapserver-cold]}; w=${cpu[dallage-warm]}/${cpu[mapserver-warm]}; print(f'{\"$scenario\":<14} ratio     dallage/MapServer CPU per request: cold {c:.3f} (1/{1/c:.0f}), warm {w:.3f} (1/{1/w:.0f}); dallage peak RSS $rss')"
+        stop_pid "$DL_PID"
+        DL_PID=""
+    done
+}
+
+main "$@"
