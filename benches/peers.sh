@@ -228,6 +228,23 @@ print(f"{requests} {rps:.1f} {ms('50'):.1f} {ms('99'):.1f} {cpu:.2f} {errors}")
 PY
 }
 
+# Both servers must draw the same picture, or the comparison means nothing: the band means of
+# their answers to one request agree within 3 (MapServer resamples nearest, dallage bilinear).
+same_picture() {
+    local path=$1 server means=()
+    for server in "$MS_URL" "$DL_URL"; do
+        curl -sf -o "$work/check.jpg" "$server$path"
+        means+=("$(GDAL_PAM_ENABLED=NO gdalinfo -stats "$work/check.jpg" | awk -F'Mean=' '/STATISTICS_MEAN|Mean=/ && $2 {split($2, a, ","); printf "%s ", a[1]}')")
+    done
+    python3 - "${means[0]}" "${means[1]}" <<'PY'
+import sys
+a, b = ([float(v) for v in m.split()] for m in sys.argv[1:3])
+if not a or len(a) != len(b) or max(abs(x - y) for x, y in zip(a, b)) > 3:
+    sys.exit(f"peers: MapServer and dallage draw different pictures: band means {a} vs {b}")
+print(f"peers: same picture from both (band means {a} vs {b})", file=sys.stderr)
+PY
+}
+
 main() {
     MS_PID="" DL_PID=""
     trap 'stop_pid "$MS_PID"; stop_pid "$DL_PID"' EXIT
@@ -238,8 +255,8 @@ main() {
     for scenario in $SCENARIOS; do
         local urls=$work/$scenario.urls
         python3 "$here/requests.py" "$scenario" "$COUNT" 7 >"$urls"
-        # Same answers from both? A quick check on the first request.
         start_dallage
+        same_picture "$(head -1 "$urls")"
         declare -A cpu=()
         for server in mapserver dallage; do
             local url pid

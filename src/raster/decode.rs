@@ -14,15 +14,41 @@ use super::mosaic::{Dalle, Level};
 /// Datasets kept open per worker thread.
 const OPEN_PER_THREAD: usize = 96;
 
-/// A decoded block: RGBA, rows from the north.
+/// A decoded block, rows from the north: RGB when every pixel is opaque (a quarter less
+/// memory for the usual orthophoto, so more of a deliverable stays decoded), else RGBA.
 #[derive(Debug)]
 pub struct Block {
     /// Width in pixels.
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// RGBA bytes.
-    pub rgba: Vec<u8>,
+    /// Bytes per pixel: 3 (RGB, opaque) or 4 (RGBA).
+    pub channels: usize,
+    /// The pixels.
+    pub data: Vec<u8>,
+}
+
+impl Block {
+    /// Pixel `index` (row-major) as RGBA.
+    #[inline]
+    pub fn pixel(&self, index: usize) -> Option<[u8; 4]> {
+        let start = index * self.channels;
+        let p = self.data.get(start..start + self.channels)?;
+        Some([p[0], p[1], p[2], if self.channels == 4 { p[3] } else { 255 }])
+    }
+
+    /// Writes `count` pixels from `index` on as RGBA into `target`.
+    #[inline]
+    pub fn copy_rgba(&self, index: usize, count: usize, target: &mut [u8]) {
+        let source = &self.data[index * self.channels..(index + count) * self.channels];
+        if self.channels == 4 {
+            target.copy_from_slice(source);
+            return;
+        }
+        for (rgb, rgba) in source.chunks_exact(3).zip(target.chunks_exact_mut(4)) {
+            rgba.copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
+        }
+    }
 }
 
 /// Identifies a decoded block.
@@ -71,7 +97,7 @@ impl DecodedCache {
     fn new(capacity: u64) -> DecodedCache {
         DecodedCache {
             blocks: moka::sync::Cache::builder()
-                .weigher(|_: &BlockKey, block: &Arc<Block>| block.rgba.len().min(u32::MAX as usize) as u32)
+                .weigher(|_: &BlockKey, block: &Arc<Block>| block.data.len().min(u32::MAX as usize) as u32)
                 .max_capacity(capacity.max(1))
                 .build(),
         }
@@ -201,22 +227,35 @@ fn decode_block(dalle: &Dalle, level: u8, column: u32, row: u32) -> Result<Block
             return Err(error(detail));
         }
     };
+    let (channels, data) = interleave(&planes, w * h, dalle.nodata);
     Ok(Block {
         width: w as u32,
         height: h as u32,
-        rgba: interleave(&planes, w * h, dalle.nodata),
+        channels,
+        data,
     })
 }
 
-/// Planes (grey, RGB or RGBA) to RGBA; nodata pixels become transparent.
-fn interleave(planes: &[Vec<u8>], pixels: usize, nodata: Option<f64>) -> Vec<u8> {
-    let mut rgba = vec![255u8; pixels * 4];
+/// Planes (grey, RGB or RGBA) to interleaved RGB when no pixel can be transparent, else RGBA
+/// with nodata pixels transparent. Returns the bytes per pixel and the bytes.
+fn interleave(planes: &[Vec<u8>], pixels: usize, nodata: Option<f64>) -> (usize, Vec<u8>) {
     let nodata = nodata.filter(|v| (0.0..=255.0).contains(v)).map(|v| v as u8);
+    let colour = |i: usize| match planes.len() {
+        1 | 2 => (planes[0][i], planes[0][i], planes[0][i]),
+        _ => (planes[0][i], planes[1][i], planes[2][i]),
+    };
+    let has_alpha = matches!(planes.len(), 2 | 4);
+    if !has_alpha && nodata.is_none() {
+        let mut rgb = Vec::with_capacity(pixels * 3);
+        for i in 0..pixels {
+            let (r, g, b) = colour(i);
+            rgb.extend_from_slice(&[r, g, b]);
+        }
+        return (3, rgb);
+    }
+    let mut rgba = vec![255u8; pixels * 4];
     for i in 0..pixels {
-        let (r, g, b) = match planes.len() {
-            1 | 2 => (planes[0][i], planes[0][i], planes[0][i]),
-            _ => (planes[0][i], planes[1][i], planes[2][i]),
-        };
+        let (r, g, b) = colour(i);
         let alpha = match planes.len() {
             2 => planes[1][i],
             4 => planes[3][i],
@@ -225,7 +264,7 @@ fn interleave(planes: &[Vec<u8>], pixels: usize, nodata: Option<f64>) -> Vec<u8>
         let transparent = nodata.is_some_and(|n| r == n && g == n && b == n);
         rgba[i * 4..i * 4 + 4].copy_from_slice(&[r, g, b, if transparent { 0 } else { alpha }]);
     }
-    rgba
+    (4, rgba)
 }
 
 #[cfg(test)]
@@ -234,21 +273,29 @@ mod tests {
 
     #[test]
     fn interleaves_grey_rgb_rgba_and_nodata() {
-        assert_eq!(
-            interleave(&[vec![7, 8]], 2, None),
-            vec![7, 7, 7, 255, 8, 8, 8, 255]
-        );
+        assert_eq!(interleave(&[vec![7, 8]], 2, None), (3, vec![7, 7, 7, 8, 8, 8]));
         assert_eq!(
             interleave(&[vec![1], vec![2], vec![3]], 1, None),
-            vec![1, 2, 3, 255]
+            (3, vec![1, 2, 3])
         );
         assert_eq!(
             interleave(&[vec![1], vec![2], vec![3], vec![9]], 1, None),
-            vec![1, 2, 3, 9]
+            (4, vec![1, 2, 3, 9])
         );
         assert_eq!(
             interleave(&[vec![0, 5], vec![0, 5], vec![0, 5]], 2, Some(0.0)),
-            vec![0, 0, 0, 0, 5, 5, 5, 255]
+            (4, vec![0, 0, 0, 0, 5, 5, 5, 255])
         );
+        let block = Block {
+            width: 2,
+            height: 1,
+            channels: 3,
+            data: vec![1, 2, 3, 4, 5, 6],
+        };
+        assert_eq!(block.pixel(1), Some([4, 5, 6, 255]));
+        assert_eq!(block.pixel(2), None);
+        let mut target = [0u8; 8];
+        block.copy_rgba(0, 2, &mut target);
+        assert_eq!(target, [1, 2, 3, 255, 4, 5, 6, 255]);
     }
 }

@@ -254,11 +254,11 @@ impl Canvas {
         if x0 >= x1 || y0 >= y1 {
             return;
         }
-        let span = ((x1 - x0) * 4) as usize;
+        let count = (x1 - x0) as usize;
         for row in y0..y1 {
-            let source = (((row - y) * bw + (x0 - x)) * 4) as usize;
+            let source = ((row - y) * bw + (x0 - x)) as usize;
             let target = ((row as usize * self.width) + x0 as usize) * 4;
-            self.rgba[target..target + span].copy_from_slice(&block.rgba[source..source + span]);
+            block.copy_rgba(source, count, &mut self.rgba[target..target + count * 4]);
         }
     }
 
@@ -296,9 +296,9 @@ impl Canvas {
                 if source_col < 0 || source_col >= i64::from(block.width) {
                     continue;
                 }
-                let source = ((source_row * i64::from(block.width) + source_col) * 4) as usize;
+                let source = (source_row * i64::from(block.width) + source_col) as usize;
                 let target = (row * self.width + col) * 4;
-                self.rgba[target..target + 4].copy_from_slice(&block.rgba[source..source + 4]);
+                block.copy_rgba(source, 1, &mut self.rgba[target..target + 4]);
             }
         }
     }

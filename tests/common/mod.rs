@@ -2,6 +2,8 @@
 //! catalogues on SQLite and PostgreSQL, configurations with known API keys, sample payloads.
 #![allow(dead_code)]
 
+pub mod served;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

@@ -126,9 +126,9 @@ fn find_hits(mosaics: &[std::sync::Arc<Mosaic>], out_epsg: u32, x: f64, y: f64, 
                     let block = DecodedCache::global()
                         .block(dalle, 0, column / level.block_width, row / level.block_height)
                         .ok()?;
-                    let index = (((row % level.block_height) * block.width + column % level.block_width) * 4)
-                        as usize;
-                    block.rgba.get(index..index + 4).map(|p| [p[0], p[1], p[2], p[3]])
+                    let index =
+                        ((row % level.block_height) * block.width + column % level.block_width) as usize;
+                    block.pixel(index)
                 })
                 .flatten();
                 hits.push(Hit {
