@@ -128,6 +128,20 @@ pub struct CacheConfig {
     pub tile_memory_size: ByteSize,
     /// Tile disk tier, bytes (0 = off).
     pub tile_disk_size: ByteSize,
+    /// Folder of the tile disk tier (empty = `<data.dir>/tiles`).
+    pub tile_dir: PathBuf,
+    /// What a tile outside a layer's coverage gets.
+    pub empty_tiles: EmptyTiles,
+}
+
+/// What a tile outside a layer's coverage gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EmptyTiles {
+    /// HTTP 204 with no body (the cheapest; web map libraries draw nothing).
+    NoContent,
+    /// A transparent tile (white for JPEG), the same bytes for every such request.
+    Transparent,
 }
 
 /// `[limits]`

@@ -13,6 +13,7 @@ pub mod ogc;
 pub mod raster;
 pub mod scan;
 pub mod storage;
+pub mod tiles;
 pub mod workers;
 
 pub use error::Error;

@@ -206,6 +206,7 @@ fn gdal_tool(program: &str, args: &[&str]) -> String {
     let output = std::process::Command::new(program)
         .env("GDAL_PAM_ENABLED", "NO")
         .env("GDAL_HTTP_TIMEOUT", "30")
+        .env("GDAL_ENABLE_WMS_CACHE", "NO")
         .args(args)
         .output()
         .expect("GDAL tool runs");

@@ -26,6 +26,7 @@ use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::raster::Mosaics;
 use crate::scan::Scanner;
+use crate::tiles::Tiles;
 use crate::workers::Workers;
 
 /// Everything handlers share; cheap to clone.
@@ -36,6 +37,7 @@ pub struct AppState {
     workers: Workers,
     scanner: Scanner,
     mosaics: Mosaics,
+    tiles: Tiles,
     api_keys: Arc<ApiKeys>,
     ready: Arc<AtomicBool>,
 }
@@ -47,12 +49,14 @@ impl AppState {
         let api_keys = ApiKeys::from_config(&config.security.api_keys);
         let scanner = Scanner::new(catalog.clone(), workers.clone(), &config);
         let mosaics = Mosaics::new(catalog.clone(), workers.clone(), scanner.limits());
+        let tiles = Tiles::new(&config, mosaics.clone(), workers.clone());
         AppState {
             config: Arc::new(config),
             catalog,
             workers,
             scanner,
             mosaics,
+            tiles,
             api_keys: Arc::new(api_keys),
             ready: Arc::new(AtomicBool::new(false)),
         }
@@ -83,12 +87,19 @@ impl AppState {
         &self.mosaics
     }
 
-    /// Builds every mosaic and keeps them in step with scans (call once at start-up).
+    /// The tile service and its cache.
+    pub fn tiles(&self) -> &Tiles {
+        &self.tiles
+    }
+
+    /// Builds every mosaic and keeps them, and the tiles cached over them, in step with scans
+    /// (call once at start-up).
     pub async fn start_mosaics(&self) {
         if let Err(err) = self.mosaics.rebuild_all().await {
             tracing::warn!(error = %err, "mosaics not built");
         }
         self.mosaics.follow(&self.scanner);
+        self.tiles.follow();
     }
 
     /// The configured API keys.

@@ -142,10 +142,17 @@ thread_local! {
     static DATASETS: RefCell<OpenDatasets> = RefCell::new(OpenDatasets { open: HashMap::new(), order: VecDeque::new() });
 }
 
-fn with_dataset<T>(path: &str, work: impl FnOnce(&Dataset) -> Result<T, String>) -> Result<T, String> {
+/// Runs `work` on this thread's open dataset of `path` at `version`. A new version of a file
+/// gets a new handle: the old one would keep reading the old file's structure.
+fn with_dataset<T>(
+    path: &str,
+    version: u64,
+    work: impl FnOnce(&Dataset) -> Result<T, String>,
+) -> Result<T, String> {
+    let key = format!("{version:016x}{path}");
     DATASETS.with(|cell| {
         let mut pool = cell.borrow_mut();
-        if !pool.open.contains_key(path) {
+        if !pool.open.contains_key(&key) {
             let options = DatasetOptions {
                 open_flags: GdalOpenFlags::GDAL_OF_RASTER | GdalOpenFlags::GDAL_OF_READONLY,
                 allowed_drivers: Some(&["JP2OpenJPEG", "GTiff"]),
@@ -158,20 +165,21 @@ fn with_dataset<T>(path: &str, work: impl FnOnce(&Dataset) -> Result<T, String>)
                     pool.open.remove(&oldest);
                 }
             }
-            pool.open.insert(path.to_string(), dataset);
-            pool.order.push_back(path.to_string());
+            pool.open.insert(key.clone(), dataset);
+            pool.order.push_back(key.clone());
         }
-        let dataset = pool.open.get(path).expect("just opened");
+        let dataset = pool.open.get(&key).expect("just opened");
         work(dataset)
     })
 }
 
-/// Closes this thread's datasets of `path` (after the file changed).
-pub fn close_dataset(path: &str) {
+/// Closes this thread's dataset of `path` at `version` (after a read failed).
+fn close_dataset(path: &str, version: u64) {
+    let key = format!("{version:016x}{path}");
     DATASETS.with(|cell| {
         let mut pool = cell.borrow_mut();
-        pool.open.remove(path);
-        pool.order.retain(|p| p != path);
+        pool.open.remove(&key);
+        pool.order.retain(|p| *p != key);
     });
 }
 
@@ -199,7 +207,7 @@ fn decode_block(dalle: &Dalle, level: u8, column: u32, row: u32) -> Result<Block
     let w = block_width.min(width - x) as usize;
     let h = block_height.min(height - y) as usize;
     crate::storage::vsi::take_last_error();
-    let planes = with_dataset(&dalle.gdal_path, |dataset| {
+    let planes = with_dataset(&dalle.gdal_path, dalle.version, |dataset| {
         let count = dataset.raster_count().min(4);
         let mut planes = Vec::with_capacity(count);
         for index in 1..=count {
@@ -223,7 +231,7 @@ fn decode_block(dalle: &Dalle, level: u8, column: u32, row: u32) -> Result<Block
             let detail = crate::storage::vsi::take_last_error()
                 .map(|e| e.to_string())
                 .unwrap_or(detail);
-            close_dataset(&dalle.gdal_path);
+            close_dataset(&dalle.gdal_path, dalle.version);
             return Err(error(detail));
         }
     };

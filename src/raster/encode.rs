@@ -9,7 +9,8 @@ use image::{ExtendedColorType, ImageEncoder};
 use super::render::Image;
 
 /// Output formats of the map services.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// PNG (keeps transparency).
     Png,

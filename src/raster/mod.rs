@@ -14,5 +14,5 @@ pub use crs::Crs;
 pub use decode::{DecodeError, DecodedCache};
 pub use encode::{encode, EncodeOptions, Format};
 pub use mosaic::{CrsGroup, Dalle, LayerInfo, Level, Mosaic};
-pub use registry::{Mosaics, RegistryError};
+pub use registry::{MosaicChange, Mosaics, RegistryError};
 pub use render::{render, Image, RenderError, RenderRequest, Resampling};

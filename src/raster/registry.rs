@@ -30,6 +30,17 @@ pub enum RegistryError {
     Worker(#[from] crate::workers::WorkerError),
 }
 
+/// A mosaic rebuilt after a scan that changed dalles: what caches over it must forget.
+#[derive(Debug, Clone)]
+pub struct MosaicChange {
+    /// Layer name.
+    pub layer: String,
+    /// The scan.
+    pub scan_id: i64,
+    /// Added, modified and removed dalles (with previous footprints).
+    pub changed: Arc<Vec<crate::catalog::DalleRecord>>,
+}
+
 /// Every served mosaic, by layer name; cheap to clone.
 #[derive(Clone)]
 pub struct Mosaics {
@@ -37,6 +48,7 @@ pub struct Mosaics {
     catalog: Catalog,
     workers: Workers,
     limits: ScanLimits,
+    changes: tokio::sync::broadcast::Sender<MosaicChange>,
 }
 
 impl Mosaics {
@@ -47,7 +59,13 @@ impl Mosaics {
             catalog,
             workers,
             limits,
+            changes: tokio::sync::broadcast::channel(64).0,
         }
+    }
+
+    /// Mosaics rebuilt after scans that changed dalles, as they happen.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<MosaicChange> {
+        self.changes.subscribe()
     }
 
     /// A mosaic by layer name.
@@ -201,13 +219,28 @@ impl Mosaics {
                 if event.state != ScanState::Done {
                     continue;
                 }
-                if let Ok(changed) = mosaics.catalog.scan_changed_files(event.scan_id).await {
-                    for file in changed {
-                        DecodedCache::global().forget_dalle(file.id);
-                    }
+                let changed = mosaics
+                    .catalog
+                    .scan_changed_files(event.scan_id)
+                    .await
+                    .unwrap_or_default();
+                for file in &changed {
+                    DecodedCache::global().forget_dalle(file.id);
                 }
                 if let Err(err) = mosaics.rebuild(event.livrable_id).await {
                     tracing::warn!(livrable = event.livrable_id, error = %err, "mosaic not rebuilt");
+                }
+                // Caches over the mosaic learn of the change once the new mosaic serves, so
+                // nothing re-caches the old picture.
+                if let (false, Ok(livrable)) = (
+                    changed.is_empty(),
+                    mosaics.catalog.livrable(event.livrable_id).await,
+                ) {
+                    let _ = mosaics.changes.send(MosaicChange {
+                        layer: livrable.slug,
+                        scan_id: event.scan_id,
+                        changed: Arc::new(changed),
+                    });
                 }
             }
         });

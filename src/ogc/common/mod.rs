@@ -2,6 +2,7 @@
 //! base URL, an XML writer, and an image with text for `INIMAGE` exceptions.
 
 mod font;
+pub mod tile;
 pub mod xml;
 
 use std::collections::HashMap;

@@ -13,6 +13,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 pub use exception::WmsError;
+pub use featureinfo::get_feature_info;
 pub use params::{ExceptionMode, Version};
 
 use crate::http::AppState;

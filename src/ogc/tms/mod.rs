@@ -1,0 +1,238 @@
+//! TMS 1.0.0 (OSGeo Tile Map Service: rows counted from the bottom) at `/tms/1.0.0/`, and XYZ
+//! tiles (rows from the top, as web map libraries count them) at `/tiles/`. Both are views
+//! of the shared tile service.
+//!
+//! - `/tms/1.0.0` lists a TileMap per layer and tile matrix set;
+//! - `/tms/1.0.0/{layer}/{set}` is the TileMap (origin, levels, format);
+//! - `/tms/1.0.0/{layer}/{set}/{z}/{x}/{y}.{ext}` is a tile, y from the bottom;
+//! - `/tiles/{layer}/{set}/{z}/{x}/{y}.{ext}` is a tile, y from the top;
+//! - `/tiles/{layer}/{z}/{x}/{y}.{ext}` is the same in WebMercatorQuad.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+
+use crate::http::{AppState, Problem};
+use crate::ogc::common::tile::tile_response;
+use crate::ogc::common::{base_url, xml::Xml};
+use crate::raster::Format;
+use crate::tiles::{self, TileRequest, TileRequestError, Tiles};
+
+/// Registers the TMS and XYZ paths.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource(["/tms", "/tms/1.0.0", "/tms/1.0.0/"]).route(web::get().to(service)))
+        .service(web::resource("/tms/1.0.0/{layer}/{set}").route(web::get().to(tile_map)))
+        .service(web::resource("/tms/1.0.0/{layer}/{set}/{z}/{x}/{tile}").route(web::get().to(tms_tile)))
+        .service(web::resource("/tiles/{layer}/{set}/{z}/{x}/{tile}").route(web::get().to(xyz_tile)))
+        .service(web::resource("/tiles/{layer}/{z}/{x}/{tile}").route(web::get().to(xyz_mercator_tile)));
+}
+
+async fn service(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    let base = base_url(&request, &state.config().server.public_url);
+    let mut xml = Xml::new();
+    xml.open(
+        "TileMapService",
+        &[("version", "1.0.0"), ("services", &format!("{base}/tms"))],
+    );
+    xml.leaf("Title", &[], "dallage — PCRS orthophotos");
+    xml.leaf("Abstract", &[], "Tiles of PCRS orthophoto deliverables");
+    xml.open("TileMaps", &[]);
+    for mosaic in state.mosaics().all() {
+        for set in Tiles::sets_for(&mosaic) {
+            xml.empty(
+                "TileMap",
+                &[
+                    ("title", &format!("{} ({})", mosaic.info.title, set.id)),
+                    ("srs", &set.crs.name()),
+                    ("profile", profile(&set.id)),
+                    ("href", &format!("{base}/tms/1.0.0/{}/{}", mosaic.name, set.id)),
+                ],
+            );
+        }
+    }
+    xml.close("TileMaps");
+    xml.close("TileMapService");
+    HttpResponse::Ok()
+        .content_type("text/xml; charset=utf-8")
+        .body(xml.finish())
+}
+
+fn profile(set: &str) -> &'static str {
+    match set {
+        "WebMercatorQuad" => "global-mercator",
+        "WorldCRS84Quad" => "global-geodetic",
+        _ => "local",
+    }
+}
+
+async fn tile_map(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    let (layer, set_id) = path.into_inner();
+    let base = base_url(&request, &state.config().server.public_url);
+    let Some(mosaic) = state.mosaics().get(&layer) else {
+        return Problem::not_found(format!("layer {layer} is not defined")).error_response();
+    };
+    let Some(set) = Tiles::sets_for(&mosaic).into_iter().find(|s| s.id == set_id) else {
+        return Problem::not_found(format!("tile matrix set {set_id} is not offered for {layer}"))
+            .error_response();
+    };
+    let Some(in_set) = Tiles::layer_in_set(&mosaic, set) else {
+        return Problem::not_found(format!("{layer} cannot be drawn in {set_id}")).error_response();
+    };
+    let finest = set.matrix(in_set.max_level).expect("level in set");
+    let origin_y = finest.point_of_origin[1] - finest.tile_span()[1] * f64::from(finest.matrix_height);
+    let format = request
+        .query_string()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("format="))
+        .and_then(Format::parse)
+        .unwrap_or(Format::Jpeg);
+    let mut xml = Xml::new();
+    xml.open(
+        "TileMap",
+        &[
+            ("version", "1.0.0"),
+            ("tilemapservice", &format!("{base}/tms/1.0.0")),
+        ],
+    );
+    xml.leaf("Title", &[], &mosaic.info.title);
+    xml.leaf("Abstract", &[], &mosaic.info.description);
+    xml.leaf("SRS", &[], &set.crs.name());
+    let [min_x, min_y, max_x, max_y] = in_set.extent;
+    let (min_x, min_y, max_x, max_y) = (
+        min_x.to_string(),
+        min_y.to_string(),
+        max_x.to_string(),
+        max_y.to_string(),
+    );
+    xml.empty(
+        "BoundingBox",
+        &[
+            ("minx", &min_x),
+            ("miny", &min_y),
+            ("maxx", &max_x),
+            ("maxy", &max_y),
+        ],
+    );
+    let (origin_x, origin_y) = (finest.point_of_origin[0].to_string(), origin_y.to_string());
+    xml.empty("Origin", &[("x", &origin_x), ("y", &origin_y)]);
+    xml.empty(
+        "TileFormat",
+        &[
+            ("width", &finest.tile_width.to_string()),
+            ("height", &finest.tile_height.to_string()),
+            ("mime-type", format.mime()),
+            ("extension", format.extension()),
+        ],
+    );
+    xml.open("TileSets", &[("profile", profile(&set.id))]);
+    for z in 0..=in_set.max_level {
+        let matrix = set.matrix(z).expect("level in set");
+        xml.empty(
+            "TileSet",
+            &[
+                ("href", &format!("{base}/tms/1.0.0/{layer}/{set_id}/{z}")),
+                ("units-per-pixel", &matrix.cell_size.to_string()),
+                ("order", &z.to_string()),
+            ],
+        );
+    }
+    xml.close("TileSets");
+    xml.close("TileMap");
+    HttpResponse::Ok()
+        .content_type("text/xml; charset=utf-8")
+        .body(xml.finish())
+}
+
+/// Where rows are counted from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RowOrigin {
+    Top,
+    Bottom,
+}
+
+async fn answer(
+    state: &AppState,
+    request: &HttpRequest,
+    (layer, set, z, x, tile): (String, String, String, String, String),
+    rows_from: RowOrigin,
+) -> HttpResponse {
+    let result = async {
+        let (y, extension) = tile.split_once('.').ok_or_else(|| {
+            Problem::not_found(format!("{tile}: the tile needs an extension (.jpg, .png, .webp)"))
+        })?;
+        let format = Format::parse(extension)
+            .ok_or_else(|| Problem::not_found(format!(".{extension} is not offered (.jpg, .png, .webp)")))?;
+        let parse = |name: &str, text: &str| -> Result<u32, Problem> {
+            text.parse()
+                .map_err(|_| Problem::not_found(format!("{name} {text} is not a whole number")))
+        };
+        let (z, col, y) = (parse("level", &z)?, parse("x", &x)?, parse("y", y)?);
+        let row = match rows_from {
+            RowOrigin::Top => y,
+            RowOrigin::Bottom => {
+                let height = tiles::tms::get(&set)
+                    .and_then(|s| s.matrix(z))
+                    .map(|m| m.matrix_height)
+                    .ok_or_else(|| Problem::not_found(format!("level {z} of {set} does not exist")))?;
+                height
+                    .checked_sub(1)
+                    .and_then(|top| top.checked_sub(y))
+                    .ok_or_else(|| Problem::not_found(format!("row {y} is outside level {z}")))?
+            }
+        };
+        let request_tile = TileRequest {
+            layer,
+            tms: set,
+            z,
+            row,
+            col,
+            format,
+        };
+        let answer = state.tiles().tile(&request_tile).await.map_err(problem)?;
+        Ok::<_, Problem>(tile_response(request, state.tiles(), answer, format))
+    }
+    .await;
+    result.unwrap_or_else(|problem| problem.error_response())
+}
+
+fn problem(err: TileRequestError) -> Problem {
+    match err {
+        TileRequestError::Render(_) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, err.to_string()),
+        _ => Problem::not_found(err.to_string()),
+    }
+}
+
+async fn tms_tile(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String, String, String, String)>,
+) -> HttpResponse {
+    answer(&state, &request, path.into_inner(), RowOrigin::Bottom).await
+}
+
+async fn xyz_tile(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String, String, String, String)>,
+) -> HttpResponse {
+    answer(&state, &request, path.into_inner(), RowOrigin::Top).await
+}
+
+async fn xyz_mercator_tile(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String, String, String)>,
+) -> HttpResponse {
+    let (layer, z, x, tile) = path.into_inner();
+    answer(
+        &state,
+        &request,
+        (layer, "WebMercatorQuad".into(), z, x, tile),
+        RowOrigin::Top,
+    )
+    .await
+}

@@ -1,0 +1,208 @@
+//! The WMTS 1.0.0 capabilities document: one layer per raster deliverable with its tile
+//! matrix sets and their limits over the layer's coverage, KVP and REST (ResourceURL) access,
+//! and the tile matrix sets themselves.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::ogc::common::xml::Xml;
+use crate::raster::Mosaic;
+use crate::tiles::{TileMatrixSet, Tiles};
+
+/// Formats offered for tiles, with their REST extensions.
+pub const FORMATS: &[(&str, &str)] = &[
+    ("image/jpeg", "jpg"),
+    ("image/png", "png"),
+    ("image/webp", "webp"),
+];
+
+/// GetFeatureInfo formats.
+pub const INFO_FORMATS: &[&str] = &[
+    "application/json",
+    "text/plain",
+    "text/html",
+    "application/vnd.ogc.gml",
+];
+
+/// The document, with links from `base`.
+pub fn document(base: &str, mosaics: &[Arc<Mosaic>]) -> Vec<u8> {
+    let mut xml = Xml::new();
+    xml.open(
+        "Capabilities",
+        &[
+            ("xmlns", "http://www.opengis.net/wmts/1.0"),
+            ("xmlns:ows", "http://www.opengis.net/ows/1.1"),
+            ("xmlns:xlink", "http://www.w3.org/1999/xlink"),
+            ("xmlns:gml", "http://www.opengis.net/gml"),
+            ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+            (
+                "xsi:schemaLocation",
+                "http://www.opengis.net/wmts/1.0 http://schemas.opengis.net/wmts/1.0/wmtsGetCapabilities_response.xsd",
+            ),
+            ("version", "1.0.0"),
+        ],
+    );
+    service_identification(&mut xml);
+    operations(&mut xml, base);
+    xml.open("Contents", &[]);
+    let mut used_sets: BTreeMap<String, &'static TileMatrixSet> = BTreeMap::new();
+    for mosaic in mosaics {
+        let sets = Tiles::sets_for(mosaic);
+        layer(&mut xml, base, mosaic, &sets);
+        for set in sets {
+            used_sets.insert(set.id.clone(), set);
+        }
+    }
+    for set in used_sets.values() {
+        tile_matrix_set(&mut xml, set);
+    }
+    xml.close("Contents");
+    xml.empty(
+        "ServiceMetadataURL",
+        &[("xlink:href", &format!("{base}/wmts/1.0.0/WMTSCapabilities.xml"))],
+    );
+    xml.close("Capabilities");
+    xml.finish()
+}
+
+fn service_identification(xml: &mut Xml) {
+    xml.open("ows:ServiceIdentification", &[]);
+    xml.leaf("ows:Title", &[], "dallage — PCRS orthophotos");
+    xml.leaf(
+        "ows:Abstract",
+        &[],
+        "Tiles of PCRS orthophoto deliverables, drawn from the dalles where their producers keep them.",
+    );
+    xml.open("ows:Keywords", &[]);
+    for keyword in ["PCRS", "Orthophotographie", "WMTS"] {
+        xml.leaf("ows:Keyword", &[], keyword);
+    }
+    xml.close("ows:Keywords");
+    xml.leaf("ows:ServiceType", &[], "OGC WMTS");
+    xml.leaf("ows:ServiceTypeVersion", &[], "1.0.0");
+    xml.leaf("ows:Fees", &[], "none");
+    xml.leaf("ows:AccessConstraints", &[], "none");
+    xml.close("ows:ServiceIdentification");
+}
+
+fn operations(xml: &mut Xml, base: &str) {
+    xml.open("ows:OperationsMetadata", &[]);
+    for operation in ["GetCapabilities", "GetTile", "GetFeatureInfo"] {
+        xml.open("ows:Operation", &[("name", operation)]);
+        xml.open("ows:DCP", &[]);
+        xml.open("ows:HTTP", &[]);
+        xml.open("ows:Get", &[("xlink:href", &format!("{base}/wmts?"))]);
+        xml.open("ows:Constraint", &[("name", "GetEncoding")]);
+        xml.open("ows:AllowedValues", &[]);
+        xml.leaf("ows:Value", &[], "KVP");
+        xml.close("ows:AllowedValues");
+        xml.close("ows:Constraint");
+        xml.close("ows:Get");
+        xml.close("ows:HTTP");
+        xml.close("ows:DCP");
+        xml.close("ows:Operation");
+    }
+    xml.close("ows:OperationsMetadata");
+}
+
+fn layer(xml: &mut Xml, base: &str, mosaic: &Mosaic, sets: &[&'static TileMatrixSet]) {
+    let info = &mosaic.info;
+    xml.open("Layer", &[]);
+    xml.leaf("ows:Title", &[], &info.title);
+    if !info.description.is_empty() {
+        xml.leaf("ows:Abstract", &[], &info.description);
+    }
+    let [west, south, east, north] = mosaic.extent_wgs84;
+    xml.open("ows:WGS84BoundingBox", &[]);
+    xml.leaf("ows:LowerCorner", &[], &format!("{west} {south}"));
+    xml.leaf("ows:UpperCorner", &[], &format!("{east} {north}"));
+    xml.close("ows:WGS84BoundingBox");
+    xml.leaf("ows:Identifier", &[], &mosaic.name);
+    xml.open("Style", &[("isDefault", "true")]);
+    xml.leaf("ows:Identifier", &[], "default");
+    xml.close("Style");
+    for (mime, _) in FORMATS {
+        xml.leaf("Format", &[], mime);
+    }
+    for mime in INFO_FORMATS {
+        xml.leaf("InfoFormat", &[], mime);
+    }
+    for set in sets {
+        let Some(layer) = Tiles::layer_in_set(mosaic, set) else {
+            continue;
+        };
+        xml.open("TileMatrixSetLink", &[]);
+        xml.leaf("TileMatrixSet", &[], &set.id);
+        xml.open("TileMatrixSetLimits", &[]);
+        for z in 0..=layer.max_level {
+            let Some(range) = set.matrix(z).and_then(|m| m.tiles_over(layer.extent)) else {
+                continue;
+            };
+            // The WMTS 1.0.0 schema types MaxTileRow and MaxTileCol as positive integers, so a
+            // limit of row or column 0 cannot be written: such coarse levels go unlisted
+            // (unlisted levels are limited by their matrix only).
+            if range.max_row == 0 || range.max_col == 0 {
+                continue;
+            }
+            xml.open("TileMatrixLimits", &[]);
+            xml.leaf("TileMatrix", &[], &z.to_string());
+            xml.leaf("MinTileRow", &[], &range.min_row.to_string());
+            xml.leaf("MaxTileRow", &[], &range.max_row.to_string());
+            xml.leaf("MinTileCol", &[], &range.min_col.to_string());
+            xml.leaf("MaxTileCol", &[], &range.max_col.to_string());
+            xml.close("TileMatrixLimits");
+        }
+        xml.close("TileMatrixSetLimits");
+        xml.close("TileMatrixSetLink");
+    }
+    for (mime, extension) in FORMATS {
+        let template = format!(
+            "{base}/wmts/1.0.0/{}/{{Style}}/{{TileMatrixSet}}/{{TileMatrix}}/{{TileRow}}/{{TileCol}}.{extension}",
+            mosaic.name
+        );
+        xml.empty(
+            "ResourceURL",
+            &[
+                ("format", mime),
+                ("resourceType", "tile"),
+                ("template", &template),
+            ],
+        );
+    }
+    xml.close("Layer");
+}
+
+fn tile_matrix_set(xml: &mut Xml, set: &TileMatrixSet) {
+    xml.open("TileMatrixSet", &[]);
+    xml.leaf("ows:Title", &[], &set.title);
+    xml.leaf("ows:Identifier", &[], &set.id);
+    let crs = if set.crs.crs84 {
+        "urn:ogc:def:crs:OGC:1.3:CRS84".to_string()
+    } else {
+        format!("urn:ogc:def:crs:EPSG::{}", set.crs.epsg)
+    };
+    xml.leaf("ows:SupportedCRS", &[], &crs);
+    if let Some(scale_set) = &set.well_known_scale_set {
+        // The WMTS 1.0 spelling of the OGC's well-known scale sets.
+        let name = scale_set.rsplit('/').next().unwrap_or(scale_set);
+        xml.leaf(
+            "WellKnownScaleSet",
+            &[],
+            &format!("urn:ogc:def:wkss:OGC:1.0:{name}"),
+        );
+    }
+    for matrix in &set.matrices {
+        xml.open("TileMatrix", &[]);
+        xml.leaf("ows:Identifier", &[], &matrix.id);
+        xml.leaf("ScaleDenominator", &[], &format!("{}", matrix.scale_denominator));
+        // Axis order of the CRS: x then y for the projected sets and CRS84.
+        let [x, y] = matrix.point_of_origin;
+        xml.leaf("TopLeftCorner", &[], &format!("{x} {y}"));
+        xml.leaf("TileWidth", &[], &matrix.tile_width.to_string());
+        xml.leaf("TileHeight", &[], &matrix.tile_height.to_string());
+        xml.leaf("MatrixWidth", &[], &matrix.matrix_width.to_string());
+        xml.leaf("MatrixHeight", &[], &matrix.matrix_height.to_string());
+        xml.close("TileMatrix");
+    }
+    xml.close("TileMatrixSet");
+}

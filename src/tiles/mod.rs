@@ -1,0 +1,373 @@
+//! Tiles: tile matrix sets, the tile cache, and the one tile service that WMTS, TMS, XYZ and
+//! OGC API Tiles share. A tile is rendered from the layer's mosaic on first request, kept in
+//! memory and on disk, and dropped when a rescan changes the dalles under it.
+
+mod cache;
+pub mod tms;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+pub use cache::{CacheStats, Tile, TileCache, TileError, TileKey};
+pub use tms::{TileMatrix, TileMatrixSet, TileRange};
+
+use crate::config::Config;
+pub use crate::config::EmptyTiles;
+use crate::raster::{self, EncodeOptions, Format, Mosaic, MosaicChange, Mosaics, RenderRequest, Resampling};
+use crate::workers::Workers;
+
+/// A tile asked for.
+#[derive(Debug, Clone)]
+pub struct TileRequest {
+    /// Layer name.
+    pub layer: String,
+    /// Tile matrix set identifier.
+    pub tms: String,
+    /// Level.
+    pub z: u32,
+    /// Row from the top.
+    pub row: u32,
+    /// Column from the left.
+    pub col: u32,
+    /// Encoding.
+    pub format: Format,
+}
+
+/// Why a tile request fails.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TileRequestError {
+    /// No such layer.
+    #[error("layer {0} is not defined")]
+    UnknownLayer(String),
+    /// The set is not offered for the layer.
+    #[error("tile matrix set {0} is not offered for this layer")]
+    UnknownSet(String),
+    /// The level is not in the set.
+    #[error("level {z} is not in {tms}, which has levels 0 to {max}")]
+    LevelOutOfRange {
+        /// The set.
+        tms: String,
+        /// The level asked for.
+        z: u32,
+        /// Its finest level for the layer.
+        max: u32,
+    },
+    /// Row or column outside the level's matrix.
+    #[error("tile row {row}, column {col} is outside level {z}, which has {rows} rows and {cols} columns")]
+    TileOutOfRange {
+        /// Level.
+        z: u32,
+        /// Row asked for.
+        row: u32,
+        /// Column asked for.
+        col: u32,
+        /// Rows of the level.
+        rows: u32,
+        /// Columns of the level.
+        cols: u32,
+    },
+    /// Rendering failed (a storage or decoding fault): worth retrying.
+    #[error("the tile could not be drawn: {0}")]
+    Render(String),
+}
+
+/// A tile, or nothing to draw there.
+#[derive(Debug, Clone)]
+pub enum TileAnswer {
+    /// Encoded tile.
+    Tile(Arc<Tile>),
+    /// Outside the coverage, or coarser than the layer is drawn.
+    Empty,
+}
+
+struct Inner {
+    cache: TileCache,
+    mosaics: Mosaics,
+    workers: Workers,
+    empty: EmptyTiles,
+}
+
+/// The tile service; cheap to clone.
+#[derive(Clone)]
+pub struct Tiles {
+    inner: Arc<Inner>,
+}
+
+impl Tiles {
+    /// The service over `mosaics`, with the cache `config` describes.
+    pub fn new(config: &Config, mosaics: Mosaics, workers: Workers) -> Tiles {
+        let cache_config = &config.cache;
+        let disk = (cache_config.tile_disk_size.0 > 0).then(|| {
+            let dir = if cache_config.tile_dir.as_os_str().is_empty() {
+                config.data.dir.join("tiles")
+            } else {
+                cache_config.tile_dir.clone()
+            };
+            (dir, cache_config.tile_disk_size.0)
+        });
+        Tiles {
+            inner: Arc::new(Inner {
+                cache: TileCache::new(cache_config.tile_memory_size.0, disk),
+                mosaics,
+                workers,
+                empty: cache_config.empty_tiles,
+            }),
+        }
+    }
+
+    /// The cache.
+    pub fn cache(&self) -> &TileCache {
+        &self.inner.cache
+    }
+
+    /// What empty tiles get.
+    pub fn empty_tiles(&self) -> EmptyTiles {
+        self.inner.empty
+    }
+
+    /// The mosaics behind the tiles.
+    pub fn mosaics(&self) -> &Mosaics {
+        &self.inner.mosaics
+    }
+
+    /// The sets a layer is offered in: the web sets, IGN's Lambert-93 grid, and the native
+    /// 5 cm grid of each CRS its dalles use.
+    pub fn sets_for(mosaic: &Mosaic) -> Vec<&'static TileMatrixSet> {
+        let mut sets: Vec<&'static TileMatrixSet> = ["WebMercatorQuad", "WorldCRS84Quad", "LAMB93"]
+            .iter()
+            .filter_map(|id| tms::get(id))
+            .collect();
+        for group in &mosaic.groups {
+            if let Some(native) = tms::native_for(group.epsg) {
+                if !sets.iter().any(|s| s.id == native.id) {
+                    sets.push(native);
+                }
+            }
+        }
+        sets
+    }
+
+    /// The layer's extent and finest useful level in `set`.
+    pub fn layer_in_set(mosaic: &Mosaic, set: &TileMatrixSet) -> Option<LayerInSet> {
+        let extent = mosaic.extent_in(set.crs.epsg)?;
+        let native = mosaic.extent_in(mosaic.native_epsg())?;
+        // Units of the set per unit of the native CRS, around the layer.
+        let ratio = (extent[2] - extent[0]) / (native[2] - native[0]).max(f64::EPSILON);
+        let finest = set.level_for(mosaic.resolution() * ratio);
+        let coarsest_drawn = set.level_for(mosaic.coarsest_useful_resolution() * ratio * 2.0);
+        Some(LayerInSet {
+            extent,
+            max_level: finest,
+            min_drawn_level: coarsest_drawn.min(finest),
+        })
+    }
+
+    /// The tile, from the cache or drawn now.
+    pub async fn tile(&self, request: &TileRequest) -> Result<TileAnswer, TileRequestError> {
+        let mosaic = self
+            .inner
+            .mosaics
+            .get(&request.layer)
+            .ok_or_else(|| TileRequestError::UnknownLayer(request.layer.clone()))?;
+        let set = Self::sets_for(&mosaic)
+            .into_iter()
+            .find(|s| s.id.eq_ignore_ascii_case(&request.tms))
+            .ok_or_else(|| TileRequestError::UnknownSet(request.tms.clone()))?;
+        let layer =
+            Self::layer_in_set(&mosaic, set).ok_or_else(|| TileRequestError::UnknownSet(set.id.clone()))?;
+        let matrix = set
+            .matrix(request.z)
+            .filter(|_| request.z <= layer.max_level)
+            .ok_or_else(|| TileRequestError::LevelOutOfRange {
+                tms: set.id.clone(),
+                z: request.z,
+                max: layer.max_level,
+            })?;
+        if request.row >= matrix.matrix_height || request.col >= matrix.matrix_width {
+            return Err(TileRequestError::TileOutOfRange {
+                z: request.z,
+                row: request.row,
+                col: request.col,
+                rows: matrix.matrix_height,
+                cols: matrix.matrix_width,
+            });
+        }
+        let inside = matrix
+            .tiles_over(layer.extent)
+            .is_some_and(|range| range.contains(request.row, request.col));
+        if !inside || request.z < layer.min_drawn_level {
+            return Ok(TileAnswer::Empty);
+        }
+        let key = TileKey {
+            layer: Arc::from(mosaic.name.as_str()),
+            tms: Arc::from(set.id.as_str()),
+            z: request.z,
+            row: request.row,
+            col: request.col,
+            format: request.format,
+        };
+        let render = RenderRequest {
+            mosaics: vec![mosaic.clone()],
+            crs: set.crs,
+            bbox: matrix.tile_bbox(request.row, request.col),
+            width: matrix.tile_width,
+            height: matrix.tile_height,
+            resampling: Resampling::Bilinear,
+        };
+        let workers = self.inner.workers.clone();
+        let format = request.format;
+        self.inner
+            .cache
+            .get_or_render(&key, || async move {
+                workers
+                    .run(move || draw(&render, format))
+                    .await
+                    .map_err(|err| TileError(err.to_string()))?
+            })
+            .await
+            .map(TileAnswer::Tile)
+            .map_err(|err| TileRequestError::Render(err.0))
+    }
+
+    /// An empty tile's bytes in `format` (transparent, or white for JPEG), made once.
+    pub fn blank(&self, format: Format) -> Bytes {
+        use std::sync::OnceLock;
+        static BLANKS: OnceLock<[Bytes; 3]> = OnceLock::new();
+        let blanks = BLANKS.get_or_init(|| {
+            [Format::Png, Format::Jpeg, Format::Webp].map(|format| {
+                let image = raster::Image::transparent(256, 256);
+                Bytes::from(raster::encode(&image, &encoding(format)).unwrap_or_default())
+            })
+        });
+        blanks[match format {
+            Format::Png => 0,
+            Format::Jpeg => 1,
+            Format::Webp => 2,
+        }]
+        .clone()
+    }
+
+    /// Drops cached tiles over the dalles each rebuilt mosaic changed (call once at start-up).
+    pub fn follow(&self) {
+        let mut changes = self.inner.mosaics.subscribe();
+        let tiles = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match changes.recv().await {
+                    Ok(change) => {
+                        let removed = tiles.invalidate(&change).await;
+                        tracing::info!(layer = %change.layer, scan = change.scan_id, removed, "tiles over changed dalles dropped");
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
+    }
+
+    /// Drops the tiles of `change.layer` over its changed dalles (old and new footprints), at
+    /// every level of every set, in both tiers; returns the files deleted.
+    pub async fn invalidate(&self, change: &MosaicChange) -> u64 {
+        let mut boxes_wgs84: Vec<[f64; 4]> = Vec::new();
+        for file in change.changed.iter() {
+            boxes_wgs84.extend(file.bbox_wgs84);
+            if let Some(previous) = file.previous_footprint.as_deref().and_then(wkt_bbox) {
+                boxes_wgs84.push(previous);
+            }
+        }
+        let mut boxes: Vec<(String, [f64; 4])> = Vec::new();
+        for set in tms::all().values() {
+            for bbox in &boxes_wgs84 {
+                if let Some(projected) = raster::crs::transform_bbox(4326, set.crs.epsg, *bbox) {
+                    boxes.push((set.id.clone(), projected));
+                }
+            }
+        }
+        let boxes = Arc::new(boxes);
+        self.inner
+            .cache
+            .invalidate(&change.layer, move |tms_id, z, row, col| {
+                boxes.iter().filter(|(id, _)| id == tms_id).any(|(id, bbox)| {
+                    let Some(matrix) = tms::get(id).and_then(|set| set.matrix(z)) else {
+                        return false;
+                    };
+                    // Resampling reaches a pixel or two past a dalle's edge.
+                    let margin = 2.0 * matrix.cell_size;
+                    let grown = [
+                        bbox[0] - margin,
+                        bbox[1] - margin,
+                        bbox[2] + margin,
+                        bbox[3] + margin,
+                    ];
+                    matrix
+                        .tiles_over(grown)
+                        .is_some_and(|range| range.contains(row, col))
+                })
+            })
+            .await
+    }
+}
+
+/// A layer seen through one tile matrix set.
+#[derive(Debug, Clone, Copy)]
+pub struct LayerInSet {
+    /// Extent in the set's CRS.
+    pub extent: [f64; 4],
+    /// Finest level worth serving (pixels at least as fine as the dalles').
+    pub max_level: u32,
+    /// Coarser levels answer empty tiles: drawing them would read every dalle.
+    pub min_drawn_level: u32,
+}
+
+fn encoding(format: Format) -> EncodeOptions {
+    EncodeOptions {
+        format,
+        transparent: format.has_alpha(),
+        background: [255, 255, 255],
+        jpeg_quality: 85,
+    }
+}
+
+/// Renders and encodes one tile (on a worker).
+fn draw(render: &RenderRequest, format: Format) -> Result<Bytes, TileError> {
+    let image = raster::render(render).map_err(|err| TileError(err.to_string()))?;
+    raster::encode(&image, &encoding(format))
+        .map(Bytes::from)
+        .map_err(|err| TileError(err.to_string()))
+}
+
+/// The bounding box of a WKT polygon's coordinates (x y pairs).
+fn wkt_bbox(wkt: &str) -> Option<[f64; 4]> {
+    let numbers: Vec<f64> = wkt
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == 'e' || c == 'E'))
+        .filter_map(|token| token.parse().ok())
+        .collect();
+    if numbers.len() < 4 || numbers.len() % 2 != 0 {
+        return None;
+    }
+    let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    for pair in numbers.chunks_exact(2) {
+        bbox = [
+            bbox[0].min(pair[0]),
+            bbox[1].min(pair[1]),
+            bbox[2].max(pair[0]),
+            bbox[3].max(pair[1]),
+        ];
+    }
+    Some(bbox)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wkt_boxes() {
+        assert_eq!(
+            wkt_bbox("POLYGON((4.8 45.7,4.9 45.7,4.9 45.8,4.8 45.8,4.8 45.7))"),
+            Some([4.8, 45.7, 4.9, 45.8])
+        );
+        assert_eq!(wkt_bbox("POLYGON EMPTY"), None);
+    }
+}
