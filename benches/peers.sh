@@ -275,4 +275,7 @@ main() {
     done
 }
 
-main "$@"
+# Sourced by benches/tiles.sh for its functions; run on its own, it runs the WMS comparison.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    main "$@"
+fi

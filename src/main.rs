@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 use dallage::config::Config;
 use dallage::scan::cli::{self as scan_cli, UrlOptions};
+use dallage::tiles::cli as tile_cli;
 use dallage::{demo, http, Error};
 
 #[derive(Parser)]
@@ -57,6 +58,29 @@ enum Command {
         /// Only create and register the demo files, then exit.
         #[arg(long)]
         no_serve: bool,
+    },
+    /// Fill (or with --truncate, empty) a layer's tile cache, resuming an interrupted run.
+    Seed {
+        /// Layer (deliverable slug).
+        layer: String,
+        #[command(flatten)]
+        tiles: TileArgs,
+        /// Drop these tiles instead of drawing them.
+        #[arg(long)]
+        truncate: bool,
+    },
+    /// Estimate the size of a layer's tile cache from a sample of real tiles.
+    CacheSize {
+        /// Layer (deliverable slug).
+        layer: String,
+        #[command(flatten)]
+        tiles: TileArgs,
+        /// Tiles drawn per level to measure.
+        #[arg(long, default_value_t = 16)]
+        sample: usize,
+        /// Print the estimate as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Print the effective configuration (secrets hidden) and exit.
     Config,
@@ -140,8 +164,90 @@ fn main() -> ExitCode {
     }
 }
 
+/// Which tiles: set, levels, area, format.
+#[derive(clap::Args)]
+struct TileArgs {
+    /// Tile matrix set (WebMercatorQuad, WorldCRS84Quad, LAMB93, 2154_5cm...).
+    #[arg(long, default_value = "WebMercatorQuad")]
+    tms: String,
+    /// Levels, A-B or A.
+    #[arg(long)]
+    levels: String,
+    /// Only within west,south,east,north (CRS:84).
+    #[arg(long)]
+    bbox: Option<String>,
+    /// jpeg, png or webp.
+    #[arg(long, default_value = "jpeg")]
+    format: String,
+}
+
+impl TileArgs {
+    fn plan(&self, layer: &str) -> Result<dallage::tiles::seed::SeedPlan, Error> {
+        use dallage::tiles::seed::{parse_area, parse_levels, SeedPlan};
+        let levels = parse_levels(&self.levels)
+            .ok_or_else(|| Error::Usage(format!("--levels {}: expected A-B or A", self.levels)))?;
+        let bbox = match &self.bbox {
+            Some(text) => Some(
+                parse_area(text)
+                    .ok_or_else(|| Error::Usage(format!("--bbox {text}: expected west,south,east,north")))?,
+            ),
+            None => None,
+        };
+        let format = dallage::raster::Format::parse(&self.format)
+            .ok_or_else(|| Error::Usage(format!("--format {}: expected jpeg, png or webp", self.format)))?;
+        Ok(SeedPlan {
+            layer: layer.to_string(),
+            tms: self.tms.clone(),
+            levels,
+            bbox,
+            format,
+        })
+    }
+}
+
+/// The state with every mosaic built, for commands that draw tiles without serving.
+async fn open_with_mosaics(config: Config) -> Result<http::AppState, Error> {
+    let state = dallage::open_state(config).await?;
+    state
+        .mosaics()
+        .rebuild_all()
+        .await
+        .map_err(|err| Error::Usage(err.to_string()))?;
+    Ok(state)
+}
+
 async fn run(command: Command, mut config: Config) -> Result<(), Error> {
     match command {
+        Command::Seed {
+            layer,
+            tiles,
+            truncate,
+        } => {
+            let plan = tiles.plan(&layer)?;
+            let state = open_with_mosaics(config).await?;
+            let result = tile_cli::seed(state.tiles(), &plan, truncate).await;
+            state.catalog().close().await;
+            result
+        }
+        Command::CacheSize {
+            layer,
+            tiles,
+            sample,
+            json,
+        } => {
+            let plan = tiles.plan(&layer)?;
+            let state = open_with_mosaics(config).await?;
+            let estimate = dallage::tiles::size::estimate(state.tiles(), &plan, sample.max(1))
+                .await
+                .map_err(|err| Error::Usage(err.to_string()))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&estimate).unwrap_or_default());
+            } else {
+                print!("{}", tile_cli::describe_estimate(&estimate));
+            }
+            state.catalog().close().await;
+            Ok(())
+        }
         Command::Config => {
             println!("{config:#?}");
             Ok(())

@@ -1,6 +1,7 @@
 //! The OGC services, one module each, with what they share in `common`.
 
 pub mod common;
+pub mod tiles_api;
 pub mod tms;
 pub mod wms;
 pub mod wmts;
@@ -12,4 +13,5 @@ pub fn configure(config: &mut web::ServiceConfig) {
     wms::configure(config);
     wmts::configure(config);
     tms::configure(config);
+    tiles_api::configure(config);
 }

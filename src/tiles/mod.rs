@@ -3,6 +3,9 @@
 //! memory and on disk, and dropped when a rescan changes the dalles under it.
 
 mod cache;
+pub mod cli;
+pub mod seed;
+pub mod size;
 pub mod tms;
 
 use std::sync::Arc;
@@ -83,6 +86,7 @@ pub enum TileAnswer {
 
 struct Inner {
     cache: TileCache,
+    seeds: seed::SeedJobs,
     mosaics: Mosaics,
     workers: Workers,
     empty: EmptyTiles,
@@ -109,6 +113,7 @@ impl Tiles {
         Tiles {
             inner: Arc::new(Inner {
                 cache: TileCache::new(cache_config.tile_memory_size.0, disk),
+                seeds: seed::SeedJobs::default(),
                 mosaics,
                 workers,
                 empty: cache_config.empty_tiles,
@@ -119,6 +124,11 @@ impl Tiles {
     /// The cache.
     pub fn cache(&self) -> &TileCache {
         &self.inner.cache
+    }
+
+    /// Seeding runs started through the API.
+    pub fn seeds(&self) -> &seed::SeedJobs {
+        &self.inner.seeds
     }
 
     /// What empty tiles get.

@@ -161,9 +161,39 @@ impl TileMatrixSet {
             .unwrap_or(self.matrices.len() - 1) as u32
     }
 
-    /// The JSON document as `serde_json::Value`.
+    /// The JSON document as `serde_json::Value`: the OGC 2D TileMatrixSet 2.0 document, with
+    /// the 1.0 encoding's keys alongside (`type`, `identifier`, `supportedCRS`, `tileMatrix`
+    /// with `topLeftCorner`) so clients that only read 1.0, such as GDAL 3.6, read it too.
     pub fn document(&self) -> serde_json::Value {
-        serde_json::from_str(self.json).expect("embedded tile matrix set is JSON")
+        let mut document: serde_json::Value =
+            serde_json::from_str(self.json).expect("embedded tile matrix set is JSON");
+        // 1.0 documents give the world CRS84 grid in EPSG:4326, latitude first.
+        let (supported_crs, corner_order) = if self.crs.crs84 {
+            ("http://www.opengis.net/def/crs/EPSG/0/4326".to_string(), true)
+        } else {
+            (self.crs_uri.clone(), false)
+        };
+        let matrices: Vec<serde_json::Value> = self
+            .matrices
+            .iter()
+            .map(|m| {
+                let [x, y] = m.point_of_origin;
+                serde_json::json!({
+                    "identifier": m.id,
+                    "scaleDenominator": m.scale_denominator,
+                    "topLeftCorner": if corner_order { [y, x] } else { [x, y] },
+                    "tileWidth": m.tile_width,
+                    "tileHeight": m.tile_height,
+                    "matrixWidth": m.matrix_width,
+                    "matrixHeight": m.matrix_height,
+                })
+            })
+            .collect();
+        document["type"] = serde_json::json!("TileMatrixSetType");
+        document["identifier"] = serde_json::json!(self.id);
+        document["supportedCRS"] = serde_json::json!(supported_crs);
+        document["tileMatrix"] = serde_json::json!(matrices);
+        document
     }
 }
 

@@ -1,5 +1,6 @@
 //! The admin and JSON API under `/api`, with its OpenAPI 3 document at `/api/openapi.json`.
 
+mod cache;
 mod exports;
 mod livrables;
 mod projects;
@@ -32,6 +33,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         livrables::patch, livrables::delete, livrables::get_storage, livrables::put_storage,
         livrables::revoke_storage, scans::start, scans::get, scans::list, exports::livrable_dalles,
         exports::all_dalles, exports::all_livrables, exports::dalles_csv, exports::livrables_csv,
+        cache::start_seed, cache::get_seed, cache::stop_seed, cache::cache_size,
         super::health::health,
     ),
     modifiers(&ApiKeySecurity),
@@ -41,6 +43,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         (name = "storages", description = "Where a deliverable's files are kept"),
         (name = "scans", description = "What the storages hold"),
         (name = "exports", description = "GeoJSON and CSV exports"),
+        (name = "tiles", description = "Seeding, truncating and sizing tile caches"),
         (name = "service", description = "Service state"),
     )
 )]
@@ -120,6 +123,13 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .service(resource("/dalles.geojson").route(web::get().to(exports::all_dalles)))
             .service(resource("/dalles.csv").route(web::get().to(exports::dalles_csv)))
             .service(resource("/scans/{id}").route(web::get().to(scans::get)))
+            .service(resource("/livrables/{livrable}/seed").route(web::post().to(cache::start_seed)))
+            .service(resource("/livrables/{livrable}/cache-size").route(web::get().to(cache::cache_size)))
+            .service(
+                resource("/seeds/{id}")
+                    .route(web::get().to(cache::get_seed))
+                    .route(web::delete().to(cache::stop_seed)),
+            )
             .service(resource("/livrables/{livrable}/scan").route(web::post().to(scans::start)))
             .service(resource("/livrables/{livrable}/scans").route(web::get().to(scans::list)))
             .service(

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Tiles side by side on loopback: dallage's tile cache, MapProxy (PyPI, under gunicorn, in
+# front of the MapServer of peers.sh, file cache) and nginx serving dallage's cached tile files
+# statically. Same WebMercatorQuad tiles over the demo JPEG 2000 block for all.
+#
+# 1. Cold generation: each tile of levels 19 and 20 asked once (4 at a time) from freshly
+#    started servers with empty caches: tiles/s and server CPU per tile (MapProxy's figure
+#    includes MapServer's CPU), and, for reference, the CPU GDAL needs to decode each dalle
+#    once at full resolution.
+# 2. Warm: wrk sends random tiles from the same list to each server for DURATION seconds:
+#    requests/s, latency p50/p99, CPU per request.
+#
+#   benches/tiles.sh                       # DURATION=20 by default
+# Everything binds to 127.0.0.1; every run is bounded in time.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=peers.sh
+source "$here/peers.sh"
+JP2=demo-pcrs-metropole-de-lyon-orthophoto-5-cm-jpeg-2000
+LEVELS=${LEVELS:-"19 20"}
+
+setup_mapproxy() {
+    local venv=$work/venv
+    if [ ! -x "$venv/bin/gunicorn" ] || [ ! -x "$venv/bin/mapproxy-util" ]; then
+        log "installing MapProxy and gunicorn from PyPI into $venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install -q mapproxy gunicorn
+    fi
+    command -v nginx >/dev/null || $SUDO apt-get install -y -qq --no-install-recommends nginx-light >/dev/null
+}
+
+start_mapproxy() {
+    local dir=$work/mapproxy
+    rm -rf "$dir" && mkdir -p "$dir"
+    cat >"$dir/mapproxy.yaml" <<YAML
+services:
+  wmts:
+    restful: true
+    kvp: false
+    restful_template: '/{Layer}/{TileMatrixSet}/{TileMatrix}/{TileCol}/{TileRow}.{Format}'
+layers:
+  - name: jp2
+    title: JPEG 2000 mosaic
+    sources: [jp2_cache]
+caches:
+  jp2_cache:
+    grids: [webmercator]
+    sources: [mapserver]
+    format: image/jpeg
+    meta_size: [4, 4]
+    meta_buffer: 0
+    cache:
+      type: file
+      directory: $dir/cache
+sources:
+  mapserver:
+    type: wms
+    req:
+      url: $MS_URL
+      layers: $JP2
+      transparent: false
+grids:
+  webmercator:
+    base: GLOBAL_WEBMERCATOR
+    origin: nw
+globals:
+  image:
+    resampling_method: bilinear
+    formats:
+      image/jpeg:
+        encoding_options:
+          jpeg_quality: 85
+YAML
+    MP_PORT=$(free_port)
+    # No subshell here: it would run this script's EXIT trap and stop MapServer.
+    setsid "$work/venv/bin/gunicorn" --chdir "$dir" -w "$THREADS" --timeout 300 -b "127.0.0.1:$MP_PORT" \
+        "mapproxy.wsgiapp:make_wsgi_app('$dir/mapproxy.yaml')" >"$dir/gunicorn.log" 2>&1 &
+    MP_PID=$!
+    wait_ready "http://127.0.0.1:$MP_PORT/wmts/1.0.0/WMTSCapabilities.xml" "MapProxy"
+    MP_URL="http://127.0.0.1:$MP_PORT/"
+}
+
+start_nginx() {
+    local dir=$work/nginx
+    mkdir -p "$dir"
+    NG_PORT=$(free_port)
+    cat >"$dir/nginx.conf" <<CONF
+worker_processes $THREADS;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    types { image/jpeg jpg; }
+    client_body_temp_path $dir/body; proxy_temp_path $dir/proxy; fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;
+    server { listen 127.0.0.1:$NG_PORT; root $work/data/tiles; }
+}
+CONF
+    setsid nginx -g 'daemon off;' -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
+    NG_PID=$!
+    sleep 0.5
+    NG_URL="http://127.0.0.1:$NG_PORT/"
+}
+
+# CPU ticks of several process trees.
+ticks_of() {
+    local total=0 pid
+    for pid in "$@"; do total=$((total + $(tree_ticks "$pid"))); done
+    echo "$total"
+}
+
+# Asks each tile once, 4 at a time; prints "tiles seconds cpu_ms_per_tile errors". The CPU
+# is that of every process tree named after the list (MapProxy and the MapServer behind it).
+generate() {
+    local base=$1 list=$2 before after start end
+    shift 2
+    local hz
+    hz=$(getconf CLK_TCK)
+    before=$(ticks_of "$@")
+    start=$(date +%s.%N)
+    local errors
+    errors=$(sed "s|^|$base|" "$list" | xargs -P 4 -n 1 curl -s -o /dev/null -w '%{http_code}\n' | grep -vc '^200$' || true)
+    end=$(date +%s.%N)
+    after=$(ticks_of "$@")
+    python3 -c "n=$(wc -l <"$list"); s=$end-$start; print(f'{n} {s:.2f} {($after-$before)*1000/$hz/n:.2f} $errors')"
+}
+
+# CPU to decode each dalle once at full resolution with GDAL (what a cold run cannot avoid).
+decode_reference() {
+    python3 - "$work/data/demo/ortho-jp2" <<'PY'
+import glob, os, resource, subprocess, sys
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.jp2"))):
+    subprocess.run(["gdalinfo", "-checksum", path], check=True, stdout=subprocess.DEVNULL,
+                   env=dict(os.environ, GDAL_PAM_ENABLED="NO", GDAL_NUM_THREADS="1"))
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime):.2f}")
+PY
+}
+
+main_tiles() {
+    MS_PID="" DL_PID="" MP_PID="" NG_PID=""
+    trap 'stop_pid "$MS_PID"; stop_pid "$DL_PID"; stop_pid "$MP_PID"; stop_pid "$NG_PID"' EXIT
+    setup
+    setup_mapproxy
+    prepare_data
+    rm -rf "$work/data/tiles"
+    start_mapserver
+    start_dallage
+    start_mapproxy
+    local tiles=$work/tiles.txt
+    (cd "$here" && python3 tile_urls.py $LEVELS) >"$tiles"
+    awk -v l="$JP2" '{print "tiles/" l "/" $1 "/" $2 "/" $3 ".jpg"}' "$tiles" >"$work/dallage.tiles"
+    awk '{print "wmts/jp2/webmercator/" $1 "/" $2 "/" $3 ".jpeg"}' "$tiles" >"$work/mapproxy.tiles"
+    awk -v l="$JP2" '{print l "/WebMercatorQuad/" $1 "/" $2 "/" $3 ".jpg"}' "$tiles" >"$work/nginx.tiles"
+    log "$(wc -l <"$tiles") tiles at levels $LEVELS"
+
+    printf "%-22s %7s %8s %8s %12s %7s\n" "cold generation" tiles seconds tiles/s cpu-ms/tile errors
+    local name base pid n s cpu err requests rps p50 p99 per errors
+    declare -A cold=()
+    for name in dallage mapproxy; do
+        if [ $name = dallage ]; then
+            read -r n s cpu err <<<"$(generate "http://127.0.0.1:$DL_PORT/" "$work/$name.tiles" "$DL_PID")"
+        else
+            read -r n s cpu err <<<"$(generate "$MP_URL" "$work/$name.tiles" "$MP_PID" "$MS_PID")"
+        fi
+        cold[$name]=$cpu
+        python3 -c "print(f'{\"$name\":<22} {$n:>7} {$s:>8} {$n/$s:>8.1f} {\"$cpu\":>12} {\"$err\":>7}')"
+    done
+    local reference
+    reference=$(decode_reference)
+    python3 -c "n=$(wc -l <"$tiles"); print(f'{\"GDAL decode, each dalle once\":<30} {$reference:.2f} s CPU = {$reference*1000/n:.2f} ms per tile of this list')"
+
+    start_nginx
+    printf "%-10s %-5s %9s %8s %8s %8s %10s %7s\n" server run requests req/s p50ms p99ms cpu-ms/req errors
+    declare -A warm=()
+    for name in dallage mapproxy nginx; do
+        case $name in
+            dallage) base="http://127.0.0.1:$DL_PORT/"; pid=$DL_PID ;;
+            mapproxy) base=$MP_URL; pid=$MP_PID ;;
+            nginx) base=$NG_URL; pid=$NG_PID ;;
+        esac
+        read -r requests rps p50 p99 per errors <<<"$(measure "$base" "$pid" "$work/$name.tiles")"
+        warm[$name]=$rps
+        printf "%-10s %-5s %9s %8s %8s %8s %10s %7s\n" "$name" warm "$requests" "$rps" "$p50" "$p99" "$per" "$errors"
+    done
+    python3 -c "print(f'warm requests/s: dallage/MapProxy {${warm[dallage]}/${warm[mapproxy]}:.1f}x, dallage/nginx {${warm[dallage]}/${warm[nginx]}:.2f}')"
+}
+
+main_tiles "$@"

@@ -1,0 +1,209 @@
+//! `/api/livrables/{livrable}/seed`, `/api/seeds/{id}`, `/api/livrables/{livrable}/cache-size`:
+//! seeding and truncating a layer's tile cache, and estimating its size.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use super::livrables::resolve;
+use crate::http::auth::Caller;
+use crate::http::extract::{Json, Query};
+use crate::http::problem::Problem;
+use crate::http::AppState;
+use crate::raster::Format;
+use crate::tiles::seed::{parse_area, parse_levels, SeedError, SeedPlan};
+
+/// Most tiles drawn per level to estimate a cache's size.
+const MAX_SAMPLE: i64 = 64;
+
+/// A seeding or truncation request.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeedRequest {
+    /// Tile matrix set (`WebMercatorQuad`, `LAMB93`, `2154_5cm`...).
+    pub tms: String,
+    /// Levels, `A-B` or `A`.
+    pub levels: String,
+    /// Only within `west,south,east,north` (CRS:84).
+    pub bbox: Option<String>,
+    /// `jpeg` (default), `png` or `webp`.
+    pub format: Option<String>,
+    /// Drop these tiles instead of drawing them.
+    #[serde(default)]
+    pub truncate: bool,
+}
+
+impl From<SeedError> for Problem {
+    fn from(err: SeedError) -> Problem {
+        match err {
+            SeedError::Plan(_) | SeedError::TooLarge(_) => {
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, err.to_string())
+            }
+            _ => Problem::new(StatusCode::SERVICE_UNAVAILABLE, err.to_string()),
+        }
+    }
+}
+
+fn plan(
+    layer: &str,
+    tms: &str,
+    levels: &str,
+    bbox: Option<&str>,
+    format: Option<&str>,
+) -> Result<SeedPlan, Problem> {
+    let levels = parse_levels(levels)
+        .ok_or_else(|| Problem::bad_request(format!("levels `{levels}` must be A-B or A")))?;
+    let bbox =
+        match bbox {
+            Some(text) => Some(parse_area(text).ok_or_else(|| {
+                Problem::bad_request(format!("bbox `{text}` must be west,south,east,north"))
+            })?),
+            None => None,
+        };
+    let format = match format {
+        Some(text) => Format::parse(text)
+            .ok_or_else(|| Problem::bad_request(format!("format `{text}` must be jpeg, png or webp")))?,
+        None => Format::Jpeg,
+    };
+    Ok(SeedPlan {
+        layer: layer.to_string(),
+        tms: tms.to_string(),
+        levels,
+        bbox,
+        format,
+    })
+}
+
+/// Seed (or truncate) a deliverable's tile cache in the background.
+#[utoipa::path(
+    post, path = "/api/livrables/{livrable}/seed", tag = "tiles",
+    params(("livrable" = String, Path, description = "Deliverable id or slug")),
+    request_body = SeedRequest,
+    security(("api_key" = [])),
+    responses(
+        (status = 202, description = "Run started; follow it at the Location", body = Object),
+        (status = 401, description = "No or bad API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not this key's project", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such deliverable", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The plan cannot run (set, levels, size)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn start_seed(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: Json<SeedRequest>,
+) -> Result<HttpResponse, Problem> {
+    caller.require_key()?;
+    let (livrable, project) = resolve(state.catalog(), &path).await?;
+    caller.require_manage(&project)?;
+    let request = body.0;
+    let plan = plan(
+        &livrable.slug,
+        &request.tms,
+        &request.levels,
+        request.bbox.as_deref(),
+        request.format.as_deref(),
+    )?;
+    let job = state
+        .tiles()
+        .seeds()
+        .start(state.tiles(), plan, request.truncate)?;
+    tracing::info!(
+        job = job.id,
+        livrable = livrable.id,
+        by = caller.name(),
+        "seeding run started"
+    );
+    Ok(HttpResponse::Accepted()
+        .insert_header(("Location", format!("/api/seeds/{}", job.id)))
+        .json(job.view()))
+}
+
+/// A seeding run: state, tiles done of the total, rate and time left.
+#[utoipa::path(
+    get, path = "/api/seeds/{id}", tag = "tiles",
+    params(("id" = u64, Path, description = "Run number")),
+    responses(
+        (status = 200, description = "The run", body = Object),
+        (status = 404, description = "No such run", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_seed(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, Problem> {
+    let job = path
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| state.tiles().seeds().get(id))
+        .ok_or_else(|| Problem::not_found(format!("seeding run `{path}` does not exist")))?;
+    Ok(HttpResponse::Ok().json(job.view()))
+}
+
+/// Stop a seeding run after its current batch (it resumes when started again).
+#[utoipa::path(
+    delete, path = "/api/seeds/{id}", tag = "tiles",
+    params(("id" = u64, Path, description = "Run number")),
+    security(("api_key" = [])),
+    responses(
+        (status = 202, description = "Stopping", body = Object),
+        (status = 401, description = "No or bad API key", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such run", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn stop_seed(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    caller.require_key()?;
+    let job = path
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| state.tiles().seeds().get(id))
+        .ok_or_else(|| Problem::not_found(format!("seeding run `{path}` does not exist")))?;
+    job.progress
+        .stop
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    Ok(HttpResponse::Accepted().json(job.view()))
+}
+
+/// Estimate the size of a deliverable's tile cache: tiles per level over its real coverage,
+/// bytes from a sample of real tiles with a 95 % interval, and the PCRS delivery volume.
+#[utoipa::path(
+    get, path = "/api/livrables/{livrable}/cache-size", tag = "tiles",
+    params(
+        ("livrable" = String, Path, description = "Deliverable id or slug"),
+        ("tms" = String, Query, description = "Tile matrix set"),
+        ("levels" = String, Query, description = "Levels, A-B"),
+        ("format" = Option<String>, Query, description = "jpeg (default), png or webp"),
+        ("bbox" = Option<String>, Query, description = "west,south,east,north (CRS:84)"),
+        ("sample" = Option<i64>, Query, description = "Tiles drawn per level (1-64, default 16)"),
+    ),
+    responses(
+        (status = 200, description = "The estimate", body = Object),
+        (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such deliverable", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The plan cannot be estimated", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn cache_size(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: Query,
+) -> Result<HttpResponse, Problem> {
+    let (livrable, _) = resolve(state.catalog(), &path).await?;
+    let required = |name: &str| {
+        query
+            .text(name)
+            .ok_or_else(|| Problem::bad_request(format!("query parameter `{name}` is required")))
+    };
+    let plan = plan(
+        &livrable.slug,
+        &required("tms")?,
+        &required("levels")?,
+        query.text("bbox").as_deref(),
+        query.text("format").as_deref(),
+    )?;
+    let sample = query.int("sample", 1..=MAX_SAMPLE)?.unwrap_or(16) as usize;
+    let estimate = crate::tiles::size::estimate(state.tiles(), &plan, sample).await?;
+    Ok(HttpResponse::Ok().json(estimate))
+}

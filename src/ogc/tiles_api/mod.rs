@@ -1,0 +1,283 @@
+//! OGC API – Tiles (map tiles) under `/ogcapi`: landing page, conformance, tile matrix sets,
+//! collections, and per collection the map tilesets with their limits and tiles. The vector
+//! issues add their feature collections beside these (one landing page, one `/collections`).
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+use crate::http::{AppState, Problem};
+use crate::ogc::common::base_url;
+use crate::ogc::common::tile::tile_response;
+use crate::raster::{Format, Mosaic};
+use crate::tiles::{self, TileRequest, TileRequestError, Tiles};
+
+/// Conformance classes implemented here.
+const CONFORMANCE: &[&str] = &[
+    "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/json",
+    "http://www.opengis.net/spec/ogcapi-common-2/1.0/conf/collections",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/png",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/jpeg",
+    "http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
+    "http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
+];
+
+/// Registers the OGC API routes.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource(["/ogcapi", "/ogcapi/"]).route(web::get().to(landing)))
+        .service(web::resource("/ogcapi/conformance").route(web::get().to(conformance)))
+        .service(web::resource("/ogcapi/tileMatrixSets").route(web::get().to(sets)))
+        .service(web::resource("/ogcapi/tileMatrixSets/{set}").route(web::get().to(set)))
+        .service(web::resource("/ogcapi/collections").route(web::get().to(collections)))
+        .service(web::resource("/ogcapi/collections/{layer}").route(web::get().to(collection)))
+        .service(web::resource("/ogcapi/collections/{layer}/map/tiles").route(web::get().to(tilesets)))
+        .service(web::resource("/ogcapi/collections/{layer}/map/tiles/{set}").route(web::get().to(tileset)))
+        .service(
+            web::resource("/ogcapi/collections/{layer}/map/tiles/{set}/{z}/{row}/{col}")
+                .route(web::get().to(tile)),
+        );
+}
+
+fn json_response(value: Value) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .json(value)
+}
+
+fn link(rel: &str, href: String, kind: &str, title: &str) -> Value {
+    json!({"rel": rel, "href": href, "type": kind, "title": title})
+}
+
+fn base(state: &AppState, request: &HttpRequest) -> String {
+    format!("{}/ogcapi", base_url(request, &state.config().server.public_url))
+}
+
+async fn landing(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    let base = base(&state, &request);
+    json_response(json!({
+        "title": "dallage",
+        "description": "PCRS deliverables as OGC API collections: orthophoto map tiles.",
+        "links": [
+            link("self", base.clone(), "application/json", "this document"),
+            link("conformance", format!("{base}/conformance"), "application/json", "conformance classes"),
+            link("data", format!("{base}/collections"), "application/json", "collections"),
+            link("http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", format!("{base}/tileMatrixSets"), "application/json", "tile matrix sets"),
+        ],
+    }))
+}
+
+async fn conformance() -> HttpResponse {
+    json_response(json!({"conformsTo": CONFORMANCE}))
+}
+
+async fn sets(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    let base = base(&state, &request);
+    let list: Vec<Value> = tiles::tms::all()
+        .values()
+        .map(|set| {
+            json!({
+                "id": set.id,
+                "title": set.title,
+                "uri": set.uri,
+                "links": [link("self", format!("{base}/tileMatrixSets/{}", set.id), "application/json", &set.title)],
+            })
+        })
+        .collect();
+    json_response(json!({"tileMatrixSets": list}))
+}
+
+async fn set(path: web::Path<String>) -> Result<HttpResponse, Problem> {
+    let id = path.into_inner();
+    let set = tiles::tms::get(&id)
+        .ok_or_else(|| Problem::not_found(format!("tile matrix set {id} does not exist")))?;
+    Ok(json_response(set.document()))
+}
+
+fn collection_json(base: &str, mosaic: &Mosaic) -> Value {
+    let [west, south, east, north] = mosaic.extent_wgs84;
+    json!({
+        "id": mosaic.name,
+        "title": mosaic.info.title,
+        "description": mosaic.info.description,
+        "extent": {"spatial": {"bbox": [[west, south, east, north]], "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
+        "dataType": "map",
+        "links": [
+            link("self", format!("{base}/collections/{}", mosaic.name), "application/json", &mosaic.info.title),
+            link("http://www.opengis.net/def/rel/ogc/1.0/tilesets-map", format!("{base}/collections/{}/map/tiles", mosaic.name), "application/json", "map tilesets"),
+        ],
+    })
+}
+
+async fn collections(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    let base = base(&state, &request);
+    let list: Vec<Value> = state
+        .mosaics()
+        .all()
+        .iter()
+        .map(|m| collection_json(&base, m))
+        .collect();
+    json_response(json!({
+        "collections": list,
+        "links": [link("self", format!("{base}/collections"), "application/json", "collections")],
+    }))
+}
+
+fn mosaic(state: &AppState, layer: &str) -> Result<std::sync::Arc<Mosaic>, Problem> {
+    state
+        .mosaics()
+        .get(layer)
+        .ok_or_else(|| Problem::not_found(format!("collection {layer} does not exist")))
+}
+
+async fn collection(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let mosaic = mosaic(&state, &path.into_inner())?;
+    Ok(json_response(collection_json(&base(&state, &request), &mosaic)))
+}
+
+/// The description of one tileset (a layer in one set).
+fn tileset_json(base: &str, mosaic: &Mosaic, set: &tiles::TileMatrixSet, with_limits: bool) -> Option<Value> {
+    let layer = Tiles::layer_in_set(mosaic, set)?;
+    let here = format!("{base}/collections/{}/map/tiles/{}", mosaic.name, set.id);
+    let mut links = vec![
+        link("self", here.clone(), "application/json", "this tileset"),
+        link(
+            "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme",
+            format!("{base}/tileMatrixSets/{}", set.id),
+            "application/json",
+            &set.title,
+        ),
+    ];
+    for (format, name) in [
+        (Format::Png, "png"),
+        (Format::Jpeg, "jpeg"),
+        (Format::Webp, "webp"),
+    ] {
+        let mut item = link(
+            "item",
+            format!("{here}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}?f={name}"),
+            format.mime(),
+            &format!("{} tiles", name.to_uppercase()),
+        );
+        item["templated"] = json!(true);
+        links.push(item);
+    }
+    let mut value = json!({
+        "title": format!("{} ({})", mosaic.info.title, set.id),
+        "dataType": "map",
+        "crs": set.crs_uri,
+        "tileMatrixSetURI": set.uri,
+        "links": links,
+    });
+    if with_limits {
+        // Coarser levels than the layer is drawn at only hold empty tiles: not listed (GDAL
+        // 3.6 also fails on levels where the whole extent is under a pixel).
+        let limits: Vec<Value> = (layer.min_drawn_level..=layer.max_level)
+            .filter_map(|z| {
+                let range = set.matrix(z)?.tiles_over(layer.extent)?;
+                Some(json!({
+                    "tileMatrix": z.to_string(),
+                    "minTileRow": range.min_row,
+                    "maxTileRow": range.max_row,
+                    "minTileCol": range.min_col,
+                    "maxTileCol": range.max_col,
+                }))
+            })
+            .collect();
+        value["tileMatrixSetLimits"] = json!(limits);
+        let [west, south, east, north] = mosaic.extent_wgs84;
+        value["boundingBox"] = json!({"lowerLeft": [west, south], "upperRight": [east, north], "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"});
+    }
+    Some(value)
+}
+
+async fn tilesets(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let mosaic = mosaic(&state, &path.into_inner())?;
+    let base = base(&state, &request);
+    let list: Vec<Value> = Tiles::sets_for(&mosaic)
+        .into_iter()
+        .filter_map(|set| tileset_json(&base, &mosaic, set, false))
+        .collect();
+    Ok(json_response(json!({"tilesets": list})))
+}
+
+async fn tileset(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, Problem> {
+    let (layer, set_id) = path.into_inner();
+    let mosaic = mosaic(&state, &layer)?;
+    let set = Tiles::sets_for(&mosaic)
+        .into_iter()
+        .find(|s| s.id == set_id)
+        .ok_or_else(|| Problem::not_found(format!("tile matrix set {set_id} is not offered for {layer}")))?;
+    let value = tileset_json(&base(&state, &request), &mosaic, set, true)
+        .ok_or_else(|| Problem::not_found(format!("{layer} cannot be drawn in {set_id}")))?;
+    Ok(json_response(value))
+}
+
+/// The format `f=` or the `Accept` header asks for (PNG by default).
+fn negotiate(request: &HttpRequest) -> Result<Format, Problem> {
+    let asked = request
+        .query_string()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("f="))
+        .map(str::to_string);
+    if let Some(name) = asked {
+        return Format::parse(&name)
+            .ok_or_else(|| Problem::bad_request(format!("f={name} is not offered (png, jpeg, webp)")));
+    }
+    let accept = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    Ok(accept
+        .split(',')
+        .filter_map(|part| Format::parse(part.split(';').next().unwrap_or("").trim()))
+        .next()
+        .unwrap_or(Format::Png))
+}
+
+async fn tile(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String, String, String, String)>,
+) -> Result<HttpResponse, Problem> {
+    let (layer, set, z, row, col) = path.into_inner();
+    let format = negotiate(&request)?;
+    let number = |name: &str, text: &str| -> Result<u32, Problem> {
+        text.parse()
+            .map_err(|_| Problem::bad_request(format!("{name} {text} is not a whole number")))
+    };
+    let tile_request = TileRequest {
+        layer,
+        tms: set,
+        z: number("tileMatrix", &z)?,
+        row: number("tileRow", &row)?,
+        col: number("tileCol", &col)?,
+        format,
+    };
+    let answer = state.tiles().tile(&tile_request).await.map_err(|err| match err {
+        TileRequestError::Render(_) => {
+            Problem::new(actix_web::http::StatusCode::SERVICE_UNAVAILABLE, err.to_string())
+        }
+        _ => Problem::not_found(err.to_string()),
+    })?;
+    Ok(tile_response(&request, state.tiles(), answer, format))
+}

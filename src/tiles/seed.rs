@@ -1,0 +1,413 @@
+//! Seeding and truncating the tile cache: every tile over a layer's real coverage (the dalles'
+//! footprints, not their bounding box) for a range of levels, optionally within an area.
+//! Seeding walks tiles in a fixed order, a bounded number at a time, and records after each
+//! batch how far it got, so an interrupted run resumes where it stopped; memory stays bounded
+//! whatever the number of tiles (tiles go to the cache tiers, not into the job).
+
+use std::collections::BTreeSet;
+use std::ops::RangeInclusive;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use super::{TileAnswer, TileMatrixSet, TileRequest, TileRequestError, Tiles};
+use crate::raster::crs::transform_bbox;
+use crate::raster::{Format, Mosaic};
+
+/// Most tiles a plan may cover (a guard against seeding a continent at 5 cm by mistake).
+pub const MAX_TILES: u64 = 50_000_000;
+
+/// Tiles rendered at once.
+const BATCH: usize = 32;
+
+/// What to seed or truncate.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SeedPlan {
+    /// Layer name.
+    pub layer: String,
+    /// Tile matrix set identifier.
+    pub tms: String,
+    /// First and last level.
+    pub levels: (u32, u32),
+    /// Only within this CRS:84 box (west, south, east, north).
+    pub bbox: Option<[f64; 4]>,
+    /// Encoding.
+    pub format: Format,
+}
+
+/// Why a plan cannot run.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SeedError {
+    /// Bad layer, set or levels.
+    #[error("{0}")]
+    Plan(String),
+    /// Too many tiles.
+    #[error("the plan covers {0} tiles, more than the {MAX_TILES} allowed in one run")]
+    TooLarge(u64),
+    /// A tile could not be drawn (the run stops there, resumable).
+    #[error("tile {z}/{row}/{col}: {detail}")]
+    Tile {
+        /// Level.
+        z: u32,
+        /// Row.
+        row: u32,
+        /// Column.
+        col: u32,
+        /// Why.
+        detail: String,
+    },
+    /// Stopped on request (resumable).
+    #[error("stopped after {0} tiles; run again to resume")]
+    Stopped(u64),
+}
+
+/// Progress of a run, shared with whoever watches it.
+#[derive(Debug, Default)]
+pub struct SeedProgress {
+    /// Tiles in the plan.
+    pub total: AtomicU64,
+    /// Tiles done (including those done by an earlier, interrupted run).
+    pub done: AtomicU64,
+    /// Tiles this run drew or read back.
+    pub processed: AtomicU64,
+    /// Set to stop after the current batch.
+    pub stop: AtomicBool,
+}
+
+/// The tiles of `set` level `z` over the layer's dalles (and within `area`, CRS:84), sorted.
+pub fn coverage(
+    mosaic: &Mosaic,
+    set: &TileMatrixSet,
+    z: u32,
+    area: Option<[f64; 4]>,
+) -> BTreeSet<(u32, u32)> {
+    let mut tiles = BTreeSet::new();
+    let Some(matrix) = set.matrix(z) else {
+        return tiles;
+    };
+    let area = area.and_then(|a| transform_bbox(4326, set.crs.epsg, a));
+    for group in &mosaic.groups {
+        for dalle in group.dalles() {
+            let Some(mut bbox) = transform_bbox(group.epsg, set.crs.epsg, dalle.bbox) else {
+                continue;
+            };
+            if let Some(area) = area {
+                bbox = [
+                    bbox[0].max(area[0]),
+                    bbox[1].max(area[1]),
+                    bbox[2].min(area[2]),
+                    bbox[3].min(area[3]),
+                ];
+                if bbox[0] >= bbox[2] || bbox[1] >= bbox[3] {
+                    continue;
+                }
+            }
+            if let Some(range) = matrix.tiles_over(bbox) {
+                for row in range.min_row..=range.max_row {
+                    for col in range.min_col..=range.max_col {
+                        tiles.insert((row, col));
+                    }
+                }
+            }
+        }
+    }
+    tiles
+}
+
+/// The layer, set and levels of a plan, checked.
+pub fn resolve(
+    tiles: &Tiles,
+    plan: &SeedPlan,
+) -> Result<(Arc<Mosaic>, &'static TileMatrixSet, RangeInclusive<u32>), SeedError> {
+    let mosaic = tiles
+        .mosaics()
+        .get(&plan.layer)
+        .ok_or_else(|| SeedError::Plan(format!("layer {} is not defined", plan.layer)))?;
+    let set = Tiles::sets_for(&mosaic)
+        .into_iter()
+        .find(|s| s.id.eq_ignore_ascii_case(&plan.tms))
+        .ok_or_else(|| {
+            SeedError::Plan(format!(
+                "tile matrix set {} is not offered for {}",
+                plan.tms, plan.layer
+            ))
+        })?;
+    let layer = Tiles::layer_in_set(&mosaic, set)
+        .ok_or_else(|| SeedError::Plan(format!("{} cannot be drawn in {}", plan.layer, set.id)))?;
+    let (first, last) = plan.levels;
+    if first > last || last > layer.max_level {
+        return Err(SeedError::Plan(format!(
+            "levels {first}-{last}: {} has levels 0 to {} in {}",
+            plan.layer, layer.max_level, set.id
+        )));
+    }
+    Ok((mosaic, set, first..=last))
+}
+
+/// Where a plan's progress is kept between runs.
+fn checkpoint_path(tiles: &Tiles, plan: &SeedPlan) -> Option<PathBuf> {
+    let dir = tiles.cache().disk_dir()?;
+    let name = serde_json::to_string(plan).ok()?;
+    let digest = {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        name.hash(&mut hasher);
+        hasher.finish()
+    };
+    Some(
+        dir.join(".seeds")
+            .join(format!("{}-{digest:016x}.json", plan.layer)),
+    )
+}
+
+/// Seeds the plan's tiles into the cache; returns the number of tiles of the plan.
+pub async fn seed(tiles: &Tiles, plan: &SeedPlan, progress: &SeedProgress) -> Result<u64, SeedError> {
+    let (mosaic, set, levels) = resolve(tiles, plan)?;
+    let per_level: Vec<(u32, BTreeSet<(u32, u32)>)> = levels
+        .map(|z| (z, coverage(&mosaic, set, z, plan.bbox)))
+        .collect();
+    let total: u64 = per_level.iter().map(|(_, t)| t.len() as u64).sum();
+    if total > MAX_TILES {
+        return Err(SeedError::TooLarge(total));
+    }
+    progress.total.store(total, Ordering::Relaxed);
+    let checkpoint = checkpoint_path(tiles, plan);
+    let resume_from = checkpoint
+        .as_ref()
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .unwrap_or(0)
+        .min(total);
+    progress.done.store(resume_from, Ordering::Relaxed);
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut done = resume_from;
+    let mut index = 0u64;
+    for (z, level_tiles) in &per_level {
+        for &(row, col) in level_tiles {
+            index += 1;
+            if index <= resume_from {
+                continue;
+            }
+            batch.push((*z, row, col));
+            if batch.len() == BATCH {
+                done = run_batch(tiles, plan, &mut batch, progress, done).await?;
+                save_checkpoint(checkpoint.as_ref(), done);
+                if progress.stop.load(Ordering::Relaxed) {
+                    return Err(SeedError::Stopped(done));
+                }
+            }
+        }
+    }
+    done = run_batch(tiles, plan, &mut batch, progress, done).await?;
+    debug_assert_eq!(done, total);
+    if let Some(path) = &checkpoint {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(total)
+}
+
+async fn run_batch(
+    tiles: &Tiles,
+    plan: &SeedPlan,
+    batch: &mut Vec<(u32, u32, u32)>,
+    progress: &SeedProgress,
+    done: u64,
+) -> Result<u64, SeedError> {
+    let mut requests = Vec::with_capacity(batch.len());
+    for (z, row, col) in batch.drain(..) {
+        let request = TileRequest {
+            layer: plan.layer.clone(),
+            tms: plan.tms.clone(),
+            z,
+            row,
+            col,
+            format: plan.format,
+        };
+        requests.push(one_tile(tiles, request, progress));
+    }
+    let results = futures_util::future::join_all(requests).await;
+    let count = results.len() as u64;
+    results.into_iter().collect::<Result<Vec<()>, SeedError>>()?;
+    Ok(done + count)
+}
+
+async fn one_tile(tiles: &Tiles, request: TileRequest, progress: &SeedProgress) -> Result<(), SeedError> {
+    let answer = tiles.tile(&request).await;
+    progress.processed.fetch_add(1, Ordering::Relaxed);
+    progress.done.fetch_add(1, Ordering::Relaxed);
+    let (z, row, col) = (request.z, request.row, request.col);
+    match answer {
+        Ok(TileAnswer::Tile(_)) | Ok(TileAnswer::Empty) => Ok(()),
+        Err(TileRequestError::Render(detail)) => Err(SeedError::Tile { z, row, col, detail }),
+        Err(other) => Err(SeedError::Plan(other.to_string())),
+    }
+}
+
+fn save_checkpoint(path: Option<&PathBuf>, done: u64) {
+    let Some(path) = path else {
+        return;
+    };
+    if let Some(parent) = path.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    let temporary = path.with_extension("tmp");
+    if std::fs::write(&temporary, done.to_string()).is_ok() {
+        let _ = std::fs::rename(&temporary, path);
+    }
+}
+
+/// Drops the plan's tiles from both cache tiers; returns the files deleted from disk.
+pub async fn truncate(tiles: &Tiles, plan: &SeedPlan) -> Result<u64, SeedError> {
+    let (_, set, levels) = resolve(tiles, plan)?;
+    let area = match plan.bbox {
+        Some(bbox) => Some(
+            transform_bbox(4326, set.crs.epsg, bbox)
+                .ok_or_else(|| SeedError::Plan("the area cannot be projected into the set's CRS".into()))?,
+        ),
+        None => None,
+    };
+    let set_id = set.id.clone();
+    Ok(tiles
+        .cache()
+        .invalidate(&plan.layer, move |tms, z, row, col| {
+            tms == set_id
+                && levels.contains(&z)
+                && match area {
+                    None => true,
+                    Some(area) => tiles_over(&set_id, z, area).is_some_and(|r| r.contains(row, col)),
+                }
+        })
+        .await)
+}
+
+fn tiles_over(set_id: &str, z: u32, area: [f64; 4]) -> Option<super::TileRange> {
+    super::tms::get(set_id)?.matrix(z)?.tiles_over(area)
+}
+
+/// A one-line progress report: done, total, rate and time left.
+pub fn describe(progress: &SeedProgress, started: Instant) -> String {
+    let done = progress.done.load(Ordering::Relaxed);
+    let total = progress.total.load(Ordering::Relaxed).max(1);
+    let processed = progress.processed.load(Ordering::Relaxed);
+    let seconds = started.elapsed().as_secs_f64().max(0.001);
+    let rate = processed as f64 / seconds;
+    let left = if rate > 0.0 {
+        (total - done.min(total)) as f64 / rate
+    } else {
+        f64::INFINITY
+    };
+    format!(
+        "{done}/{total} tiles ({:.0} %), {rate:.0} tiles/s, {left:.0} s left",
+        done as f64 * 100.0 / total as f64
+    )
+}
+
+/// Parses `A-B` (or `A`) into a level range.
+pub fn parse_levels(text: &str) -> Option<(u32, u32)> {
+    let (first, last) = text.split_once('-').unwrap_or((text, text));
+    Some((first.trim().parse().ok()?, last.trim().parse().ok()?))
+}
+
+/// Parses `W,S,E,N` (CRS:84).
+pub fn parse_area(text: &str) -> Option<[f64; 4]> {
+    let values: Vec<f64> = text
+        .split(',')
+        .map(|v| v.trim().parse().ok())
+        .collect::<Option<_>>()?;
+    let area: [f64; 4] = values.try_into().ok()?;
+    (area[0] < area[2] && area[1] < area[3]).then_some(area)
+}
+
+/// A seeding or truncation run started through the API.
+pub struct SeedJob {
+    /// Job number.
+    pub id: u64,
+    /// What it does.
+    pub plan: SeedPlan,
+    /// Truncation rather than seeding.
+    pub truncate: bool,
+    /// Progress.
+    pub progress: SeedProgress,
+    outcome: std::sync::Mutex<(&'static str, Option<String>)>,
+    started: Instant,
+}
+
+impl SeedJob {
+    /// State, counters, rate and message, as the API shows them.
+    pub fn view(&self) -> serde_json::Value {
+        let (state, message) = self
+            .outcome
+            .lock()
+            .map(|o| o.clone())
+            .unwrap_or(("running", None));
+        serde_json::json!({
+            "id": self.id,
+            "plan": self.plan,
+            "truncate": self.truncate,
+            "state": state,
+            "total": self.progress.total.load(Ordering::Relaxed),
+            "done": self.progress.done.load(Ordering::Relaxed),
+            "progress": describe(&self.progress, self.started),
+            "message": message,
+        })
+    }
+}
+
+/// The runs started through the API (kept in memory; a seeding run's checkpoint is on disk,
+/// so starting the same plan again after a restart resumes it).
+#[derive(Default)]
+pub struct SeedJobs {
+    next: AtomicU64,
+    jobs: std::sync::Mutex<std::collections::HashMap<u64, Arc<SeedJob>>>,
+}
+
+impl SeedJobs {
+    /// Checks the plan, then runs it in the background.
+    pub fn start(&self, tiles: &Tiles, plan: SeedPlan, truncating: bool) -> Result<Arc<SeedJob>, SeedError> {
+        resolve(tiles, &plan)?;
+        let job = Arc::new(SeedJob {
+            id: self.next.fetch_add(1, Ordering::Relaxed) + 1,
+            plan,
+            truncate: truncating,
+            progress: SeedProgress::default(),
+            outcome: std::sync::Mutex::new(("running", None)),
+            started: Instant::now(),
+        });
+        if let Ok(mut jobs) = self.jobs.lock() {
+            jobs.insert(job.id, job.clone());
+        }
+        let (tiles, running) = (tiles.clone(), job.clone());
+        tokio::spawn(async move {
+            let result = if running.truncate {
+                truncate(&tiles, &running.plan)
+                    .await
+                    .map(|removed| format!("{removed} tiles removed from disk"))
+            } else {
+                seed(&tiles, &running.plan, &running.progress)
+                    .await
+                    .map(|total| format!("{total} tiles in the cache"))
+            };
+            let outcome = match result {
+                Ok(message) => ("done", Some(message)),
+                Err(SeedError::Stopped(done)) => (
+                    "stopped",
+                    Some(format!("stopped after {done} tiles; start it again to resume")),
+                ),
+                Err(err) => ("failed", Some(err.to_string())),
+            };
+            tracing::info!(job = running.id, state = outcome.0, message = ?outcome.1, "seeding run ended");
+            if let Ok(mut slot) = running.outcome.lock() {
+                *slot = outcome;
+            }
+        });
+        Ok(job)
+    }
+
+    /// A run by number.
+    pub fn get(&self, id: u64) -> Option<Arc<SeedJob>> {
+        self.jobs.lock().ok()?.get(&id).cloned()
+    }
+}
