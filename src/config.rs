@@ -132,6 +132,40 @@ pub struct CacheConfig {
     pub tile_dir: PathBuf,
     /// What a tile outside a layer's coverage gets.
     pub empty_tiles: EmptyTiles,
+    /// Per-layer cache settings, by layer name (layers not listed are cached at every level).
+    #[serde(default)]
+    pub layers: std::collections::BTreeMap<String, LayerCacheConfig>,
+}
+
+/// `[cache.layers."<layer>"]`: whether and at which levels a layer's tiles are cached (tiles
+/// outside are still served, drawn on each request).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerCacheConfig {
+    /// Cache this layer's tiles at all.
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+    /// Coarsest level cached.
+    #[serde(default)]
+    pub min_level: u32,
+    /// Finest level cached.
+    #[serde(default = "finest_level")]
+    pub max_level: u32,
+}
+
+fn enabled_by_default() -> bool {
+    true
+}
+
+fn finest_level() -> u32 {
+    u32::MAX
+}
+
+impl LayerCacheConfig {
+    /// Whether tiles of level `z` are cached.
+    pub fn caches(&self, z: u32) -> bool {
+        self.enabled && (self.min_level..=self.max_level).contains(&z)
+    }
 }
 
 /// What a tile outside a layer's coverage gets.

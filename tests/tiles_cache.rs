@@ -331,3 +331,54 @@ async fn ogc_api_tiles_serve_the_wmts_tiles() {
     // handling was fixed in later releases), so GDAL reads these tiles through WMTS instead:
     // see tests/tiles.rs.
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_layer_settings_keep_tiles_out_of_the_cache_outside_their_levels() {
+    let settings = "[cache.layers.\"pcrs-lyon-ortho-0\"]\nmin_level = 19\nmax_level = 19\n";
+    let served = Served::start_with(
+        vec![json!({"type": "file", "path": fixtures().display().to_string()})],
+        settings,
+    )
+    .await;
+    let layer = served.layer().to_string();
+    assert_eq!(layer, "pcrs-lyon-ortho-0");
+    let tiles = json_of(
+        &served,
+        &format!("/ogcapi/collections/{layer}/map/tiles/WebMercatorQuad"),
+    )
+    .await;
+    let limits = tiles["tileMatrixSetLimits"].as_array().unwrap();
+    let stats = || served.state.tiles().cache().stats();
+    for (z, cached) in [(19, true), (20, false)] {
+        let limit = limits.iter().find(|l| l["tileMatrix"] == z.to_string()).unwrap();
+        let (row, col) = (
+            limit["minTileRow"].as_u64().unwrap(),
+            limit["minTileCol"].as_u64().unwrap(),
+        );
+        let path = format!("/tiles/{layer}/{z}/{col}/{row}.png");
+        let before = stats().renders;
+        for _ in 0..2 {
+            let (status, _, _) = served.get(&path).await;
+            assert_eq!(status, 200, "{path}");
+        }
+        let file = served
+            .dir
+            .path()
+            .join(format!("tiles/{layer}/WebMercatorQuad/{z}/{col}/{row}.png"));
+        if cached {
+            assert_eq!(stats().renders - before, 1, "level {z}: drawn once");
+            assert!(file.exists(), "level {z} is cached on disk");
+        } else {
+            assert_eq!(stats().renders, before, "level {z}: drawn outside the cache");
+            assert!(!file.exists(), "level {z} is not cached: no file");
+        }
+    }
+    let refused = reqwest::Client::new()
+        .post(format!("{}/api/livrables/{layer}/seed", served.base))
+        .header("X-API-Key", ADMIN_KEY)
+        .json(&json!({"tms": "WebMercatorQuad", "levels": "19-20"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422, "level 20 is not cached: nothing to seed");
+}

@@ -86,6 +86,7 @@ pub enum TileAnswer {
 
 struct Inner {
     cache: TileCache,
+    layer_settings: std::collections::BTreeMap<String, crate::config::LayerCacheConfig>,
     seeds: seed::SeedJobs,
     mosaics: Mosaics,
     workers: Workers,
@@ -114,11 +115,20 @@ impl Tiles {
             inner: Arc::new(Inner {
                 cache: TileCache::new(cache_config.tile_memory_size.0, disk),
                 seeds: seed::SeedJobs::default(),
+                layer_settings: cache_config.layers.clone(),
                 mosaics,
                 workers,
                 empty: cache_config.empty_tiles,
             }),
         }
+    }
+
+    /// Whether tiles of `layer` at level `z` are kept in the cache (`cache.layers`).
+    pub fn caches(&self, layer: &str, z: u32) -> bool {
+        self.inner
+            .layer_settings
+            .get(layer)
+            .is_none_or(|settings| settings.caches(z))
     }
 
     /// The cache.
@@ -227,14 +237,19 @@ impl Tiles {
         };
         let workers = self.inner.workers.clone();
         let format = request.format;
+        let drawing = || async move {
+            workers
+                .run(move || draw(&render, format))
+                .await
+                .map_err(|err| TileError(err.to_string()))?
+        };
+        if !self.caches(&mosaic.name, request.z) {
+            let bytes = drawing().await.map_err(|err| TileRequestError::Render(err.0))?;
+            return Ok(TileAnswer::Tile(Arc::new(Tile::new(bytes))));
+        }
         self.inner
             .cache
-            .get_or_render(&key, || async move {
-                workers
-                    .run(move || draw(&render, format))
-                    .await
-                    .map_err(|err| TileError(err.to_string()))?
-            })
+            .get_or_render(&key, drawing)
             .await
             .map(TileAnswer::Tile)
             .map_err(|err| TileRequestError::Render(err.0))

@@ -144,6 +144,12 @@ pub fn resolve(
             plan.layer, layer.max_level, set.id
         )));
     }
+    if let Some(z) = (first..=last).find(|z| !tiles.caches(&mosaic.name, *z)) {
+        return Err(SeedError::Plan(format!(
+            "{} does not cache level {z} (cache.layers in the configuration)",
+            plan.layer
+        )));
+    }
     Ok((mosaic, set, first..=last))
 }
 

@@ -208,9 +208,16 @@ pub fn fixtures() -> PathBuf {
 
 /// A fresh application state on SQLite.
 pub async fn state(dir: &Path) -> AppState {
+    state_with(dir, "").await
+}
+
+/// A fresh application state on SQLite, with `extra` appended to the test configuration.
+pub async fn state_with(dir: &Path, extra: &str) -> AppState {
     dallage::init_tls();
     dallage::init_gdal();
-    let config = test_config(Db::Sqlite, dir).await;
+    let url = fresh_catalog_url(Db::Sqlite, dir).await;
+    let text = format!("{}\n{extra}", config_text(&url, dir));
+    let config = Config::from_toml(&text).expect("test configuration");
     dallage::open_state(config).await.unwrap()
 }
 

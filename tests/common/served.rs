@@ -8,7 +8,7 @@ use std::process::Command;
 use dallage::http::AppState;
 use serde_json::Value;
 
-use super::{livrable_on, scan, state, TempDir};
+use super::{livrable_on, scan, state_with, TempDir};
 
 /// A running server and the layer (deliverable slug) of each storage it was given.
 pub struct Served {
@@ -26,8 +26,13 @@ pub struct Served {
 impl Served {
     /// Scans each storage as a deliverable of one project, builds the mosaics and serves them.
     pub async fn start(storages: Vec<Value>) -> Served {
+        Served::start_with(storages, "").await
+    }
+
+    /// The same, with `extra` appended to the test configuration.
+    pub async fn start_with(storages: Vec<Value>, extra: &str) -> Served {
         let dir = TempDir::new();
-        let state = state(&dir.path()).await;
+        let state = state_with(&dir.path(), extra).await;
         let mut layers = Vec::new();
         for storage in storages {
             let livrable = livrable_on(&state, storage).await;
