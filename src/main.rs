@@ -237,7 +237,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
         } => {
             let plan = tiles.plan(&layer)?;
             let state = open_with_mosaics(config).await?;
-            let estimate = dallage::tiles::size::estimate(state.tiles(), &plan, sample.max(1))
+            let estimate = dallage::tiles::size::estimate(state.tiles(), &plan, sample.max(2))
                 .await
                 .map_err(|err| Error::Usage(err.to_string()))?;
             if json {

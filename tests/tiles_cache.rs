@@ -144,6 +144,10 @@ async fn seeding_lands_inside_the_estimate_and_truncation_drops_its_levels() {
         (json!({"tms": "2154_5cm", "levels": "23-25"}), 422),
         (json!({"tms": "2154_5cm", "levels": "x"}), 400),
         (json!({"tms": "2154_5cm", "levels": "20", "bbox": "1,2,3"}), 400),
+        (
+            json!({"tms": "2154_5cm", "levels": "20", "bbox": "4.8,45.7,4.9,95"}),
+            400,
+        ),
         (json!({"tms": "2154_5cm", "levels": "20", "colour": "red"}), 422),
     ] {
         let response = client
@@ -189,6 +193,21 @@ async fn an_interrupted_seed_resumes_where_it_stopped() {
     let processed = resumed.processed.load(std::sync::atomic::Ordering::Relaxed);
     assert_eq!(processed, total - first, "only what was left");
     assert!(served.state.tiles().cache().stats().renders - renders <= total - first);
+    // Stopped again, then truncated: the next run starts over and redraws everything.
+    let stopping = SeedProgress::default();
+    stopping.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    served.state.tiles().cache().clear_layer(&plan.layer).await;
+    assert!(seed(served.state.tiles(), &plan, &stopping).await.is_err());
+    dallage::tiles::seed::truncate(served.state.tiles(), &plan)
+        .await
+        .unwrap();
+    let over = SeedProgress::default();
+    seed(served.state.tiles(), &plan, &over).await.unwrap();
+    assert_eq!(
+        over.processed.load(std::sync::atomic::Ordering::Relaxed),
+        total,
+        "started over"
+    );
     // Done: a new run starts from the beginning (and finds everything cached).
     let again = SeedProgress::default();
     seed(served.state.tiles(), &plan, &again).await.unwrap();
@@ -350,7 +369,10 @@ async fn per_layer_settings_keep_tiles_out_of_the_cache_outside_their_levels() {
     let limits = tiles["tileMatrixSetLimits"].as_array().unwrap();
     let stats = || served.state.tiles().cache().stats();
     for (z, cached) in [(19, true), (20, false)] {
-        let limit = limits.iter().find(|l| l["tileMatrix"] == z.to_string()).unwrap();
+        let limit = limits
+            .iter()
+            .find(|l| l["tileMatrix"].as_str() == Some(z.to_string().as_str()))
+            .unwrap();
         let (row, col) = (
             limit["minTileRow"].as_u64().unwrap(),
             limit["minTileCol"].as_u64().unwrap(),

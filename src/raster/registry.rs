@@ -39,6 +39,8 @@ pub struct MosaicChange {
     pub scan_id: i64,
     /// Added, modified and removed dalles (with previous footprints).
     pub changed: Arc<Vec<crate::catalog::DalleRecord>>,
+    /// The changes could not be read: everything cached over the layer must go.
+    pub whole_layer: bool,
 }
 
 /// Every served mosaic, by layer name; cheap to clone.
@@ -219,11 +221,13 @@ impl Mosaics {
                 if event.state != ScanState::Done {
                     continue;
                 }
-                let changed = mosaics
-                    .catalog
-                    .scan_changed_files(event.scan_id)
-                    .await
-                    .unwrap_or_default();
+                let (changed, whole_layer) = match mosaics.catalog.scan_changed_files(event.scan_id).await {
+                    Ok(changed) => (changed, false),
+                    Err(err) => {
+                        tracing::warn!(scan = event.scan_id, error = %err, "change set unreadable: caches over the layer dropped");
+                        (Vec::new(), true)
+                    }
+                };
                 for file in &changed {
                     DecodedCache::global().forget_dalle(file.id);
                 }
@@ -232,14 +236,15 @@ impl Mosaics {
                 }
                 // Caches over the mosaic learn of the change once the new mosaic serves, so
                 // nothing re-caches the old picture.
-                if let (false, Ok(livrable)) = (
-                    changed.is_empty(),
-                    mosaics.catalog.livrable(event.livrable_id).await,
-                ) {
+                let worth_telling = whole_layer || !changed.is_empty();
+                if let (true, Ok(livrable)) =
+                    (worth_telling, mosaics.catalog.livrable(event.livrable_id).await)
+                {
                     let _ = mosaics.changes.send(MosaicChange {
                         layer: livrable.slug,
                         scan_id: event.scan_id,
                         changed: Arc::new(changed),
+                        whole_layer,
                     });
                 }
             }

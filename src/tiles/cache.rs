@@ -90,6 +90,9 @@ pub struct TileCache {
     memory: moka::future::Cache<TileKey, Arc<Tile>>,
     disk: Option<Arc<DiskTier>>,
     renders: AtomicU64,
+    /// Bumped by every invalidation: a render that started before one must not be kept,
+    /// since it may show what was just invalidated.
+    generation: AtomicU64,
 }
 
 impl TileCache {
@@ -106,6 +109,7 @@ impl TileCache {
             memory,
             disk: disk.map(|(dir, quota)| Arc::new(DiskTier::open(dir, quota))),
             renders: AtomicU64::new(0),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -118,7 +122,10 @@ impl TileCache {
     {
         let disk = self.disk.clone();
         let renders = &self.renders;
-        self.memory
+        let generation = &self.generation;
+        let started = generation.load(Ordering::Acquire);
+        let tile = self
+            .memory
             .try_get_with_by_ref(key, async move {
                 if let Some(disk) = &disk {
                     if let Some(bytes) = disk.read(key).await {
@@ -128,12 +135,23 @@ impl TileCache {
                 let bytes = render().await?;
                 renders.fetch_add(1, Ordering::Relaxed);
                 if let Some(disk) = &disk {
-                    disk.write(key, &bytes).await;
+                    if generation.load(Ordering::Acquire) == started {
+                        disk.write(key, &bytes).await;
+                    }
                 }
                 Ok(Arc::new(Tile::new(bytes)))
             })
             .await
-            .map_err(|err: Arc<TileError>| (*err).clone())
+            .map_err(|err: Arc<TileError>| (*err).clone())?;
+        if self.generation.load(Ordering::Acquire) != started {
+            // An invalidation ran while this tile was being drawn: serve it this once, keep
+            // nothing (the next request draws it again from the new mosaic).
+            self.memory.invalidate(key).await;
+            if let Some(disk) = &self.disk {
+                disk.remove(key).await;
+            }
+        }
+        Ok(tile)
     }
 
     /// Drops from both tiers every tile of `layer` that `doomed` selects (given the set, level,
@@ -142,6 +160,7 @@ impl TileCache {
     where
         F: Fn(&str, u32, u32, u32) -> bool + Send + Sync + Clone + 'static,
     {
+        self.generation.fetch_add(1, Ordering::AcqRel);
         let layer_name: Arc<str> = Arc::from(layer);
         let memory_doomed = doomed.clone();
         let in_memory = layer_name.clone();
@@ -151,6 +170,22 @@ impl TileCache {
         match &self.disk {
             Some(disk) => disk.remove_where(layer_name, doomed).await,
             None => 0,
+        }
+    }
+
+    /// Drops every tile of every layer from both tiers.
+    pub async fn clear_everything(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.memory.invalidate_all();
+        if let Some(disk) = self.disk.clone() {
+            let _ = tokio::task::spawn_blocking(move || {
+                for (path, size, _) in files_under(&disk.dir) {
+                    if std::fs::remove_file(&path).is_ok() {
+                        disk.subtract(size);
+                    }
+                }
+            })
+            .await;
         }
     }
 
@@ -242,7 +277,8 @@ impl DiskTier {
             return;
         }
         let used = self.used.fetch_add(bytes.len() as u64, Ordering::Relaxed) + bytes.len() as u64;
-        self.used.fetch_sub(previous.min(used), Ordering::Relaxed);
+        self.subtract(previous);
+        let used = used.saturating_sub(previous);
         if used > self.quota && !self.evicting.swap(true, Ordering::AcqRel) {
             let tier = self.clone();
             tokio::task::spawn_blocking(move || loop {
@@ -261,19 +297,45 @@ impl DiskTier {
     /// Deletes the least recently used tiles until the folder is at 90 % of its quota.
     fn evict(&self) {
         let mut files = files_under(&self.dir);
-        let mut used: u64 = files.iter().map(|(_, size, _)| size).sum();
+        let measured: u64 = files.iter().map(|(_, size, _)| size).sum();
+        // Re-base the counter on what is really there (another process may write here too),
+        // keeping what writes added during the walk.
+        let counted = self.used.load(Ordering::Relaxed);
+        let _ = self
+            .used
+            .compare_exchange(counted, measured, Ordering::AcqRel, Ordering::Relaxed);
         let target = self.quota / 10 * 9;
+        let mut left = measured;
         files.sort_by_key(|(_, _, time)| *time);
         for (path, size, _) in files {
-            if used <= target {
+            if left <= target {
                 break;
             }
             if std::fs::remove_file(&path).is_ok() {
-                used -= size;
+                left -= size;
                 self.evicted.fetch_add(1, Ordering::Relaxed);
+                self.subtract(size);
             }
         }
-        self.used.store(used, Ordering::Relaxed);
+    }
+
+    /// Takes `bytes` off the counter without going below zero.
+    fn subtract(&self, bytes: u64) {
+        let _ = self
+            .used
+            .fetch_update(Ordering::AcqRel, Ordering::Relaxed, |used| {
+                Some(used.saturating_sub(bytes))
+            });
+    }
+
+    /// Deletes one tile's file.
+    async fn remove(&self, key: &TileKey) {
+        let path = self.dir.join(key.relative_path());
+        if let Ok(metadata) = tokio::fs::metadata(&path).await {
+            if tokio::fs::remove_file(&path).await.is_ok() {
+                self.subtract(metadata.len());
+            }
+        }
     }
 
     async fn remove_where<F>(self: &Arc<DiskTier>, layer: Arc<str>, doomed: F) -> u64
@@ -329,7 +391,10 @@ fn files_under(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
                 continue;
             };
             if metadata.is_dir() {
-                folders.push(entry.path());
+                // Dot folders (seeding checkpoints) are not tiles: never counted nor evicted.
+                if !entry.file_name().to_string_lossy().starts_with('.') {
+                    folders.push(entry.path());
+                }
             } else {
                 let time = metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH);
                 files.push((entry.path(), metadata.len(), time));

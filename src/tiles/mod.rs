@@ -284,7 +284,11 @@ impl Tiles {
                         let removed = tiles.invalidate(&change).await;
                         tracing::info!(layer = %change.layer, scan = change.scan_id, removed, "tiles over changed dalles dropped");
                     }
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                        // Changes were missed: which tiles they concerned is unknown.
+                        tracing::warn!(missed, "mosaic changes missed: the whole tile cache is dropped");
+                        tiles.inner.cache.clear_everything().await;
+                    }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                 }
             }
@@ -294,6 +298,9 @@ impl Tiles {
     /// Drops the tiles of `change.layer` over its changed dalles (old and new footprints), at
     /// every level of every set, in both tiers; returns the files deleted.
     pub async fn invalidate(&self, change: &MosaicChange) -> u64 {
+        if change.whole_layer {
+            return self.inner.cache.clear_layer(&change.layer).await;
+        }
         let mut boxes_wgs84: Vec<[f64; 4]> = Vec::new();
         for file in change.changed.iter() {
             boxes_wgs84.extend(file.bbox_wgs84);

@@ -17,8 +17,9 @@ use super::{TileAnswer, TileMatrixSet, TileRequest, TileRequestError, Tiles};
 use crate::raster::crs::transform_bbox;
 use crate::raster::{Format, Mosaic};
 
-/// Most tiles a plan may cover (a guard against seeding a continent at 5 cm by mistake).
-pub const MAX_TILES: u64 = 50_000_000;
+/// Most tiles a plan may cover (a guard against seeding a continent at 5 cm by mistake, and
+/// the bound on the memory a plan's tile list takes: about 100 MB at most).
+pub const MAX_TILES: u64 = 5_000_000;
 
 /// Tiles rendered at once.
 const BATCH: usize = 32;
@@ -45,7 +46,9 @@ pub enum SeedError {
     #[error("{0}")]
     Plan(String),
     /// Too many tiles.
-    #[error("the plan covers {0} tiles, more than the {MAX_TILES} allowed in one run")]
+    #[error(
+        "the plan covers more than the {MAX_TILES} tiles allowed in one run: split it by levels or area"
+    )]
     TooLarge(u64),
     /// A tile could not be drawn (the run stops there, resumable).
     #[error("tile {z}/{row}/{col}: {detail}")]
@@ -77,18 +80,31 @@ pub struct SeedProgress {
     pub stop: AtomicBool,
 }
 
-/// The tiles of `set` level `z` over the layer's dalles (and within `area`, CRS:84), sorted.
+/// The plan's area in the set's CRS, if it has one; an error when it cannot be projected.
+pub fn projected_area(set: &TileMatrixSet, area: Option<[f64; 4]>) -> Result<Option<[f64; 4]>, SeedError> {
+    let Some(area) = area else {
+        return Ok(None);
+    };
+    transform_bbox(4326, set.crs.epsg, area)
+        .filter(|b| b.iter().all(|v| v.is_finite()))
+        .map(Some)
+        .ok_or_else(|| SeedError::Plan(format!("the area {area:?} cannot be projected into {}", set.id)))
+}
+
+/// The tiles of `set` level `z` over the layer's dalles (and within `area`, in the set's CRS),
+/// sorted. `budget` is what is left of [`MAX_TILES`]: the walk stops with an error rather
+/// than fill memory.
 pub fn coverage(
     mosaic: &Mosaic,
     set: &TileMatrixSet,
     z: u32,
     area: Option<[f64; 4]>,
-) -> BTreeSet<(u32, u32)> {
+    budget: &mut u64,
+) -> Result<BTreeSet<(u32, u32)>, SeedError> {
     let mut tiles = BTreeSet::new();
     let Some(matrix) = set.matrix(z) else {
-        return tiles;
+        return Ok(tiles);
     };
-    let area = area.and_then(|a| transform_bbox(4326, set.crs.epsg, a));
     for group in &mosaic.groups {
         for dalle in group.dalles() {
             let Some(mut bbox) = transform_bbox(group.epsg, set.crs.epsg, dalle.bbox) else {
@@ -106,21 +122,36 @@ pub fn coverage(
                 }
             }
             if let Some(range) = matrix.tiles_over(bbox) {
+                let before = tiles.len() as u64;
+                if range.count() > *budget {
+                    return Err(SeedError::TooLarge(MAX_TILES + 1));
+                }
                 for row in range.min_row..=range.max_row {
                     for col in range.min_col..=range.max_col {
                         tiles.insert((row, col));
                     }
                 }
+                *budget -= tiles.len() as u64 - before;
             }
         }
     }
-    tiles
+    Ok(tiles)
 }
 
 /// The layer, set and levels of a plan, checked.
 pub fn resolve(
     tiles: &Tiles,
     plan: &SeedPlan,
+) -> Result<(Arc<Mosaic>, &'static TileMatrixSet, RangeInclusive<u32>), SeedError> {
+    resolve_for(tiles, plan, true)
+}
+
+/// [`resolve`]; `drawing` also checks the levels are cached (truncating levels no longer
+/// cached is allowed: it clears what an earlier setting left).
+fn resolve_for(
+    tiles: &Tiles,
+    plan: &SeedPlan,
+    drawing: bool,
 ) -> Result<(Arc<Mosaic>, &'static TileMatrixSet, RangeInclusive<u32>), SeedError> {
     let mosaic = tiles
         .mosaics()
@@ -144,12 +175,13 @@ pub fn resolve(
             plan.layer, layer.max_level, set.id
         )));
     }
-    if let Some(z) = (first..=last).find(|z| !tiles.caches(&mosaic.name, *z)) {
+    if let Some(z) = (first..=last).find(|z| drawing && !tiles.caches(&mosaic.name, *z)) {
         return Err(SeedError::Plan(format!(
             "{} does not cache level {z} (cache.layers in the configuration)",
             plan.layer
         )));
     }
+    projected_area(set, plan.bbox)?;
     Ok((mosaic, set, first..=last))
 }
 
@@ -172,19 +204,24 @@ fn checkpoint_path(tiles: &Tiles, plan: &SeedPlan) -> Option<PathBuf> {
 /// Seeds the plan's tiles into the cache; returns the number of tiles of the plan.
 pub async fn seed(tiles: &Tiles, plan: &SeedPlan, progress: &SeedProgress) -> Result<u64, SeedError> {
     let (mosaic, set, levels) = resolve(tiles, plan)?;
-    let per_level: Vec<(u32, BTreeSet<(u32, u32)>)> = levels
-        .map(|z| (z, coverage(&mosaic, set, z, plan.bbox)))
-        .collect();
-    let total: u64 = per_level.iter().map(|(_, t)| t.len() as u64).sum();
-    if total > MAX_TILES {
-        return Err(SeedError::TooLarge(total));
+    let area = projected_area(set, plan.bbox)?;
+    let mut budget = MAX_TILES;
+    let mut per_level = Vec::new();
+    for z in levels {
+        per_level.push((z, coverage(&mosaic, set, z, area, &mut budget)?));
     }
+    let total: u64 = per_level.iter().map(|(_, t)| t.len() as u64).sum();
     progress.total.store(total, Ordering::Relaxed);
     let checkpoint = checkpoint_path(tiles, plan);
+    // "done total": resume only when the plan still covers the same tiles (a rescan that
+    // changed the coverage starts it over).
     let resume_from = checkpoint
         .as_ref()
         .and_then(|path| std::fs::read_to_string(path).ok())
-        .and_then(|text| text.trim().parse::<u64>().ok())
+        .and_then(|text| {
+            let (done, covered) = text.trim().split_once(' ')?;
+            (covered.parse::<u64>().ok()? == total).then(|| done.parse::<u64>().ok())?
+        })
         .unwrap_or(0)
         .min(total);
     progress.done.store(resume_from, Ordering::Relaxed);
@@ -200,7 +237,7 @@ pub async fn seed(tiles: &Tiles, plan: &SeedPlan, progress: &SeedProgress) -> Re
             batch.push((*z, row, col));
             if batch.len() == BATCH {
                 done = run_batch(tiles, plan, &mut batch, progress, done).await?;
-                save_checkpoint(checkpoint.as_ref(), done);
+                save_checkpoint(checkpoint.as_ref(), done, total);
                 if progress.stop.load(Ordering::Relaxed) {
                     return Err(SeedError::Stopped(done));
                 }
@@ -252,7 +289,7 @@ async fn one_tile(tiles: &Tiles, request: TileRequest, progress: &SeedProgress) 
     }
 }
 
-fn save_checkpoint(path: Option<&PathBuf>, done: u64) {
+fn save_checkpoint(path: Option<&PathBuf>, done: u64, total: u64) {
     let Some(path) = path else {
         return;
     };
@@ -260,14 +297,18 @@ fn save_checkpoint(path: Option<&PathBuf>, done: u64) {
         let _ = std::fs::create_dir_all(parent);
     }
     let temporary = path.with_extension("tmp");
-    if std::fs::write(&temporary, done.to_string()).is_ok() {
+    if std::fs::write(&temporary, format!("{done} {total}")).is_ok() {
         let _ = std::fs::rename(&temporary, path);
     }
 }
 
 /// Drops the plan's tiles from both cache tiers; returns the files deleted from disk.
 pub async fn truncate(tiles: &Tiles, plan: &SeedPlan) -> Result<u64, SeedError> {
-    let (_, set, levels) = resolve(tiles, plan)?;
+    let (_, set, levels) = resolve_for(tiles, plan, false)?;
+    // A seeding run of the same plan must start over, not skip what is now gone.
+    if let Some(path) = checkpoint_path(tiles, plan) {
+        let _ = std::fs::remove_file(path);
+    }
     let area = match plan.bbox {
         Some(bbox) => Some(
             transform_bbox(4326, set.crs.epsg, bbox)
@@ -324,7 +365,15 @@ pub fn parse_area(text: &str) -> Option<[f64; 4]> {
         .map(|v| v.trim().parse().ok())
         .collect::<Option<_>>()?;
     let area: [f64; 4] = values.try_into().ok()?;
-    (area[0] < area[2] && area[1] < area[3]).then_some(area)
+    let longitudes = -180.0..=180.0;
+    let latitudes = -90.0..=90.0;
+    (area[0] < area[2]
+        && area[1] < area[3]
+        && longitudes.contains(&area[0])
+        && longitudes.contains(&area[2])
+        && latitudes.contains(&area[1])
+        && latitudes.contains(&area[3]))
+    .then_some(area)
 }
 
 /// A seeding or truncation run started through the API.
@@ -373,7 +422,17 @@ pub struct SeedJobs {
 impl SeedJobs {
     /// Checks the plan, then runs it in the background.
     pub fn start(&self, tiles: &Tiles, plan: SeedPlan, truncating: bool) -> Result<Arc<SeedJob>, SeedError> {
-        resolve(tiles, &plan)?;
+        resolve_for(tiles, &plan, !truncating)?;
+        let running = self.jobs.lock().ok().and_then(|jobs| {
+            jobs.values()
+                .find(|job| job.plan == plan && job.outcome.lock().map(|o| o.0 == "running").unwrap_or(false))
+                .map(|job| job.id)
+        });
+        if let Some(id) = running {
+            return Err(SeedError::Plan(format!(
+                "run {id} is already working on this plan"
+            )));
+        }
         let job = Arc::new(SeedJob {
             id: self.next.fetch_add(1, Ordering::Relaxed) + 1,
             plan,

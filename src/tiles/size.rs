@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::seed::{coverage, resolve, SeedError, SeedPlan};
+use super::seed::{coverage, projected_area, resolve, SeedError, SeedPlan, MAX_TILES};
 use super::{TileAnswer, TileRequest, Tiles};
 
 /// Estimate for one level.
@@ -80,16 +80,20 @@ impl Random {
 /// Estimates the plan, drawing up to `sample` tiles per level.
 pub async fn estimate(tiles: &Tiles, plan: &SeedPlan, sample: usize) -> Result<SizeEstimate, SeedError> {
     let (mosaic, set, levels) = resolve(tiles, plan)?;
+    let area = projected_area(set, plan.bbox)?;
     let mut random = Random(0x9E37_79B9_7F4A_7C15);
     let mut estimates = Vec::new();
+    let mut budget = MAX_TILES;
     for z in levels {
-        let all: Vec<(u32, u32)> = coverage(&mosaic, set, z, plan.bbox).into_iter().collect();
+        let all: Vec<(u32, u32)> = coverage(&mosaic, set, z, area, &mut budget)?
+            .into_iter()
+            .collect();
         let count = all.len();
         let picked: Vec<(u32, u32)> = if count <= sample {
-            all.clone()
+            all
         } else {
             // Partial Fisher-Yates: `sample` distinct tiles.
-            let mut pool = all.clone();
+            let mut pool = all;
             for i in 0..sample {
                 let j = i + random.below(count - i);
                 pool.swap(i, j);

@@ -146,6 +146,7 @@ pub async fn get_seed(state: web::Data<AppState>, path: web::Path<String>) -> Re
     responses(
         (status = 202, description = "Stopping", body = Object),
         (status = 401, description = "No or bad API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not this key's project", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such run", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -160,6 +161,8 @@ pub async fn stop_seed(
         .ok()
         .and_then(|id| state.tiles().seeds().get(id))
         .ok_or_else(|| Problem::not_found(format!("seeding run `{path}` does not exist")))?;
+    let (_, project) = resolve(state.catalog(), &job.plan.layer).await?;
+    caller.require_manage(&project)?;
     job.progress
         .stop
         .store(true, std::sync::atomic::Ordering::Relaxed);
@@ -176,7 +179,7 @@ pub async fn stop_seed(
         ("levels" = String, Query, description = "Levels, A-B"),
         ("format" = Option<String>, Query, description = "jpeg (default), png or webp"),
         ("bbox" = Option<String>, Query, description = "west,south,east,north (CRS:84)"),
-        ("sample" = Option<i64>, Query, description = "Tiles drawn per level (1-64, default 16)"),
+        ("sample" = Option<i64>, Query, description = "Tiles drawn per level (2-64, default 16)"),
     ),
     responses(
         (status = 200, description = "The estimate", body = Object),
@@ -203,7 +206,7 @@ pub async fn cache_size(
         query.text("bbox").as_deref(),
         query.text("format").as_deref(),
     )?;
-    let sample = query.int("sample", 1..=MAX_SAMPLE)?.unwrap_or(16) as usize;
+    let sample = query.int("sample", 2..=MAX_SAMPLE)?.unwrap_or(16) as usize;
     let estimate = crate::tiles::size::estimate(state.tiles(), &plan, sample).await?;
     Ok(HttpResponse::Ok().json(estimate))
 }

@@ -279,5 +279,10 @@ async fn tile(
         }
         _ => Problem::not_found(err.to_string()),
     })?;
-    Ok(tile_response(&request, state.tiles(), answer, format))
+    let mut response = tile_response(&request, state.tiles(), answer, format);
+    // The format may come from Accept: shared caches must key on it.
+    response
+        .headers_mut()
+        .insert(header::VARY, header::HeaderValue::from_static("accept"));
+    Ok(response)
 }

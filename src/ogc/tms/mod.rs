@@ -7,6 +7,10 @@
 //! - `/tms/1.0.0/{layer}/{set}/{z}/{x}/{y}.{ext}` is a tile, y from the bottom;
 //! - `/tiles/{layer}/{set}/{z}/{x}/{y}.{ext}` is a tile, y from the top;
 //! - `/tiles/{layer}/{z}/{x}/{y}.{ext}` is the same in WebMercatorQuad.
+//!
+//! TMS counts rows from one origin at the bottom for every level, which only the world sets
+//! (WebMercatorQuad, WorldCRS84Quad) have: the Lambert grids' levels end at different
+//! heights, so they are offered over WMTS, XYZ and OGC API Tiles only.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
@@ -38,7 +42,10 @@ async fn service(state: web::Data<AppState>, request: HttpRequest) -> HttpRespon
     xml.leaf("Abstract", &[], "Tiles of PCRS orthophoto deliverables");
     xml.open("TileMaps", &[]);
     for mosaic in state.mosaics().all() {
-        for set in Tiles::sets_for(&mosaic) {
+        for set in Tiles::sets_for(&mosaic)
+            .into_iter()
+            .filter(|s| TMS_SETS.contains(&s.id.as_str()))
+        {
             xml.empty(
                 "TileMap",
                 &[
@@ -56,6 +63,9 @@ async fn service(state: web::Data<AppState>, request: HttpRequest) -> HttpRespon
         .content_type("text/xml; charset=utf-8")
         .body(xml.finish())
 }
+
+/// Sets whose levels all share the bottom edge TMS counts rows from.
+const TMS_SETS: &[&str] = &["WebMercatorQuad", "WorldCRS84Quad"];
 
 fn profile(set: &str) -> &'static str {
     match set {
@@ -75,9 +85,15 @@ async fn tile_map(
     let Some(mosaic) = state.mosaics().get(&layer) else {
         return Problem::not_found(format!("layer {layer} is not defined")).error_response();
     };
-    let Some(set) = Tiles::sets_for(&mosaic).into_iter().find(|s| s.id == set_id) else {
-        return Problem::not_found(format!("tile matrix set {set_id} is not offered for {layer}"))
-            .error_response();
+    let Some(set) = Tiles::sets_for(&mosaic)
+        .into_iter()
+        .find(|s| s.id == set_id && TMS_SETS.contains(&s.id.as_str()))
+    else {
+        return Problem::not_found(format!(
+            "tile matrix set {set_id} is not offered over TMS for {layer} (TMS: {}; every set over WMTS and XYZ)",
+            TMS_SETS.join(", ")
+        ))
+        .error_response();
     };
     let Some(in_set) = Tiles::layer_in_set(&mosaic, set) else {
         return Problem::not_found(format!("{layer} cannot be drawn in {set_id}")).error_response();
@@ -174,6 +190,12 @@ async fn answer(
         let row = match rows_from {
             RowOrigin::Top => y,
             RowOrigin::Bottom => {
+                if !TMS_SETS.contains(&set.as_str()) {
+                    return Err(Problem::not_found(format!(
+                        "tile matrix set {set} is not offered over TMS (TMS: {}; every set over WMTS and XYZ)",
+                        TMS_SETS.join(", ")
+                    )));
+                }
                 let height = tiles::tms::get(&set)
                     .and_then(|s| s.matrix(z))
                     .map(|m| m.matrix_height)
