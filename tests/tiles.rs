@@ -129,6 +129,12 @@ async fn xyz_and_tms_rows_etags_empty_tiles_and_errors() {
         .get(&format!("/tiles/{layer}/WebMercatorQuad/19/{col}/{row}.jpg"))
         .await;
     assert!(xyz == xyz_named);
+    let (status, content_type, _) = served.get(&format!("/tiles/{layer}/19/{col}")).await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (404, "application/problem+json"),
+        "too few segments"
+    );
     let flipped = (1u32 << 19) - 1 - row;
     let (status, content_type, tms_tile) = served
         .get(&format!(

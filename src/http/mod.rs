@@ -148,6 +148,16 @@ async fn not_found(request: HttpRequest) -> Problem {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// A request id unique to this process run: a random prefix drawn once and a counter (a
+/// random id per request cost a system call on every cached tile).
+fn new_request_id() -> String {
+    static PREFIX: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let prefix = PREFIX.get_or_init(|| uuid::Uuid::new_v4().as_u128() as u32);
+    let count = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{prefix:08x}{count:016x}")
+}
+
 /// Gives each request an id (the client's `X-Request-Id` when sensible), a log span, a time
 /// limit (`server.request_timeout`) and one log line when it ends.
 async fn request_context(
@@ -160,7 +170,7 @@ async fn request_context(
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_graphic()))
         .map(str::to_string)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+        .unwrap_or_else(new_request_id);
     let timeout = request
         .app_data::<web::Data<AppState>>()
         .map(|state| state.config().server.request_timeout.0)

@@ -10,8 +10,9 @@ use actix_web::web;
 
 /// Registers every OGC service's routes.
 pub fn configure(config: &mut web::ServiceConfig) {
-    wms::configure(config);
-    wmts::configure(config);
+    // Tiles first: the busiest routes are matched first.
     tms::configure(config);
+    wmts::configure(config);
+    wms::configure(config);
     tiles_api::configure(config);
 }

@@ -29,19 +29,21 @@ const CONFORMANCE: &[&str] = &[
 
 /// Registers the OGC API routes.
 pub fn configure(config: &mut web::ServiceConfig) {
-    config
-        .service(web::resource(["/ogcapi", "/ogcapi/"]).route(web::get().to(landing)))
-        .service(web::resource("/ogcapi/conformance").route(web::get().to(conformance)))
-        .service(web::resource("/ogcapi/tileMatrixSets").route(web::get().to(sets)))
-        .service(web::resource("/ogcapi/tileMatrixSets/{set}").route(web::get().to(set)))
-        .service(web::resource("/ogcapi/collections").route(web::get().to(collections)))
-        .service(web::resource("/ogcapi/collections/{layer}").route(web::get().to(collection)))
-        .service(web::resource("/ogcapi/collections/{layer}/map/tiles").route(web::get().to(tilesets)))
-        .service(web::resource("/ogcapi/collections/{layer}/map/tiles/{set}").route(web::get().to(tileset)))
-        .service(
-            web::resource("/ogcapi/collections/{layer}/map/tiles/{set}/{z}/{row}/{col}")
-                .route(web::get().to(tile)),
-        );
+    config.service(
+        web::scope("/ogcapi")
+            .service(web::resource(["", "/"]).route(web::get().to(landing)))
+            .service(web::resource("/conformance").route(web::get().to(conformance)))
+            .service(web::resource("/tileMatrixSets").route(web::get().to(sets)))
+            .service(web::resource("/tileMatrixSets/{set}").route(web::get().to(set)))
+            .service(web::resource("/collections").route(web::get().to(collections)))
+            .service(web::resource("/collections/{layer}").route(web::get().to(collection)))
+            .service(web::resource("/collections/{layer}/map/tiles").route(web::get().to(tilesets)))
+            .service(web::resource("/collections/{layer}/map/tiles/{set}").route(web::get().to(tileset)))
+            .service(
+                web::resource("/collections/{layer}/map/tiles/{set}/{z}/{row}/{col}")
+                    .route(web::get().to(tile)),
+            ),
+    );
 }
 
 fn json_response(value: Value) -> HttpResponse {

@@ -23,12 +23,17 @@ use crate::tiles::{self, TileRequest, TileRequestError, Tiles};
 
 /// Registers the TMS and XYZ paths.
 pub fn configure(config: &mut web::ServiceConfig) {
+    // Scopes with a static prefix: a request elsewhere never reaches the patterns inside,
+    // whose matching (a regular expression each) was a fifth of a cached tile's CPU.
     config
-        .service(web::resource(["/tms", "/tms/1.0.0", "/tms/1.0.0/"]).route(web::get().to(service)))
-        .service(web::resource("/tms/1.0.0/{layer}/{set}").route(web::get().to(tile_map)))
-        .service(web::resource("/tms/1.0.0/{layer}/{set}/{z}/{x}/{tile}").route(web::get().to(tms_tile)))
-        .service(web::resource("/tiles/{layer}/{set}/{z}/{x}/{tile}").route(web::get().to(xyz_tile)))
-        .service(web::resource("/tiles/{layer}/{z}/{x}/{tile}").route(web::get().to(xyz_mercator_tile)));
+        // XYZ paths are split by hand: a route pattern costs a regular-expression match.
+        .service(web::scope("/tiles").default_service(web::to(xyz_tile)))
+        .service(
+            web::scope("/tms")
+                .service(web::resource(["", "/1.0.0", "/1.0.0/"]).route(web::get().to(service)))
+                .service(web::resource("/1.0.0/{layer}/{set}").route(web::get().to(tile_map)))
+                .service(web::resource("/1.0.0/{layer}/{set}/{z}/{x}/{tile}").route(web::get().to(tms_tile))),
+        );
 }
 
 async fn service(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
@@ -236,25 +241,36 @@ async fn tms_tile(
     answer(&state, &request, path.into_inner(), RowOrigin::Bottom).await
 }
 
-async fn xyz_tile(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<(String, String, String, String, String)>,
-) -> HttpResponse {
-    answer(&state, &request, path.into_inner(), RowOrigin::Top).await
+/// `/tiles/{layer}/{z}/{x}/{y}.{ext}` (WebMercatorQuad) or `/tiles/{layer}/{set}/{z}/{x}/{y}.{ext}`.
+async fn xyz_tile(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    if request.method() != actix_web::http::Method::GET && request.method() != actix_web::http::Method::HEAD {
+        return Problem::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("{} is not allowed on {}", request.method(), request.path()),
+        )
+        .error_response();
+    }
+    let path = request.path().strip_prefix("/tiles/").unwrap_or("");
+    let parts: Vec<String> = path.split('/').map(|part| percent_decode(part)).collect();
+    let segments = match <[String; 5]>::try_from(parts.clone()) {
+        Ok([layer, set, z, x, tile]) => (layer, set, z, x, tile),
+        Err(_) => match <[String; 4]>::try_from(parts) {
+            Ok([layer, z, x, tile]) => (layer, "WebMercatorQuad".to_string(), z, x, tile),
+            Err(_) => {
+                return Problem::not_found(format!(
+                    "no tile at {}: XYZ tiles are /tiles/{{layer}}/[{{set}}/]{{z}}/{{x}}/{{y}}.{{ext}}",
+                    request.path()
+                ))
+                .error_response()
+            }
+        },
+    };
+    answer(&state, &request, segments, RowOrigin::Top).await
 }
 
-async fn xyz_mercator_tile(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<(String, String, String, String)>,
-) -> HttpResponse {
-    let (layer, z, x, tile) = path.into_inner();
-    answer(
-        &state,
-        &request,
-        (layer, "WebMercatorQuad".into(), z, x, tile),
-        RowOrigin::Top,
-    )
-    .await
+fn percent_decode(part: &str) -> String {
+    url::form_urlencoded::parse(format!("p={}", part.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default()
 }

@@ -17,13 +17,15 @@ use crate::tiles::{TileRequest, Tiles};
 
 /// Registers `/wmts` and the REST paths.
 pub fn configure(config: &mut web::ServiceConfig) {
-    config
-        .service(web::resource("/wmts").route(web::get().to(kvp_endpoint)))
-        .service(web::resource("/wmts/1.0.0/WMTSCapabilities.xml").route(web::get().to(rest_capabilities)))
-        .service(
-            web::resource("/wmts/1.0.0/{layer}/{style}/{set}/{z}/{row}/{tile}")
-                .route(web::get().to(rest_tile)),
-        );
+    config.service(
+        web::scope("/wmts")
+            .service(web::resource("").route(web::get().to(kvp_endpoint)))
+            .service(web::resource("/1.0.0/WMTSCapabilities.xml").route(web::get().to(rest_capabilities)))
+            .service(
+                web::resource("/1.0.0/{layer}/{style}/{set}/{z}/{row}/{tile}")
+                    .route(web::get().to(rest_tile)),
+            ),
+    );
 }
 
 async fn kvp_endpoint(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
