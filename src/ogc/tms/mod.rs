@@ -251,7 +251,7 @@ async fn xyz_tile(state: web::Data<AppState>, request: HttpRequest) -> HttpRespo
         .error_response();
     }
     let path = request.path().strip_prefix("/tiles/").unwrap_or("");
-    let parts: Vec<String> = path.split('/').map(|part| percent_decode(part)).collect();
+    let parts: Vec<String> = path.split('/').map(percent_decode).collect();
     let segments = match <[String; 5]>::try_from(parts.clone()) {
         Ok([layer, set, z, x, tile]) => (layer, set, z, x, tile),
         Err(_) => match <[String; 4]>::try_from(parts) {
