@@ -44,7 +44,8 @@ pub fn init_logging(config: &LogConfig) {
 }
 
 /// Process-wide settings for GDAL, applied once before any GDAL call: no side-car lookups on
-/// remote storages, one decoding thread per worker (the pool provides the parallelism).
+/// remote storages, one decoding thread per worker (the pool provides the parallelism) unless
+/// the environment sets these variables.
 pub fn init_gdal() {
     for (key, value) in [
         ("GDAL_PAM_ENABLED", "NO"),
@@ -57,7 +58,11 @@ pub fn init_gdal() {
             ".jp2,.tif,.tiff,.j2w,.tfw,.xml",
         ),
     ] {
-        let _ = gdal::config::set_config_option(key, value);
+        // The environment wins (GDAL_NUM_THREADS=2 lets OpenJPEG use a core left idle while
+        // other workers wait for the block being decoded).
+        if std::env::var_os(key).is_none() {
+            let _ = gdal::config::set_config_option(key, value);
+        }
     }
     // Debian's libgdal links OpenBLAS, which otherwise starts a thread per core.
     if std::env::var_os("OPENBLAS_NUM_THREADS").is_none() {
