@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::served::{gdalwarp, xmllint, Rgba, Served};
+use common::served::{gdal_tool, gdalwarp, xmllint, Rgba, Served};
 use common::*;
 use dallage::raster::crs::transform_points;
 use dallage::tiles::tms;
@@ -313,21 +313,7 @@ async fn gdal_wmts_client_reads_what_gdalwarp_draws() {
         url,
         out.display().to_string(),
     ];
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("gdal_translate")
-            .env("GDAL_PAM_ENABLED", "NO")
-            .env("GDAL_ENABLE_WMS_CACHE", "NO")
-            .args(&args)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    gdal_tool("gdal_translate", args).await;
     let read = Rgba::read_gdal(&out);
     assert_eq!(
         (read.width, read.height),

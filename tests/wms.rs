@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::served::{gdalwarp, Rgba, Served};
+use common::served::{gdal_tool, gdalwarp, Rgba, Served};
 use common::*;
 use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
 use serde_json::json;
@@ -201,32 +201,13 @@ async fn no_seams_between_dalles_and_missing_dalles_are_transparent() {
     assert!(image.alpha_everywhere(0));
 }
 
-/// Runs a GDAL command-line tool; its standard output.
-fn gdal_tool(program: &str, args: &[&str]) -> String {
-    let output = std::process::Command::new(program)
-        .env("GDAL_PAM_ENABLED", "NO")
-        .env("GDAL_HTTP_TIMEOUT", "30")
-        .env("GDAL_ENABLE_WMS_CACHE", "NO")
-        .args(args)
-        .output()
-        .expect("GDAL tool runs");
-    assert!(
-        output.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gdal_wms_client_lists_the_layer_and_reads_a_window() {
     let served = Served::start(vec![file_storage()]).await;
     let base = served.base.clone();
     let layer = served.layer().to_string();
     let scratch = served.dir.path();
-    let info = tokio::task::spawn_blocking(move || gdal_tool("gdalinfo", &[&format!("WMS:{base}/wms")]))
-        .await
-        .unwrap();
+    let info = gdal_tool("gdalinfo", vec![format!("WMS:{base}/wms")]).await;
     let subdataset = info
         .lines()
         .filter_map(|line| line.trim().strip_prefix("SUBDATASET_"))
@@ -255,12 +236,7 @@ async fn gdal_wms_client_lists_the_layer_and_reads_a_window() {
         subdataset,
         out.display().to_string(),
     ];
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        gdal_tool("gdal_translate", &args)
-    })
-    .await
-    .unwrap();
+    gdal_tool("gdal_translate", args).await;
     let read = Rgba::read_gdal(&out);
     let reference = gdalwarp(
         "EPSG:2154",

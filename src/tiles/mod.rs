@@ -168,6 +168,18 @@ impl Tiles {
         sets
     }
 
+    /// The set named `id` (any case) if the layer is offered in it; no list is built, as this
+    /// runs for every tile request.
+    pub fn set_for(mosaic: &Mosaic, id: &str) -> Option<&'static TileMatrixSet> {
+        let set = tms::get(id)?;
+        let offered = ["WebMercatorQuad", "WorldCRS84Quad", "LAMB93"].contains(&set.id.as_str())
+            || mosaic
+                .groups
+                .iter()
+                .any(|group| tms::native_for(group.epsg).is_some_and(|native| native.id == set.id));
+        offered.then_some(set)
+    }
+
     /// The layer's extent and finest useful level in `set`.
     pub fn layer_in_set(mosaic: &Mosaic, set: &TileMatrixSet) -> Option<LayerInSet> {
         let extent = mosaic.extent_in(set.crs.epsg)?;
@@ -190,9 +202,7 @@ impl Tiles {
             .mosaics
             .get(&request.layer)
             .ok_or_else(|| TileRequestError::UnknownLayer(request.layer.clone()))?;
-        let set = Self::sets_for(&mosaic)
-            .into_iter()
-            .find(|s| s.id.eq_ignore_ascii_case(&request.tms))
+        let set = Self::set_for(&mosaic, &request.tms)
             .ok_or_else(|| TileRequestError::UnknownSet(request.tms.clone()))?;
         let layer =
             Self::layer_in_set(&mosaic, set).ok_or_else(|| TileRequestError::UnknownSet(set.id.clone()))?;

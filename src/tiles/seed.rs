@@ -157,15 +157,12 @@ fn resolve_for(
         .mosaics()
         .get(&plan.layer)
         .ok_or_else(|| SeedError::Plan(format!("layer {} is not defined", plan.layer)))?;
-    let set = Tiles::sets_for(&mosaic)
-        .into_iter()
-        .find(|s| s.id.eq_ignore_ascii_case(&plan.tms))
-        .ok_or_else(|| {
-            SeedError::Plan(format!(
-                "tile matrix set {} is not offered for {}",
-                plan.tms, plan.layer
-            ))
-        })?;
+    let set = Tiles::set_for(&mosaic, &plan.tms).ok_or_else(|| {
+        SeedError::Plan(format!(
+            "tile matrix set {} is not offered for {}",
+            plan.tms, plan.layer
+        ))
+    })?;
     let layer = Tiles::layer_in_set(&mosaic, set)
         .ok_or_else(|| SeedError::Plan(format!("{} cannot be drawn in {}", plan.layer, set.id)))?;
     let (first, last) = plan.levels;

@@ -263,6 +263,28 @@ pub fn gdalwarp(
     Rgba::read_gdal(out)
 }
 
+/// Runs a GDAL command-line tool off the async threads (it may call back into the server
+/// under test), with no side files and no client cache; its standard output.
+pub async fn gdal_tool(program: &'static str, args: Vec<String>) -> String {
+    tokio::task::spawn_blocking(move || {
+        let output = Command::new(program)
+            .env("GDAL_PAM_ENABLED", "NO")
+            .env("GDAL_HTTP_TIMEOUT", "30")
+            .env("GDAL_ENABLE_WMS_CACHE", "NO")
+            .args(&args)
+            .output()
+            .expect("GDAL tool runs");
+        assert!(
+            output.status.success(),
+            "{program} {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    })
+    .await
+    .expect("GDAL tool thread")
+}
+
 /// The official schemas copied into the repository, with their XML catalogue.
 pub fn schemas() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ogc-schemas")

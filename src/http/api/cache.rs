@@ -120,6 +120,14 @@ pub async fn start_seed(
         .json(job.view()))
 }
 
+/// The run numbered `id`.
+fn seed_job(state: &AppState, id: &str) -> Result<std::sync::Arc<crate::tiles::seed::SeedJob>, Problem> {
+    id.parse::<u64>()
+        .ok()
+        .and_then(|number| state.tiles().seeds().get(number))
+        .ok_or_else(|| Problem::not_found(format!("seeding run `{id}` does not exist")))
+}
+
 /// A seeding run: state, tiles done of the total, rate and time left.
 #[utoipa::path(
     get, path = "/api/seeds/{id}", tag = "tiles",
@@ -130,11 +138,7 @@ pub async fn start_seed(
     )
 )]
 pub async fn get_seed(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, Problem> {
-    let job = path
-        .parse::<u64>()
-        .ok()
-        .and_then(|id| state.tiles().seeds().get(id))
-        .ok_or_else(|| Problem::not_found(format!("seeding run `{path}` does not exist")))?;
+    let job = seed_job(&state, &path)?;
     Ok(HttpResponse::Ok().json(job.view()))
 }
 
@@ -156,11 +160,7 @@ pub async fn stop_seed(
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_key()?;
-    let job = path
-        .parse::<u64>()
-        .ok()
-        .and_then(|id| state.tiles().seeds().get(id))
-        .ok_or_else(|| Problem::not_found(format!("seeding run `{path}` does not exist")))?;
+    let job = seed_job(&state, &path)?;
     let (_, project) = resolve(state.catalog(), &job.plan.layer).await?;
     caller.require_manage(&project)?;
     job.progress

@@ -207,15 +207,12 @@ async fn feature_info(state: &AppState, kvp: &Kvp) -> Result<HttpResponse, WmtsE
         .mosaics()
         .get(&tile.layer)
         .ok_or_else(|| WmtsError::invalid("LAYER", format!("layer {} is not defined", tile.layer)))?;
-    let set = Tiles::sets_for(&mosaic)
-        .into_iter()
-        .find(|s| s.id.eq_ignore_ascii_case(&tile.tms))
-        .ok_or_else(|| {
-            WmtsError::invalid(
-                "TILEMATRIXSET",
-                format!("tile matrix set {} is not offered", tile.tms),
-            )
-        })?;
+    let set = Tiles::set_for(&mosaic, &tile.tms).ok_or_else(|| {
+        WmtsError::invalid(
+            "TILEMATRIXSET",
+            format!("tile matrix set {} is not offered", tile.tms),
+        )
+    })?;
     let matrix = set
         .matrix(tile.z)
         .ok_or_else(|| WmtsError::invalid("TILEMATRIX", format!("level {} is not in {}", tile.z, set.id)))?;
