@@ -17,14 +17,20 @@ APT_PACKAGES := build-essential pkg-config libgdal-dev gdal-bin libsqlite3-dev l
 	postgresql-15-postgis-3 apache2 lighttpd python3-pyftpdlib openssl \
 	libxml2-utils python3 python3-venv curl ca-certificates
 
-.PHONY: all setup build release demo test test-unit servers-start servers-stop lint fmt clean
+# The conformance suite's clients: QGIS 3.22 with PyQGIS, GDAL's Python bindings and numpy
+# (system Python), and from PyPI, in a virtual environment, OWSLib and schemathesis.
+CONFORMANCE_APT := python3-qgis qgis-providers python3-gdal python3-numpy
+CONFORMANCE_VENV := target/conformance/venv
+CONFORMANCE_PYPI := owslib==0.35.0 schemathesis==4.32.5
+
+.PHONY: all setup build release demo test test-unit servers-start servers-stop lint fmt clean conformance
 
 all: build
 
-## setup: install the missing Debian packages (fast when nothing is missing)
-setup:
+# Installs the Debian packages of $(1) that are missing (fast when none is).
+define apt_install
 	@missing=""; \
-	for package in $(APT_PACKAGES); do \
+	for package in $(1); do \
 		dpkg-query -W -f='$${Status}\n' "$$package" 2>/dev/null | grep -q '^install ok installed$$' \
 			|| missing="$$missing $$package"; \
 	done; \
@@ -33,8 +39,13 @@ setup:
 		$(SUDO) apt-get -o DPkg::Lock::Timeout=900 update -qq; \
 		$(SUDO) apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $$missing; \
 	else \
-		echo "setup: all $(words $(APT_PACKAGES)) packages present"; \
+		echo "setup: all $(words $(1)) packages present"; \
 	fi
+endef
+
+## setup: install the missing Debian packages (fast when nothing is missing)
+setup:
+	$(call apt_install,$(APT_PACKAGES))
 
 ## build: debug build
 build: setup
@@ -53,6 +64,18 @@ test: setup
 	$(CARGO) build --tests
 	tests/harness/servers.sh start
 	trap 'tests/harness/servers.sh stop' EXIT; $(CARGO) test -- --test-threads=2
+
+## conformance: every service checked by xmllint (official XSDs), GDAL, QGIS, OWSLib and
+## schemathesis against `dallage demo` on loopback; prints the client × service summary
+conformance: setup
+	$(call apt_install,$(CONFORMANCE_APT))
+	$(CARGO) build
+	@[ -x $(CONFORMANCE_VENV)/bin/schemathesis ] || { \
+		rm -rf $(CONFORMANCE_VENV); \
+		/usr/bin/python3 -m venv $(CONFORMANCE_VENV); \
+		$(CONFORMANCE_VENV)/bin/pip install -q --disable-pip-version-check $(CONFORMANCE_PYPI); }
+	/usr/bin/python3 conformance/run.py --binary target/debug/dallage --work target/conformance \
+		--venv $(CONFORMANCE_VENV)
 
 ## lint: formatting and clippy, warnings are errors
 lint:

@@ -208,6 +208,9 @@ pub struct SecurityConfig {
     pub secret_key: Secret,
     /// Admin API keys.
     pub api_keys: Vec<ApiKeyConfig>,
+    /// Hosts that storages may name (`name`, an IP address, or `*.domain`); empty = any.
+    #[serde(default)]
+    pub storage_hosts: Vec<String>,
 }
 
 /// One API key of `[[security.api_keys]]`.

@@ -20,8 +20,19 @@ async fn api(
 ) -> Api<
     impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
 > {
+    api_with(db, |_| ()).await
+}
+
+/// The API over a configuration changed by `tweak`.
+async fn api_with(
+    db: Db,
+    tweak: impl FnOnce(&mut dallage::config::Config),
+) -> Api<
+    impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+> {
     let dir = TempDir::new();
-    let config = test_config(db, &dir.path()).await;
+    let mut config = test_config(db, &dir.path()).await;
+    tweak(&mut config);
     let state = dallage::open_state(config).await.expect("state");
     state.set_ready(true);
     let service = test::init_service(dallage::http::app(state)).await;
@@ -312,6 +323,83 @@ async fn every_livrable_and_storage_rule_is_a_4xx_naming_the_field() {
     }
     let (status, _) = api.get(&storage_path, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "no storage was declared");
+}
+
+#[actix_web::test]
+async fn storage_hosts_limit_where_storages_may_point() {
+    let api = api_with(Db::Sqlite, |config| {
+        config.security.storage_hosts = vec!["127.0.0.1".into(), "*.pcrs.example.fr".into()];
+    })
+    .await;
+    let project = api.create_project("PCRS Lyon").await;
+    let livrable = api
+        .create_livrable(project["id"].as_i64().unwrap(), "Ortho")
+        .await;
+    let path = format!("/api/livrables/{}/storage", livrable["id"]);
+    let cases = [
+        (
+            json!({"type": "http", "url": "http://127.0.0.1:9/ortho/"}),
+            StatusCode::OK,
+        ),
+        (
+            json!({"type": "http", "url": "https://data.pcrs.example.fr/o/"}),
+            StatusCode::OK,
+        ),
+        (
+            json!({"type": "http", "url": "https://PCRS.example.fr/o/"}),
+            StatusCode::OK,
+        ),
+        (
+            json!({"type": "http", "url": "http://169.254.169.254/latest/"}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            json!({"type": "http", "url": "https://pcrs.example.fr.evil.test/"}),
+            StatusCode::FORBIDDEN,
+        ),
+        (json!({"type": "ftp", "host": "localhost"}), StatusCode::FORBIDDEN),
+        (
+            json!({"type": "sftp", "host": "127.0.0.1", "username": "u", "password": "p"}),
+            StatusCode::OK,
+        ),
+    ];
+    for (storage, expected) in cases {
+        let (status, body) = api
+            .send(Method::PUT, &path, Some(ADMIN_KEY), storage.clone())
+            .await;
+        assert_eq!(status, expected, "{storage}: {body}");
+        if expected == StatusCode::FORBIDDEN {
+            assert!(
+                body["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("security.storage_hosts"),
+                "{body}"
+            );
+        }
+    }
+}
+
+#[actix_web::test]
+async fn undeclared_methods_get_405_with_the_allowed_ones() {
+    let api = api(Db::Sqlite).await;
+    for (method, path, allow) in [
+        ("TRACE", "/api/projects", "GET, POST"),
+        ("POST", "/api/livrables/1/scans", "GET"),
+        ("PATCH", "/api/livrables/1/storage", "GET, PUT, DELETE"),
+    ] {
+        let request = test::TestRequest::default()
+            .method(Method::from_bytes(method.as_bytes()).unwrap())
+            .uri(path)
+            .to_request();
+        let response = test::call_service(&api.service, request).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert_eq!(response.headers().get("allow").unwrap(), allow, "{method} {path}");
+    }
 }
 
 #[actix_web::test]

@@ -257,6 +257,25 @@ async fn xyz_and_tms_rows_etags_empty_tiles_and_errors() {
             "InvalidParameterValue",
             "LAYER",
         ),
+        // Inside the matrix but outside the advertised TileMatrixSetLimits.
+        (
+            format!(
+                "{base}&LAYER={layer}&TILEMATRIX=19&TILEROW={}&TILECOL={col}",
+                row + 50
+            ),
+            400,
+            "TileOutOfRange",
+            "TILEROW",
+        ),
+        (
+            format!(
+                "/wmts/1.0.0/{layer}/default/WebMercatorQuad/19/{row}/{}.png",
+                col - 50
+            ),
+            400,
+            "TileOutOfRange",
+            "TILECOL",
+        ),
     ];
     for (path, status, code, locator) in cases {
         let (got, _, body) = served.get(&path).await;

@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Declares a string enum stored as text: serde names, `as_str`, `parse` and the list of values.
+/// The OpenAPI schema is written by hand: the derive does not see serde names that come from
+/// macro arguments and would publish the Rust variant names instead of the wire values.
 macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+    ($(#[doc = $doc:literal])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }
@@ -28,6 +30,19 @@ macro_rules! text_enum {
                 match text { $($text => Some(Self::$variant),)+ _ => None }
             }
         }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let description = [$($doc),*].map(str::trim).join(" ");
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some(Self::ALL.iter().copied()))
+                    .description(Some(description))
+                    .into()
+            }
+        }
+
+        impl ToSchema for $name {}
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -280,6 +295,7 @@ pub struct Acteur {
 #[serde(deny_unknown_fields)]
 pub struct Subvention {
     /// Name of the grant.
+    #[schema(min_length = 1)]
     pub nom: String,
     /// Kind of grant.
     pub nature: SubventionNature,
@@ -288,6 +304,7 @@ pub struct Subvention {
     pub montant: Option<f64>,
     /// Due date (YYYY-MM-DD).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date)]
     pub echeance: Option<String>,
 }
 
@@ -296,16 +313,17 @@ pub struct Subvention {
 #[serde(deny_unknown_fields)]
 pub struct ProjectInput {
     /// Name, at least 3 characters.
-    #[schema(example = "PCRS Métropole de Lyon 2024")]
+    #[schema(example = "PCRS Métropole de Lyon 2024", min_length = 3)]
     pub nom: String,
     /// Production regime.
     pub regime: Regime,
     /// What the project produces.
     pub nature: ProjectNature,
     /// Territories covered: `commune:<INSEE>`, `epci:<SIREN>` or `departement:<code>`.
-    #[schema(example = json!(["epci:200046977"]))]
+    #[schema(example = json!(["epci:200046977"]), min_items = 1)]
     pub perimetres: Vec<String>,
     /// Steps, in ascending order of date.
+    #[schema(min_items = 1)]
     pub etapes: Vec<Etape>,
     /// Actors.
     pub acteurs: Vec<Acteur>,

@@ -22,6 +22,8 @@ use tracing::Instrument;
 pub use auth::{ApiKeys, Caller};
 pub use problem::{Problem, PROBLEM_JSON};
 
+use actix_web::{HttpResponse, Resource, ResponseError};
+
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::raster::Mosaics;
@@ -289,4 +291,29 @@ async fn wait_for_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// 405 with the `Allow` header RFC 9110 requires, listing the resource's methods.
+fn method_not_allowed(request: &HttpRequest, allow: &'static str) -> HttpResponse {
+    let mut response = Problem::new(
+        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+        format!(
+            "{} is not allowed on {} (allowed: {allow})",
+            request.method(),
+            request.path()
+        ),
+    )
+    .error_response();
+    response.headers_mut().insert(
+        actix_web::http::header::ALLOW,
+        actix_web::http::header::HeaderValue::from_static(allow),
+    );
+    response
+}
+
+/// A resource whose other methods are answered 405 with `allow` in the `Allow` header.
+pub fn resource(path: &str, allow: &'static str) -> Resource {
+    web::resource(path).default_service(web::to(move |request: HttpRequest| async move {
+        method_not_allowed(&request, allow)
+    }))
 }

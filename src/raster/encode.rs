@@ -18,6 +18,10 @@ pub enum Format {
     Jpeg,
     /// WebP, lossless (keeps transparency).
     Webp,
+    /// `image/vnd.jpeg-png`: JPEG where the image is opaque, PNG where it has transparent
+    /// pixels (data edges): small tiles inside the data, no white fringe at its edges.
+    #[serde(rename = "jpeg-png")]
+    JpegPng,
 }
 
 impl Format {
@@ -30,6 +34,7 @@ impl Format {
             "image/png" | "png" | "image/png8" => Some(Format::Png),
             "image/jpeg" | "image/jpg" | "jpeg" | "jpg" => Some(Format::Jpeg),
             "image/webp" | "webp" => Some(Format::Webp),
+            "image/vnd.jpeg-png" | "jpeg-png" => Some(Format::JpegPng),
             _ => None,
         }
     }
@@ -40,6 +45,16 @@ impl Format {
             Format::Png => "image/png",
             Format::Jpeg => "image/jpeg",
             Format::Webp => "image/webp",
+            Format::JpegPng => "image/vnd.jpeg-png",
+        }
+    }
+
+    /// The MIME type of encoded bytes: the format's, or for `jpeg-png` the one chosen.
+    pub fn mime_of(self, bytes: &[u8]) -> &'static str {
+        match self {
+            Format::JpegPng if bytes.starts_with(&[0xFF, 0xD8]) => "image/jpeg",
+            Format::JpegPng => "image/png",
+            other => other.mime(),
         }
     }
 
@@ -49,6 +64,7 @@ impl Format {
             Format::Png => "png",
             Format::Jpeg => "jpg",
             Format::Webp => "webp",
+            Format::JpegPng => "jpeg-png",
         }
     }
 
@@ -78,6 +94,14 @@ pub struct EncodeError(String);
 
 /// Encodes `image`.
 pub fn encode(image: &Image, options: &EncodeOptions) -> Result<Vec<u8>, EncodeError> {
+    let options = &match options.format {
+        Format::JpegPng => {
+            let opaque = !options.transparent || image.rgba.chunks_exact(4).all(|p| p[3] == 255);
+            let format = if opaque { Format::Jpeg } else { Format::Png };
+            EncodeOptions { format, ..*options }
+        }
+        _ => *options,
+    };
     let keep_alpha = options.transparent && options.format.has_alpha();
     let (width, height) = (image.width, image.height);
     let mut out = Vec::with_capacity((width * height) as usize);
@@ -85,7 +109,7 @@ pub fn encode(image: &Image, options: &EncodeOptions) -> Result<Vec<u8>, EncodeE
         match options.format {
             Format::Png => png(&image.rgba, width, height, ExtendedColorType::Rgba8, &mut out)?,
             Format::Webp => webp(&image.rgba, width, height, ExtendedColorType::Rgba8, &mut out)?,
-            Format::Jpeg => unreachable!("JPEG has no alpha"),
+            Format::Jpeg | Format::JpegPng => unreachable!("JPEG has no alpha; jpeg-png was resolved"),
         }
         return Ok(out);
     }
@@ -93,7 +117,7 @@ pub fn encode(image: &Image, options: &EncodeOptions) -> Result<Vec<u8>, EncodeE
     match options.format {
         Format::Png => png(&rgb, width, height, ExtendedColorType::Rgb8, &mut out)?,
         Format::Webp => webp(&rgb, width, height, ExtendedColorType::Rgb8, &mut out)?,
-        Format::Jpeg => {
+        Format::Jpeg | Format::JpegPng => {
             let encoder = jpeg_encoder::Encoder::new(&mut out, options.jpeg_quality.clamp(1, 100));
             encoder
                 .encode(&rgb, width as u16, height as u16, jpeg_encoder::ColorType::Rgb)
@@ -162,8 +186,34 @@ mod tests {
     }
 
     #[test]
+    fn jpeg_png_is_jpeg_when_opaque_and_png_over_transparency() {
+        let options = EncodeOptions {
+            format: Format::JpegPng,
+            transparent: true,
+            background: [255, 255, 255],
+            jpeg_quality: 90,
+        };
+        let edge = encode(&sample(), &options).unwrap();
+        assert_eq!(Format::JpegPng.mime_of(&edge), "image/png");
+        let mut opaque = sample();
+        opaque.rgba.chunks_exact_mut(4).for_each(|p| p[3] = 255);
+        let inside = encode(&opaque, &options).unwrap();
+        assert_eq!(Format::JpegPng.mime_of(&inside), "image/jpeg");
+        let flat = encode(
+            &sample(),
+            &EncodeOptions {
+                transparent: false,
+                ..options
+            },
+        )
+        .unwrap();
+        assert_eq!(Format::JpegPng.mime_of(&flat), "image/jpeg");
+        assert_eq!(Format::parse("image/vnd.jpeg-png"), Some(Format::JpegPng));
+    }
+
+    #[test]
     fn every_format_round_trips() {
-        for format in [Format::Png, Format::Jpeg, Format::Webp] {
+        for format in [Format::Png, Format::Jpeg, Format::Webp, Format::JpegPng] {
             for transparent in [true, false] {
                 let options = EncodeOptions {
                     format,

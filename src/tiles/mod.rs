@@ -268,9 +268,9 @@ impl Tiles {
     /// An empty tile's bytes in `format` (transparent, or white for JPEG), made once.
     pub fn blank(&self, format: Format) -> Bytes {
         use std::sync::OnceLock;
-        static BLANKS: OnceLock<[Bytes; 3]> = OnceLock::new();
+        static BLANKS: OnceLock<[Bytes; 4]> = OnceLock::new();
         let blanks = BLANKS.get_or_init(|| {
-            [Format::Png, Format::Jpeg, Format::Webp].map(|format| {
+            [Format::Png, Format::Jpeg, Format::Webp, Format::JpegPng].map(|format| {
                 let image = raster::Image::transparent(256, 256);
                 Bytes::from(raster::encode(&image, &encoding(format)).unwrap_or_default())
             })
@@ -279,6 +279,7 @@ impl Tiles {
             Format::Png => 0,
             Format::Jpeg => 1,
             Format::Webp => 2,
+            Format::JpegPng => 3,
         }]
         .clone()
     }

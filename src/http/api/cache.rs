@@ -82,6 +82,7 @@ fn plan(
     security(("api_key" = [])),
     responses(
         (status = 202, description = "Run started; follow it at the Location", body = Object),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad API key", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not this key's project", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deliverable", body = Problem, content_type = "application/problem+json"),

@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 
 use super::projects::resolve_project;
 use super::views::{livrable_view, LivrablePage, LivrableView, StorageView};
-use crate::catalog::{Catalog, Livrable, LivrableInput, LivrablePatch, Project, StorageInput};
+use crate::catalog::{Catalog, Livrable, LivrableInput, LivrablePatch, Project, StorageInput, StorageType};
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Query};
 use crate::http::problem::Problem;
@@ -86,7 +86,7 @@ pub async fn create(
     get, path = "/api/livrables", tag = "livrables",
     params(
         ("limit" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page size (default 50)"),
-        ("offset" = Option<i64>, Query, minimum = 0, description = "Items skipped"),
+        ("offset" = Option<i64>, Query, minimum = 0, maximum = 2147483647, description = "Items skipped"),
     ),
     responses(
         (status = 200, description = "A page of deliverables", body = LivrablePage),
@@ -252,7 +252,7 @@ pub async fn get_storage(
         (status = 200, description = "Declared or changed", body = StorageView),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not this key's project, or a file storage without an admin key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not this key's project, a file storage without an admin key, or a host outside `security.storage_hosts`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deliverable", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
@@ -267,9 +267,49 @@ pub async fn put_storage(
     let (livrable, project) = resolve(state.catalog(), &path).await?;
     caller.require_manage(&project)?;
     caller.require_storage_type(body.0.kind)?;
+    require_allowed_host(&state.config().security.storage_hosts, &body.0)?;
     let record = state.catalog().declare_storage(livrable.id, &body.0).await?;
     tracing::info!(livrable = livrable.id, storage = record.id, kind = %record.kind, by = caller.name(), "storage declared");
     Ok(HttpResponse::Ok().json(StorageView::build(state.catalog(), &record, true)?))
+}
+
+/// Fails with 403 when `security.storage_hosts` is set and the storage names another host.
+fn require_allowed_host(allowed: &[String], input: &StorageInput) -> Result<(), Problem> {
+    if allowed.is_empty() {
+        return Ok(());
+    }
+    let host = match input.kind {
+        StorageType::File => return Ok(()),
+        StorageType::Http => input
+            .url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(str::to_string)),
+        StorageType::Ftp | StorageType::Sftp => input.host.clone(),
+    };
+    // Without a host the validation that follows names the missing field.
+    let Some(host) = host else { return Ok(()) };
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    let listed = allowed.iter().any(|entry| {
+        let entry = entry
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        match entry.strip_prefix("*.") {
+            Some(domain) => host == domain || host.ends_with(&format!(".{domain}")),
+            None => host == entry,
+        }
+    });
+    if listed {
+        Ok(())
+    } else {
+        Err(Problem::forbidden(format!(
+            "host `{host}` is not among the storage hosts this server may connect to (security.storage_hosts)"
+        )))
+    }
 }
 
 /// Revoke a deliverable's storage: credentials are forgotten, scan results kept.

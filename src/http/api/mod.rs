@@ -9,12 +9,12 @@ mod views;
 
 use std::sync::OnceLock;
 
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse, Resource};
+use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::problem::Problem;
+use super::resource;
 
 pub use views::{LivrableView, ProjectView, StorageView};
 
@@ -84,67 +84,58 @@ async fn not_found(request: HttpRequest) -> Problem {
     Problem::not_found(format!("no API resource at {}", request.path()))
 }
 
-async fn method_not_allowed(request: HttpRequest) -> Problem {
-    Problem::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        format!("{} is not allowed on {}", request.method(), request.path()),
-    )
-}
-
-fn resource(path: &str) -> Resource {
-    web::resource(path).default_service(web::to(method_not_allowed))
-}
-
 /// Registers the `/api` routes.
 pub fn configure(config: &mut web::ServiceConfig) {
     config.service(
         web::scope("/api")
-            .service(resource("/openapi.json").route(web::get().to(openapi)))
+            .service(resource("/openapi.json", "GET").route(web::get().to(openapi)))
             .service(
-                resource("/projects")
+                resource("/projects", "GET, POST")
                     .route(web::get().to(projects::list))
                     .route(web::post().to(projects::create)),
             )
             .service(
-                resource("/projects/{project}")
+                resource("/projects/{project}", "GET, PUT, PATCH, DELETE")
                     .route(web::get().to(projects::get))
                     .route(web::put().to(projects::replace))
                     .route(web::patch().to(projects::patch))
                     .route(web::delete().to(projects::delete)),
             )
             .service(
-                resource("/projects/{project}/livrables")
+                resource("/projects/{project}/livrables", "GET, POST")
                     .route(web::get().to(livrables::list_of_project))
                     .route(web::post().to(livrables::create)),
             )
-            .service(resource("/livrables").route(web::get().to(livrables::list)))
-            .service(resource("/livrables.geojson").route(web::get().to(exports::all_livrables)))
-            .service(resource("/livrables.csv").route(web::get().to(exports::livrables_csv)))
-            .service(resource("/dalles.geojson").route(web::get().to(exports::all_dalles)))
-            .service(resource("/dalles.csv").route(web::get().to(exports::dalles_csv)))
-            .service(resource("/scans/{id}").route(web::get().to(scans::get)))
-            .service(resource("/livrables/{livrable}/seed").route(web::post().to(cache::start_seed)))
-            .service(resource("/livrables/{livrable}/cache-size").route(web::get().to(cache::cache_size)))
+            .service(resource("/livrables", "GET").route(web::get().to(livrables::list)))
+            .service(resource("/livrables.geojson", "GET").route(web::get().to(exports::all_livrables)))
+            .service(resource("/livrables.csv", "GET").route(web::get().to(exports::livrables_csv)))
+            .service(resource("/dalles.geojson", "GET").route(web::get().to(exports::all_dalles)))
+            .service(resource("/dalles.csv", "GET").route(web::get().to(exports::dalles_csv)))
+            .service(resource("/scans/{id}", "GET").route(web::get().to(scans::get)))
+            .service(resource("/livrables/{livrable}/seed", "POST").route(web::post().to(cache::start_seed)))
             .service(
-                resource("/seeds/{id}")
+                resource("/livrables/{livrable}/cache-size", "GET").route(web::get().to(cache::cache_size)),
+            )
+            .service(
+                resource("/seeds/{id}", "GET, DELETE")
                     .route(web::get().to(cache::get_seed))
                     .route(web::delete().to(cache::stop_seed)),
             )
-            .service(resource("/livrables/{livrable}/scan").route(web::post().to(scans::start)))
-            .service(resource("/livrables/{livrable}/scans").route(web::get().to(scans::list)))
+            .service(resource("/livrables/{livrable}/scan", "POST").route(web::post().to(scans::start)))
+            .service(resource("/livrables/{livrable}/scans", "GET").route(web::get().to(scans::list)))
             .service(
-                resource("/livrables/{livrable}/dalles.geojson")
+                resource("/livrables/{livrable}/dalles.geojson", "GET")
                     .route(web::get().to(exports::livrable_dalles)),
             )
             .service(
-                resource("/livrables/{livrable}")
+                resource("/livrables/{livrable}", "GET, PUT, PATCH, DELETE")
                     .route(web::get().to(livrables::get))
                     .route(web::put().to(livrables::replace))
                     .route(web::patch().to(livrables::patch))
                     .route(web::delete().to(livrables::delete)),
             )
             .service(
-                resource("/livrables/{livrable}/storage")
+                resource("/livrables/{livrable}/storage", "GET, PUT, DELETE")
                     .route(web::get().to(livrables::get_storage))
                     .route(web::put().to(livrables::put_storage))
                     .route(web::delete().to(livrables::revoke_storage)),

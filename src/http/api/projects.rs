@@ -45,7 +45,7 @@ fn require_holds(caller: &Caller, input: &ProjectInput) -> Result<(), Problem> {
         ("perimetre" = Option<String>, Query, description = "Only projects covering this territory, e.g. commune:69123"),
         ("siren" = Option<String>, Query, description = "Only projects with an actor of this SIREN"),
         ("limit" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page size (default 50)"),
-        ("offset" = Option<i64>, Query, minimum = 0, description = "Items skipped"),
+        ("offset" = Option<i64>, Query, minimum = 0, maximum = 2147483647, description = "Items skipped"),
     ),
     responses(
         (status = 200, description = "A page of projects", body = ProjectPage),

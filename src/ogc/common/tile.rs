@@ -22,9 +22,12 @@ pub fn tile_response(
         TileAnswer::Tile(tile) => (tile.bytes.clone(), tile.etag.clone()),
         TileAnswer::Empty => match tiles.empty_tiles() {
             EmptyTiles::NoContent => {
+                // The type of the tile that would be there: some clients (OWSLib's WMTS)
+                // read Content-Type on every answer.
                 return HttpResponse::NoContent()
+                    .content_type(format.mime())
                     .insert_header((header::CACHE_CONTROL, format!("public, max-age={MAX_AGE}")))
-                    .finish()
+                    .finish();
             }
             EmptyTiles::Transparent => (tiles.blank(format), format!("\"blank-{}\"", format.extension())),
         },
@@ -37,7 +40,7 @@ pub fn tile_response(
             .finish();
     }
     HttpResponse::Ok()
-        .content_type(format.mime())
+        .content_type(format.mime_of(&bytes))
         .insert_header((header::ETAG, etag))
         .insert_header(cache_control)
         // Images are compressed already: keep the compression middleware off them.

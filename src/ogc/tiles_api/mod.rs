@@ -6,7 +6,9 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
-use crate::http::{AppState, Problem};
+use std::sync::OnceLock;
+
+use crate::http::{resource, AppState, Problem};
 use crate::ogc::common::base_url;
 use crate::ogc::common::tile::tile_response;
 use crate::raster::{Format, Mosaic};
@@ -16,6 +18,7 @@ use crate::tiles::{self, TileRequest, TileRequestError, Tiles};
 const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/json",
+    "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-common-2/1.0/conf/collections",
     "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
@@ -32,18 +35,32 @@ pub fn configure(config: &mut web::ServiceConfig) {
     config.service(
         web::scope("/ogcapi")
             .service(web::resource(["", "/"]).route(web::get().to(landing)))
-            .service(web::resource("/conformance").route(web::get().to(conformance)))
-            .service(web::resource("/tileMatrixSets").route(web::get().to(sets)))
-            .service(web::resource("/tileMatrixSets/{set}").route(web::get().to(set)))
-            .service(web::resource("/collections").route(web::get().to(collections)))
-            .service(web::resource("/collections/{layer}").route(web::get().to(collection)))
-            .service(web::resource("/collections/{layer}/map/tiles").route(web::get().to(tilesets)))
-            .service(web::resource("/collections/{layer}/map/tiles/{set}").route(web::get().to(tileset)))
+            .service(resource("/conformance", "GET").route(web::get().to(conformance)))
+            .service(resource("/openapi", "GET").route(web::get().to(openapi)))
+            .service(resource("/tileMatrixSets", "GET").route(web::get().to(sets)))
+            .service(resource("/tileMatrixSets/{set}", "GET").route(web::get().to(set)))
+            .service(resource("/collections", "GET").route(web::get().to(collections)))
+            .service(resource("/collections/{layer}", "GET").route(web::get().to(collection)))
+            .service(resource("/collections/{layer}/map/tiles", "GET").route(web::get().to(tilesets)))
+            .service(resource("/collections/{layer}/map/tiles/{set}", "GET").route(web::get().to(tileset)))
             .service(
-                web::resource("/collections/{layer}/map/tiles/{set}/{z}/{row}/{col}")
+                resource("/collections/{layer}/map/tiles/{set}/{z}/{row}/{col}", "GET")
                     .route(web::get().to(tile)),
             ),
     );
+}
+
+/// The OpenAPI 3.0 definition of these routes, with this server's URL.
+async fn openapi(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    static DEFINITION: OnceLock<Value> = OnceLock::new();
+    let mut definition = DEFINITION
+        .get_or_init(|| serde_json::from_str(include_str!("openapi.json")).expect("openapi.json is JSON"))
+        .clone();
+    definition["servers"] = json!([{"url": base(&state, &request)}]);
+    HttpResponse::Ok()
+        .content_type("application/vnd.oai.openapi+json;version=3.0")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .json(definition)
 }
 
 fn json_response(value: Value) -> HttpResponse {
@@ -68,6 +85,7 @@ async fn landing(state: web::Data<AppState>, request: HttpRequest) -> HttpRespon
         "description": "PCRS deliverables as OGC API collections: orthophoto map tiles.",
         "links": [
             link("self", base.clone(), "application/json", "this document"),
+            link("service-desc", format!("{base}/openapi"), "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
             link("conformance", format!("{base}/conformance"), "application/json", "conformance classes"),
             link("data", format!("{base}/collections"), "application/json", "collections"),
             link("http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", format!("{base}/tileMatrixSets"), "application/json", "tile matrix sets"),
@@ -178,21 +196,27 @@ fn tileset_json(base: &str, mosaic: &Mosaic, set: &tiles::TileMatrixSet, with_li
         "title": format!("{} ({})", mosaic.info.title, set.id),
         "dataType": "map",
         "crs": set.crs_uri,
-        "tileMatrixSetURI": set.uri,
+        // Sets without a registered URI get their definition's URL: clients (GDAL) pick a set
+        // by this field.
+        "tileMatrixSetURI": set.uri.clone().unwrap_or_else(|| format!("{base}/tileMatrixSets/{}", set.id)),
         "links": links,
     });
     if with_limits {
-        // Coarser levels than the layer is drawn at only hold empty tiles: not listed (GDAL
-        // 3.6 also fails on levels where the whole extent is under a pixel).
+        // The limits say which levels exist: coarser ones than the layer is drawn at only hold
+        // empty tiles (and GDAL 3.6 fails on levels where the whole extent is under a pixel).
+        // Each level's limits span the whole matrix: GDAL 3.6.2 misplaces rows and columns
+        // when they start elsewhere (its TileY/TileX offsets); `boundingBox` gives the extent,
+        // and tiles outside the data answer 204.
         let limits: Vec<Value> = (layer.min_drawn_level..=layer.max_level)
             .filter_map(|z| {
-                let range = set.matrix(z)?.tiles_over(layer.extent)?;
+                let matrix = set.matrix(z)?;
+                matrix.tiles_over(layer.extent)?;
                 Some(json!({
                     "tileMatrix": z.to_string(),
-                    "minTileRow": range.min_row,
-                    "maxTileRow": range.max_row,
-                    "minTileCol": range.min_col,
-                    "maxTileCol": range.max_col,
+                    "minTileRow": 0,
+                    "maxTileRow": matrix.matrix_height - 1,
+                    "minTileCol": 0,
+                    "maxTileCol": matrix.matrix_width - 1,
                 }))
             })
             .collect();
@@ -267,10 +291,14 @@ async fn tile(
         text.parse()
             .map_err(|_| Problem::bad_request(format!("{name} {text} is not a whole number")))
     };
+    // tileMatrix is an identifier: one that names no level of the set is "not found".
+    let level = z
+        .parse()
+        .map_err(|_| Problem::not_found(format!("tile matrix set {set} has no tile matrix {z}")))?;
     let tile_request = TileRequest {
         layer,
         tms: set,
-        z: number("tileMatrix", &z)?,
+        z: level,
         row: number("tileRow", &row)?,
         col: number("tileCol", &col)?,
         format,

@@ -172,7 +172,7 @@ fn requests(xml: &mut Xml, version: Version, service_url: &str) {
         Version::V130 => "text/xml",
     };
     operation(xml, "GetCapabilities", &[capabilities_format], service_url);
-    let map_formats: Vec<&str> = [Format::Png, Format::Jpeg, Format::Webp]
+    let map_formats: Vec<&str> = [Format::Png, Format::Jpeg, Format::Webp, Format::JpegPng]
         .iter()
         .map(|f| f.mime())
         .collect();

@@ -136,7 +136,9 @@ impl WmsError {
             );
         }
         match encode(&image, options) {
-            Ok(bytes) => HttpResponse::Ok().content_type(options.format.mime()).body(bytes),
+            Ok(bytes) => HttpResponse::Ok()
+                .content_type(options.format.mime_of(&bytes))
+                .body(bytes),
             Err(_) => self.report(version),
         }
     }

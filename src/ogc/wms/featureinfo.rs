@@ -26,7 +26,8 @@ struct Hit {
     rgba: Option<[u8; 4]>,
 }
 
-pub async fn get_feature_info(state: &AppState, kvp: &Kvp) -> Result<HttpResponse, WmsError> {
+/// Answers a GetFeatureInfo; `base` is the public URL the GML's schema location starts with.
+pub async fn get_feature_info(state: &AppState, kvp: &Kvp, base: &str) -> Result<HttpResponse, WmsError> {
     let limits = &state.config().limits;
     let map = params::map_params(
         kvp,
@@ -97,7 +98,7 @@ pub async fn get_feature_info(state: &AppState, kvp: &Kvp) -> Result<HttpRespons
         .workers()
         .run(move || find_hits(&queried, epsg, x, y, count))
         .await?;
-    Ok(respond(&format, &hits, map.version))
+    Ok(respond(&format, &hits, base))
 }
 
 /// The dalles under (`x`, `y`) of the output CRS, with the pixel there (blocking: decodes).
@@ -153,7 +154,7 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-fn respond(format: &str, hits: &[Hit], version: Version) -> HttpResponse {
+fn respond(format: &str, hits: &[Hit], base: &str) -> HttpResponse {
     match format {
         "application/json" => {
             let features: Vec<Value> = hits.iter().map(hit_json).collect();
@@ -166,7 +167,7 @@ fn respond(format: &str, hits: &[Hit], version: Version) -> HttpResponse {
             .body(html(hits)),
         "application/vnd.ogc.gml" => HttpResponse::Ok()
             .content_type("application/vnd.ogc.gml; charset=utf-8")
-            .body(gml(hits, version)),
+            .body(gml(hits, base)),
         _ => HttpResponse::Ok()
             .content_type("text/plain; charset=utf-8")
             .body(text(hits)),
@@ -250,16 +251,25 @@ fn html(hits: &[Hit]) -> String {
     out
 }
 
-/// A GML 3.1.1 feature collection (`application/vnd.ogc.gml`), one feature per dalle.
-fn gml(hits: &[Hit], version: Version) -> Vec<u8> {
-    let _ = version;
+/// Path of the application schema of the GML answers.
+pub const SCHEMA_PATH: &str = "/schemas/wms-featureinfo.xsd";
+/// The application schema itself (GML 3.1.1), served at [`SCHEMA_PATH`].
+pub const SCHEMA: &str = include_str!("featureinfo.xsd");
+
+/// A GML 3.1.1 feature collection (`application/vnd.ogc.gml`), one feature per dalle, valid
+/// against the application schema the server publishes at [`SCHEMA_PATH`].
+fn gml(hits: &[Hit], base: &str) -> Vec<u8> {
     let mut xml = Xml::new();
+    let location = format!(
+        "urn:dallage:wms {base}{SCHEMA_PATH} http://www.opengis.net/gml http://schemas.opengis.net/gml/3.1.1/base/gml.xsd"
+    );
     xml.open(
-        "wfs:FeatureCollection",
+        "dallage:FeatureInfo",
         &[
-            ("xmlns:wfs", "http://www.opengis.net/wfs"),
             ("xmlns:gml", "http://www.opengis.net/gml"),
             ("xmlns:dallage", "urn:dallage:wms"),
+            ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+            ("xsi:schemaLocation", &location),
         ],
     );
     for hit in hits {
@@ -277,7 +287,11 @@ fn gml(hits: &[Hit], version: Version) -> Vec<u8> {
         xml.leaf("dallage:layer", &[], &hit.layer);
         xml.leaf("dallage:file", &[], file_name(&hit.path));
         xml.leaf("dallage:path", &[], &hit.path);
-        xml.leaf("dallage:date", &[], hit.mtime.as_deref().unwrap_or(""));
+        // xs:dateTime: storages that give another date format leave the element out.
+        let date = hit.mtime.as_deref();
+        if let Some(date) = date.filter(|d| chrono::DateTime::parse_from_rfc3339(d).is_ok()) {
+            xml.leaf("dallage:date", &[], date);
+        }
         if let Some([r, g, b, _]) = hit.rgba {
             xml.leaf("dallage:red", &[], &r.to_string());
             xml.leaf("dallage:green", &[], &g.to_string());
@@ -286,6 +300,6 @@ fn gml(hits: &[Hit], version: Version) -> Vec<u8> {
         xml.close("dallage:dalle");
         xml.close("gml:featureMember");
     }
-    xml.close("wfs:FeatureCollection");
+    xml.close("dallage:FeatureInfo");
     xml.finish()
 }

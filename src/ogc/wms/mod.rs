@@ -28,6 +28,15 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route(web::get().to(endpoint))
             .route(web::post().to(endpoint_post)),
     );
+    config.route(featureinfo::SCHEMA_PATH, web::get().to(featureinfo_schema));
+}
+
+/// The application schema of the GML feature-info answers, for validating clients.
+async fn featureinfo_schema() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/xml; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .body(featureinfo::SCHEMA)
 }
 
 impl LayerSource for Mosaics {
@@ -69,7 +78,10 @@ async fn dispatch(state: &AppState, request: &HttpRequest, kvp: Kvp) -> HttpResp
     let result = match operation.to_ascii_lowercase().as_str() {
         "getcapabilities" | "capabilities" => Ok(capabilities_response(state, request, version)),
         "getmap" | "map" => return get_map(state, &kvp).await,
-        "getfeatureinfo" | "feature_info" => featureinfo::get_feature_info(state, &kvp).await,
+        "getfeatureinfo" | "feature_info" => {
+            let base = base_url(request, &state.config().server.public_url);
+            featureinfo::get_feature_info(state, &kvp, &base).await
+        }
         "getlegendgraphic" => get_legend(state, &kvp).await,
         other => Err(WmsError::new(
             "OperationNotSupported",
@@ -152,7 +164,7 @@ async fn get_map(state: &AppState, kvp: &Kvp) -> HttpResponse {
         .await;
     match job.map_err(WmsError::from).and_then(|r| r) {
         Ok(bytes) => HttpResponse::Ok()
-            .content_type(map.encode.format.mime())
+            .content_type(map.encode.format.mime_of(&bytes))
             .insert_header(("Cache-Control", "public, max-age=300"))
             .body(bytes),
         Err(err) => exception_response(
@@ -241,7 +253,7 @@ async fn get_legend(state: &AppState, kvp: &Kvp) -> Result<HttpResponse, WmsErro
         })
         .await??;
     Ok(HttpResponse::Ok()
-        .content_type(options.format.mime())
+        .content_type(options.format.mime_of(&bytes))
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(bytes))
 }

@@ -7,10 +7,13 @@ use std::sync::Arc;
 
 use crate::ogc::common::xml::Xml;
 use crate::raster::Mosaic;
-use crate::tiles::{TileMatrixSet, Tiles};
+use crate::tiles::{LayerInSet, TileMatrixSet, TileRange, Tiles};
 
 /// Formats offered for tiles, with their REST extensions.
+/// Formats, the first being the one clients take by default (GDAL does): JPEG inside the data,
+/// PNG on tiles over its edges.
 pub const FORMATS: &[(&str, &str)] = &[
+    ("image/vnd.jpeg-png", "jpeg-png"),
     ("image/jpeg", "jpg"),
     ("image/png", "png"),
     ("image/webp", "webp"),
@@ -135,15 +138,9 @@ fn layer(xml: &mut Xml, base: &str, mosaic: &Mosaic, sets: &[&'static TileMatrix
         xml.leaf("TileMatrixSet", &[], &set.id);
         xml.open("TileMatrixSetLimits", &[]);
         for z in 0..=layer.max_level {
-            let Some(range) = set.matrix(z).and_then(|m| m.tiles_over(layer.extent)) else {
+            let Some(range) = advertised_limits(&layer, set, z) else {
                 continue;
             };
-            // The WMTS 1.0.0 schema types MaxTileRow and MaxTileCol as positive integers, so a
-            // limit of row or column 0 cannot be written: such coarse levels go unlisted
-            // (unlisted levels are limited by their matrix only).
-            if range.max_row == 0 || range.max_col == 0 {
-                continue;
-            }
             xml.open("TileMatrixLimits", &[]);
             xml.leaf("TileMatrix", &[], &z.to_string());
             xml.leaf("MinTileRow", &[], &range.min_row.to_string());
@@ -205,4 +202,15 @@ fn tile_matrix_set(xml: &mut Xml, set: &TileMatrixSet) {
         xml.close("TileMatrix");
     }
     xml.close("TileMatrixSet");
+}
+
+/// The TileMatrixLimits advertised for level `z`, if the level is listed. The WMTS 1.0.0 schema
+/// types MaxTileRow and MaxTileCol as positive integers, so a limit of row or column 0 cannot
+/// be written: such coarse levels go unlisted (unlisted levels are limited by their matrix only).
+pub fn advertised_limits(layer: &LayerInSet, set: &TileMatrixSet, z: u32) -> Option<TileRange> {
+    if z > layer.max_level {
+        return None;
+    }
+    let range = set.matrix(z)?.tiles_over(layer.extent)?;
+    (range.max_row > 0 && range.max_col > 0).then_some(range)
 }

@@ -59,10 +59,11 @@ async fn dispatch(state: &AppState, request: &HttpRequest, kvp: &Kvp) -> Result<
                 }
             }
             let (tile, format) = tile_request(kvp)?;
+            check_limits(state, &tile)?;
             let answer = state.tiles().tile(&tile).await?;
             Ok(tile_response(request, state.tiles(), answer, format))
         }
-        "getfeatureinfo" => feature_info(state, kvp).await,
+        "getfeatureinfo" => feature_info(state, request, kvp).await,
         other => Err(WmtsError::new(
             "OperationNotSupported",
             "REQUEST",
@@ -170,6 +171,7 @@ async fn rest_tile(
             col: parse("TILECOL", col)?,
             format,
         };
+        check_limits(&state, &tile_request)?;
         let answer = state.tiles().tile(&tile_request).await?;
         Ok::<_, WmtsError>(tile_response(&request, state.tiles(), answer, format))
     }
@@ -186,8 +188,41 @@ async fn rest_tile(
     })
 }
 
+/// A tile outside the TileMatrixSetLimits the capabilities advertise is a TileOutOfRange
+/// exception, as WMTS 1.0.0 says. Unknown layers and sets are left to the tile service.
+fn check_limits(state: &AppState, tile: &TileRequest) -> Result<(), WmtsError> {
+    let Some(mosaic) = state.mosaics().get(&tile.layer) else {
+        return Ok(());
+    };
+    let Some(set) = Tiles::set_for(&mosaic, &tile.tms) else {
+        return Ok(());
+    };
+    let Some(layer) = Tiles::layer_in_set(&mosaic, set) else {
+        return Ok(());
+    };
+    let Some(range) = capabilities::advertised_limits(&layer, set, tile.z) else {
+        return Ok(());
+    };
+    for (name, value, min, max) in [
+        ("TILEROW", tile.row, range.min_row, range.max_row),
+        ("TILECOL", tile.col, range.min_col, range.max_col),
+    ] {
+        if !(min..=max).contains(&value) {
+            return Err(WmtsError::new(
+                "TileOutOfRange",
+                name,
+                format!(
+                    "{name}={value} is outside this layer's limits {min}–{max} at level {}",
+                    tile.z
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// GetFeatureInfo: the WMS answer for the pixel (I, J) of the tile.
-async fn feature_info(state: &AppState, kvp: &Kvp) -> Result<HttpResponse, WmtsError> {
+async fn feature_info(state: &AppState, request: &HttpRequest, kvp: &Kvp) -> Result<HttpResponse, WmtsError> {
     let (tile, _) = tile_request(kvp)?;
     let i = number(kvp, "I")?;
     let j = number(kvp, "J")?;
@@ -251,7 +286,8 @@ async fn feature_info(state: &AppState, kvp: &Kvp) -> Result<HttpResponse, WmtsE
     ] {
         wms.set(name, &value);
     }
-    crate::ogc::wms::get_feature_info(state, &wms)
+    let base = base_url(request, &state.config().server.public_url);
+    crate::ogc::wms::get_feature_info(state, &wms, &base)
         .await
         .map_err(|err| WmtsError {
             code: err.code.unwrap_or("NoApplicableCode"),

@@ -1,0 +1,141 @@
+#!/usr/bin/python3
+"""GDAL 3.6 as a client: its WMS, WMTS, TMS (GDAL_WMS minidriver) and OGCAPI drivers.
+
+Each driver discovers the layers the way `gdalinfo` would (capabilities subdatasets, tilesets),
+then its dataset is warped onto a grid over the middle of the data and over its east edge, in
+EPSG:2154 and EPSG:3857, and compared with GDAL's warp of the source dalles (pixels.py).
+
+Run: /usr/bin/python3 conformance/gdal_clients.py --context PATH
+"""
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report  # noqa: E402
+from pixels import SHIFT, compare, reference, squares, warp  # noqa: E402
+from osgeo import gdal, osr  # noqa: E402
+
+CLIENT = "GDAL " + gdal.__version__
+# Mean |dRGB| allowed. GDAL's WMS client asks JPEG maps on its own block grid and resamples
+# them again; its tiled clients read a level of the pyramid and resample it: 12, like the
+# tiled QGIS checks. Against the 20 m shifted reference the differences are three times that.
+TOLERANCE = 12.0
+
+
+def subdatasets(connection):
+    """Names of the subdatasets a capabilities document opens as."""
+    dataset = gdal.Open(connection)
+    names = dataset.GetMetadata("SUBDATASETS")
+    return [value for key, value in names.items() if key.endswith("_NAME")]
+
+
+def check_listed(connection, wanted):
+    """Every layer is among the subdatasets GDAL finds."""
+    names = subdatasets(connection)
+    missing = [layer for layer in wanted if not any(layer in name for name in names)]
+    return not missing, f"{len(names)} subdatasets; missing: {missing or 'none'}"
+
+
+def check_pixels(open_dataset, layer, epsg, area, bounds):
+    """A driver's dataset warped onto the grid matches the source dalles there."""
+    dataset = open_dataset()
+    image = warp(dataset, epsg, bounds)
+    ok, detail = compare(image, reference(layer["reference"], epsg, bounds),
+                         reference(layer["reference"], epsg, bounds, SHIFT), TOLERANCE)
+    size = f"{dataset.RasterXSize}x{dataset.RasterYSize}x{dataset.RasterCount}"
+    return ok, f"{detail}; dataset {size}"
+
+
+def wms_opener(base, version, name):
+    def open_dataset():
+        connection = f"WMS:{base}/wms?SERVICE=WMS&VERSION={version}&REQUEST=GetCapabilities"
+        matches = [n for n in subdatasets(connection) if f"LAYERS={name}&" in n]
+        if not matches:
+            raise LookupError(f"{name} is not among the WMS subdatasets")
+        return gdal.Open(matches[0])
+    return open_dataset
+
+
+def wmts_opener(base, name, matrix_set):
+    return lambda: gdal.Open(f"WMTS:{base}/wmts/1.0.0/WMTSCapabilities.xml,layer={name},tilematrixset={matrix_set}")
+
+
+def xyz_opener(base, name, template, y_origin):
+    """GDAL's TMS minidriver over WebMercatorQuad, rows from the top (XYZ) or bottom (TMS)."""
+    xml = f"""<GDAL_WMS>
+  <Service name="TMS"><ServerUrl>{base}/{template}</ServerUrl></Service>
+  <DataWindow><UpperLeftX>-20037508.34</UpperLeftX><UpperLeftY>20037508.34</UpperLeftY>
+    <LowerRightX>20037508.34</LowerRightX><LowerRightY>-20037508.34</LowerRightY>
+    <TileLevel>21</TileLevel><TileCountX>1</TileCountX><TileCountY>1</TileCountY>
+    <YOrigin>{y_origin}</YOrigin></DataWindow>
+  <Projection>EPSG:3857</Projection><BlockSizeX>256</BlockSizeX><BlockSizeY>256</BlockSizeY>
+  <BandsCount>4</BandsCount><ZeroBlockHttpCodes>204,404</ZeroBlockHttpCodes>
+</GDAL_WMS>"""
+    return lambda: gdal.Open(xml)
+
+
+def ogcapi_opener(base, layer, matrix_set):
+    """GDAL 3.6.2's OGCAPI driver takes the collection's CRS84 extent as if it were in the set's
+    CRS (fixed in GDAL 3.8): for the other sets the extent is given in the set's CRS."""
+    name, options = layer["name"], []
+    if matrix_set != "WorldCRS84Quad":
+        epsg = 3857 if matrix_set == "WebMercatorQuad" else 2154
+        minx, miny, maxx, maxy = to_epsg(layer["bbox"], epsg)
+        options = [f"TILEMATRIXSET={matrix_set}", f"MINX={minx}", f"MINY={miny}", f"MAXX={maxx}", f"MAXY={maxy}"]
+    return lambda: gdal.OpenEx(f"OGCAPI:{base}/ogcapi/collections/{name}", gdal.OF_RASTER,
+                               open_options=["API=TILES"] + options)
+
+
+def to_epsg(bbox, epsg):
+    """A Lambert-93 box's bounds in EPSG:`epsg`."""
+    source, target = osr.SpatialReference(), osr.SpatialReference()
+    source.ImportFromEPSG(2154)
+    target.ImportFromEPSG(epsg)
+    for srs in (source, target):
+        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    return osr.CoordinateTransformation(source, target).TransformBounds(*bbox, 21)
+
+
+def clients(base, layer):
+    """(service, label, opener) for every way GDAL reads the layer."""
+    name = layer["name"]
+    yield "WMS 1.1.1", "WMS 1.1.1", wms_opener(base, "1.1.1", name)
+    yield "WMS 1.3.0", "WMS 1.3.0", wms_opener(base, "1.3.0", name)
+    for matrix_set in ("2154_5cm", "LAMB93", "WebMercatorQuad", "WorldCRS84Quad"):
+        yield "WMTS", f"WMTS {matrix_set}", wmts_opener(base, name, matrix_set)
+    yield "TMS / XYZ", "XYZ", xyz_opener(base, name, f"tiles/{name}/${{z}}/${{x}}/${{y}}.png", "top")
+    yield "TMS / XYZ", "TMS", xyz_opener(base, name, f"tms/1.0.0/{name}/WebMercatorQuad/${{z}}/${{x}}/${{y}}.png",
+                                         "bottom")
+    for matrix_set in ("WorldCRS84Quad", "WebMercatorQuad", "2154_5cm", "LAMB93"):
+        yield "OGC API Tiles", f"OGCAPI {matrix_set}", ogcapi_opener(base, layer, matrix_set)
+
+
+def run(context):
+    base, layers = context["base"].rstrip("/"), context["layers"]
+    names = [layer["name"] for layer in layers]
+    for version in ("1.1.1", "1.3.0"):
+        report.guarded(CLIENT, f"WMS {version}", "capabilities list every layer", check_listed,
+                       f"WMS:{base}/wms?SERVICE=WMS&VERSION={version}&REQUEST=GetCapabilities", names)
+    report.guarded(CLIENT, "WMTS", "capabilities list every layer", check_listed,
+                   f"WMTS:{base}/wmts/1.0.0/WMTSCapabilities.xml", names)
+    for layer in layers:
+        for service, label, opener in clients(base, layer):
+            for epsg in (2154, 3857):
+                for area, bounds in squares(layer["bbox"], epsg).items():
+                    report.guarded(CLIENT, service, f"{label} {layer['name']} EPSG:{epsg} {area}",
+                                   check_pixels, opener, layer, epsg, area, bounds)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--context", required=True)
+    os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
+    gdal.SetConfigOption("GDAL_ENABLE_WMS_CACHE", "NO")
+    gdal.SetConfigOption("GDAL_PAM_ENABLED", "NO")
+    run(report.load_context(parser.parse_args().context))
+
+
+if __name__ == "__main__":
+    report.main_guard(main)

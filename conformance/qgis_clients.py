@@ -1,0 +1,208 @@
+#!/usr/bin/python3
+"""QGIS 3.22 as a client of dallage's WMS 1.1.1, WMS 1.3.0, WMTS and XYZ tiles.
+
+Each layer is opened through QGIS's "wms" provider the way a user would add it, rendered to a PNG
+in EPSG:2154 and EPSG:3857, and compared with GDAL's own warp of the source dalles (the context's
+reference VRT) over the same extent and size: the image must not be blank, must match the
+reference where it has data and must stay transparent where it has none.
+
+Run: QT_QPA_PLATFORM=offscreen /usr/bin/python3 conformance/qgis_clients.py --context PATH
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report  # noqa: E402
+from pixels import HALF, SHIFT, SIZE, compare, reference  # noqa: E402
+
+import numpy as np  # noqa: E402
+from osgeo import gdal  # noqa: E402
+from qgis.core import (  # noqa: E402
+    QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsDataSourceUri,
+    QgsMapRendererParallelJob, QgsMapSettings, QgsNetworkAccessManager, QgsNetworkRequestParameters,
+    QgsProject, QgsRasterLayer, QgsRectangle)
+from qgis.PyQt.QtCore import QEventLoop, QSize, QUrlQuery  # noqa: E402
+from qgis.PyQt.QtGui import QColor, QImage  # noqa: E402
+
+CLIENT = "QGIS 3.22"
+# Mean absolute RGB difference allowed where the reference has data. An exact GetMap is the
+# server's own resampling of the same dalles onto the same grid, so only the kernel, overview
+# choice and rounding differ from gdal.Warp: measured 0.16-0.34 in EPSG:3857 and 1.3-2.3 in
+# EPSG:2154 (there the server's downsampling sits between GDAL's bilinear and average), so 3.
+# Tiles are resampled twice (server: dalles -> tile grid; QGIS: tiles -> map grid, nearest
+# neighbour, from a level up to ~1.4x finer or coarser, reprojected when the grid is in the
+# other CRS): measured 1.8-8.9, so 12. Against the same orthophoto moved by 1 m, WMS measures
+# 6.7-10.4 (> 3); tiles measure 7.5-14 at 1 m, 11.6-19.8 at 2 m and 22-29 at 5 m (> 12 from ~2 m);
+# 20 m gives 37-40: compare() demands that the 20 m shifted reference fail, in every check.
+TOL_EXACT = 3.0
+TOL_TILED = 12.0
+
+
+def rgba(image):
+    """A QImage as a height x width x 4 RGBA uint8 array (QGIS renders premultiplied ARGB)."""
+    image = image.convertToFormat(QImage.Format_RGBA8888)
+    bits = image.constBits()
+    bits.setsize(image.sizeInBytes())
+    rows = np.frombuffer(bits, np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, : image.width() * 4].reshape(image.height(), image.width(), 4).copy()
+
+
+def wms_uri(base, layer, version, epsg):
+    # QGIS has no WMS version setting: it asks GetCapabilities at the given url plus
+    # SERVICE=WMS&REQUEST=GetCapabilities, keeping a VERSION already there (the server answers
+    # 1.3.0 without one), then builds every GetMap with the version of the capabilities it parsed.
+    # The proof is not this url but what went out: check_render records every request through
+    # QgsNetworkAccessManager.requestAboutToBeCreated, and versions() demands VERSION=1.1.1 with
+    # SRS= (1.3.0: CRS=) on each GetMap. crs = the map's CRS, so the server, not QGIS, reprojects.
+    return uri(url=f"{base}/wms?VERSION={version}", layers=layer, styles="", format="image/png",
+               crs=f"EPSG:{epsg}")
+
+
+def wmts_uri(base, layer, matrix_set, epsg):
+    # QGIS reads the REST capabilities but, as they also announce KVP GetTile, fetches tiles by KVP.
+    return uri(url=f"{base}/wmts/1.0.0/WMTSCapabilities.xml", layers=layer, styles="default",
+               format="image/png", tileMatrixSet=matrix_set, crs=f"EPSG:{epsg}")
+
+
+def xyz_uri(base, layer):
+    return uri(type="xyz", url=f"{base}/tiles/{layer}/{{z}}/{{x}}/{{y}}.png", zmin="0", zmax="22",
+               crs="EPSG:3857")
+
+
+def uri(**params):
+    """A provider URI built by QgsDataSourceUri, so '&', '=' and braces in urls are encoded."""
+    source = QgsDataSourceUri()
+    for key, value in params.items():
+        source.setParam(key, value)
+    return bytes(source.encodedUri()).decode()
+
+
+def cases(base, layer):
+    """(service, label, tolerance, uri for a map CRS) for every way QGIS can add the layer."""
+    return [
+        ("WMS 1.1.1", "WMS 1.1.1", TOL_EXACT, lambda epsg: wms_uri(base, layer, "1.1.1", epsg)),
+        ("WMS 1.3.0", "WMS 1.3.0", TOL_EXACT, lambda epsg: wms_uri(base, layer, "1.3.0", epsg)),
+        ("WMTS", "WMTS 2154_5cm", TOL_TILED, lambda epsg: wmts_uri(base, layer, "2154_5cm", 2154)),
+        ("WMTS", "WMTS WebMercatorQuad", TOL_TILED, lambda epsg: wmts_uri(base, layer, "WebMercatorQuad", 3857)),
+        ("TMS / XYZ", "XYZ", TOL_TILED, lambda epsg: xyz_uri(base, layer)),
+    ]
+
+
+def extents(bbox, epsg):
+    """Named squares in the map CRS: the middle of the data, and one half over its east edge."""
+    cx, cy = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+    squares = {"middle": (cx, cy), "east edge": (bbox[2], cy)}
+    to_map = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:2154"),
+                                    QgsCoordinateReferenceSystem(f"EPSG:{epsg}"), QgsProject.instance())
+    result = {}
+    for name, (x, y) in squares.items():
+        box = to_map.transformBoundingBox(QgsRectangle(x - HALF, y - HALF, x + HALF, y + HALF))
+        half = max(box.width(), box.height()) / 2  # square, so QGIS keeps the extent as asked
+        c = box.center()
+        result[name] = QgsRectangle(c.x() - half, c.y() - half, c.x() + half, c.y() + half)
+    return result
+
+
+def render(layer, epsg, extent, path):
+    """Renders one layer the way the map canvas would; returns the image and the map extent."""
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(QgsCoordinateReferenceSystem(f"EPSG:{epsg}"))
+    settings.setExtent(extent)
+    settings.setOutputSize(QSize(SIZE, SIZE))
+    settings.setBackgroundColor(QColor(0, 0, 0, 0))
+    job = QgsMapRendererParallelJob(settings)
+    loop = QEventLoop()  # an event loop, not waitForFinished: network signals reach the main thread
+    job.finished.connect(loop.quit)
+    job.start()
+    loop.exec_()
+    job.renderedImage().save(path)
+    errors = "; ".join(error.message for error in job.errors())
+    return rgba(job.renderedImage()), settings.visibleExtent(), errors
+
+
+def check_render(context, spec, label, tolerance, source, epsg, area, extent, requests):
+    layer = QgsRasterLayer(source, f"{label} {spec['name']}", "wms")
+    if not layer.isValid():
+        return False, f"layer not valid: {layer.error().summary()} ({source})"
+    slug = f"{spec['name']}_{label}_{epsg}_{area}".replace(" ", "-")
+    path = os.path.join(context["out"], "qgis", slug + ".png")
+    requests.clear()
+    image, visible, errors = render(layer, epsg, extent, path)
+    QgsApplication.processEvents()  # delivers the last queued request notifications
+    bounds = (visible.xMinimum(), visible.yMinimum(), visible.xMaximum(), visible.yMaximum())
+    ok, detail = compare(image, reference(spec["reference"], epsg, bounds),
+                         reference(spec["reference"], epsg, bounds, SHIFT), tolerance)
+    if label.startswith("WMS "):
+        sent, detail = versions(requests, label[4:]), f"{detail}; {versions_detail(requests)}"
+        ok = ok and sent
+    return ok and not errors, f"{detail}{'; render errors: ' + errors if errors else ''}; {path}"
+
+
+def versions(requests, version):
+    """Every GetMap QGIS sent names the asked version and that version's CRS parameter."""
+    key = "SRS" if version == "1.1.1" else "CRS"
+    maps = [q for q in requests if q.get("REQUEST", "").lower() == "getmap"]
+    return bool(maps) and all(q.get("VERSION") == version and key in q for q in maps)
+
+
+def versions_detail(requests):
+    sent = sorted({f"VERSION={q.get('VERSION')} {'SRS' if 'SRS' in q else 'CRS'}={q.get('SRS', q.get('CRS'))}"
+                   for q in requests if q.get("REQUEST", "").lower() == "getmap"})
+    return f"GetMap sent: {', '.join(sent) or 'none'}"
+
+
+def record_requests():
+    """Collects the query of every request QGIS's network manager sends, from any thread."""
+    requests = []
+
+    def seen(parameters):
+        query = QUrlQuery(parameters.request().url())
+        requests.append({key.upper(): value for key, value in query.queryItems()})
+
+    manager = QgsNetworkAccessManager.instance()
+    manager.requestAboutToBeCreated[QgsNetworkRequestParameters].connect(seen)
+    return requests
+
+
+def run(context):
+    base = context["base"].rstrip("/")
+    os.makedirs(os.path.join(context["out"], "qgis"), exist_ok=True)
+    requests = record_requests()
+    for spec in context["layers"]:
+        for service, label, tolerance, source in cases(base, spec["name"]):
+            for epsg in (2154, 3857):
+                for area, extent in extents(spec["bbox"], epsg).items():
+                    check = f"{label} {spec['name']} EPSG:{epsg} {area}"
+                    report.guarded(CLIENT, service, check, check_render, context, spec, label, tolerance,
+                                   source(epsg), epsg, area, extent, requests)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--context", required=True)
+    context = report.load_context(parser.parse_args().context)
+    gdal.UseExceptions()
+    for spec in context["layers"]:
+        # A reference whose dalles cannot be read (its VRT names them relative to the working
+        # folder, say) would fail every check for the wrong reason: stop before QGIS starts.
+        gdal.Open(spec["reference"]).ReadRaster(0, 0, 1, 1)
+    with tempfile.TemporaryDirectory(prefix="qgis-conformance-") as home:
+        # QGIS writes settings (profile, ~/.config) and keeps tiles in a disk cache (~/.cache) that
+        # answers the next run's tile requests without asking the server: all go to a throwaway folder.
+        for variable in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR"):
+            os.environ[variable] = home
+        app = QgsApplication([], False, home)
+        app.setPrefixPath("/usr", True)
+        app.initQgis()
+        try:
+            run(context)
+        finally:
+            app.exitQgis()
+
+
+if __name__ == "__main__":
+    report.main_guard(main)

@@ -1,0 +1,188 @@
+"""XSD and DTD validation of every XML document the server writes, offline, with xmllint.
+
+Each document is fetched from the running server and validated against the official schemas
+copied into tests/fixtures/ogc-schemas (an XML catalogue maps schemas.opengis.net to them, and
+--nonet forbids any download). Error cases are provoked on purpose: an exception report must
+validate as well as a capabilities document. Zero errors are allowed.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from report import emit, load_context, main_guard  # noqa: E402
+
+CLIENT = "xmllint (XSD)"
+SCHEMAS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "fixtures", "ogc-schemas")
+WMS_130 = "wms130_sld.xsd"
+WMS_130_EXCEPTIONS = "http://schemas.opengis.net/wms/1.3.0/exceptions_1_3_0.xsd"
+WMTS = "ogc/wmts/1.0/wmtsGetCapabilities_response.xsd"
+OWS_EXCEPTIONS = "ogc/ows/1.1.0/owsExceptionReport.xsd"
+DTD = None  # validate against the DOCTYPE the document declares
+WELL_FORMED = ""  # no official schema exists: well-formedness only
+
+
+def fetch(url):
+    """GETs a URL and returns (status, content type, body) without raising on 4xx/5xx."""
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+
+
+def xmllint(body, schema):
+    """Validates a document; returns (ok, first error lines)."""
+    with tempfile.NamedTemporaryFile(suffix=".xml", delete=False) as handle:
+        handle.write(body)
+        path = handle.name
+    command = ["xmllint", "--noout", "--nonet"]
+    if schema is None:
+        command.append("--valid")
+    elif schema:
+        command += ["--schema", schema]
+    environment = dict(os.environ, XML_CATALOG_FILES=os.path.join(SCHEMAS, "catalog.xml"))
+    try:
+        result = subprocess.run(command + [path], cwd=SCHEMAS, env=environment, capture_output=True, timeout=120)
+    finally:
+        os.unlink(path)
+    errors = result.stderr.decode("utf-8", "replace").strip().splitlines()
+    if result.returncode == 0:
+        return True, ""
+    # Schema-loading warnings (SMIL imports skipped by GML 3.1.1) are noise; keep the errors.
+    return False, " | ".join(line for line in errors if "warning" not in line)[:600]
+
+
+def check(service, what, url, schema, expect_status=None, schema_label=None, must_contain=None):
+    """Fetches one document, checks its status when given, validates it and emits the result;
+    `must_contain` keeps a validation from passing on an empty document."""
+    try:
+        status, _, body = fetch(url)
+    except OSError as error:
+        emit(CLIENT, service, what, False, f"{url}: {error}")
+        return
+    if expect_status is not None and status not in expect_status:
+        emit(CLIENT, service, what, False, f"HTTP {status}, expected {expect_status}: {url}")
+        return
+    if must_contain is not None and must_contain not in body:
+        emit(CLIENT, service, what, False, f"{must_contain.decode()} missing from {url}")
+        return
+    ok, errors = xmllint(body, schema)
+    label = schema_label or (schema if schema else ("DTD" if schema is None else "well-formed, no official XSD"))
+    emit(CLIENT, service, what, ok, f"{label}; {errors}" if errors else label)
+
+
+def wms(base, layers):
+    """WMS 1.1.1 and 1.3.0: capabilities, exceptions for each kind of bad request."""
+    layer = layers[0]["name"]
+    bbox = ",".join(str(v) for v in layers[0]["bbox"])
+    check("WMS 1.3.0", "GetCapabilities", f"{base}/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities", WMS_130, [200])
+    check("WMS 1.1.1", "GetCapabilities", f"{base}/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetCapabilities", DTD, [200])
+    good = {"SERVICE": "WMS", "REQUEST": "GetMap", "LAYERS": layer, "STYLES": "", "FORMAT": "image/png",
+            "WIDTH": "256", "HEIGHT": "256", "BBOX": bbox}
+    bad = {
+        "missing LAYERS": {"LAYERS": None},
+        "unknown layer": {"LAYERS": "nope"},
+        "unknown CRS": {"CRS": "EPSG:1"},
+        "bad BBOX": {"BBOX": "1,2,3"},
+        "unknown FORMAT": {"FORMAT": "image/nope"},
+        "image too large": {"WIDTH": "100000"},
+        "unknown style": {"STYLES": "nope"},
+    }
+    for what, change in bad.items():
+        for version, crs_key, schema in (("1.3.0", "CRS", WMS_130_EXCEPTIONS), ("1.1.1", "SRS", DTD)):
+            params = dict(good, VERSION=version, **{crs_key: change.get("CRS", "EPSG:2154")})
+            params.update({k: v for k, v in change.items() if k != "CRS"})
+            query = "&".join(f"{k}={v}" for k, v in params.items() if v is not None)
+            check(f"WMS {version}", f"exception: {what}", f"{base}/wms?{query}", schema)
+    check("WMS 1.3.0", "exception: unknown request", f"{base}/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=Nope", WMS_130_EXCEPTIONS)
+    check("WMS 1.1.1", "exception: unknown request", f"{base}/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=Nope", DTD)
+    for item in layers:
+        feature_info(base, item)
+
+
+def feature_info(base, layer):
+    """GetFeatureInfo GML, validated with the application schema the server publishes."""
+    name, (minx, miny, maxx, maxy) = layer["name"], layer["bbox"]
+    bbox = f"{minx},{miny},{maxx},{maxy}"
+    common = (f"{base}/wms?SERVICE=WMS&REQUEST=GetFeatureInfo&LAYERS={name}&QUERY_LAYERS={name}&STYLES="
+              f"&FORMAT=image/png&WIDTH=256&HEIGHT=256&INFO_FORMAT=application/vnd.ogc.gml&BBOX={bbox}")
+    schema = feature_info_schema(base)
+    check("WMS 1.3.0", f"GetFeatureInfo GML {name}", f"{common}&VERSION=1.3.0&CRS=EPSG:2154&I=100&J=100",
+          schema, [200], "GML 3.1.1 + /schemas/wms-featureinfo.xsd", b"<dallage:dalle ")
+    check("WMS 1.1.1", f"GetFeatureInfo GML {name}", f"{common}&VERSION=1.1.1&SRS=EPSG:2154&X=100&Y=100",
+          schema, [200], "GML 3.1.1 + /schemas/wms-featureinfo.xsd", b"<dallage:dalle ")
+
+
+def feature_info_schema(base):
+    """Downloads the server's feature-info application schema next to the official ones."""
+    status, _, body = fetch(f"{base}/schemas/wms-featureinfo.xsd")
+    path = os.path.join(tempfile.gettempdir(), f"dallage-featureinfo-{os.getpid()}.xsd")
+    with open(path, "wb") as handle:
+        handle.write(body if status == 200 else b"<missing/>")
+    return path
+
+
+def wmts(base, layers):
+    """WMTS 1.0.0: KVP and REST capabilities, OWS exception reports, GetFeatureInfo."""
+    check("WMTS", "GetCapabilities (KVP)", f"{base}/wmts?SERVICE=WMTS&REQUEST=GetCapabilities", WMTS, [200])
+    check("WMTS", "GetCapabilities (REST)", f"{base}/wmts/1.0.0/WMTSCapabilities.xml", WMTS, [200])
+    layer = layers[0]["name"]
+    tile = f"{base}/wmts?SERVICE=WMTS&VERSION=1.0.0&REQUEST=GetTile&STYLE=default&FORMAT=image/png"
+    bad = {
+        "missing LAYER": f"{tile}&TILEMATRIXSET=WebMercatorQuad&TILEMATRIX=18&TILEROW=1&TILECOL=1",
+        "unknown layer": f"{tile}&LAYER=nope&TILEMATRIXSET=WebMercatorQuad&TILEMATRIX=18&TILEROW=1&TILECOL=1",
+        "unknown set": f"{tile}&LAYER={layer}&TILEMATRIXSET=nope&TILEMATRIX=18&TILEROW=1&TILECOL=1",
+        "row out of range": f"{tile}&LAYER={layer}&TILEMATRIXSET=WebMercatorQuad&TILEMATRIX=1&TILEROW=9&TILECOL=1",
+        "unknown request": f"{base}/wmts?SERVICE=WMTS&VERSION=1.0.0&REQUEST=Nope",
+        "REST unknown layer": f"{base}/wmts/1.0.0/nope/default/WebMercatorQuad/18/1/1.png",
+    }
+    for what, url in bad.items():
+        check("WMTS", f"exception: {what}", url, OWS_EXCEPTIONS)
+    schema = feature_info_schema(base)
+    for item in layers:
+        wmts_feature_info(base, item, schema)
+
+
+def wmts_feature_info(base, layer, schema):
+    """WMTS GetFeatureInfo GML on the 2154_5cm tile (level 18, 0.8 m) under the data's centre."""
+    status, _, body = fetch(f"{base}/ogcapi/tileMatrixSets/2154_5cm")
+    matrix = json.loads(body)["tileMatrices"][18] if status == 200 else None
+    if matrix is None:
+        emit(CLIENT, "WMTS", f"GetFeatureInfo GML {layer['name']}", False, "no 2154_5cm definition")
+        return
+    (minx, miny, maxx, maxy), (ox, oy) = layer["bbox"], matrix["pointOfOrigin"]
+    span = matrix["cellSize"] * matrix["tileWidth"]
+    col, row = int(((minx + maxx) / 2 - ox) // span), int((oy - (miny + maxy) / 2) // span)
+    url = (f"{base}/wmts?SERVICE=WMTS&VERSION=1.0.0&REQUEST=GetFeatureInfo&LAYER={layer['name']}&STYLE=default"
+           f"&FORMAT=image/png&TILEMATRIXSET=2154_5cm&TILEMATRIX=18&TILEROW={row}&TILECOL={col}&I=128&J=128"
+           "&INFOFORMAT=application/vnd.ogc.gml")
+    check("WMTS", f"GetFeatureInfo GML {layer['name']}", url, schema, [200],
+          "GML 3.1.1 + /schemas/wms-featureinfo.xsd", b"<dallage:dalle ")
+
+
+def tms(base, layers):
+    """TMS 1.0.0 has no official schema: its documents must at least be well-formed XML."""
+    check("TMS / XYZ", "TileMapService", f"{base}/tms/1.0.0", WELL_FORMED, [200])
+    for item in layers:
+        check("TMS / XYZ", f"TileMap {item['name']}", f"{base}/tms/1.0.0/{item['name']}/WebMercatorQuad", WELL_FORMED, [200])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--context", required=True)
+    context = load_context(parser.parse_args().context)
+    base, layers = context["base"], context["layers"]
+    wms(base, layers)
+    wmts(base, layers)
+    tms(base, layers)
+
+
+if __name__ == "__main__":
+    main_guard(main)
