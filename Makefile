@@ -70,10 +70,12 @@ test: setup
 conformance: setup
 	$(call apt_install,$(CONFORMANCE_APT))
 	$(CARGO) build
-	@[ -x $(CONFORMANCE_VENV)/bin/schemathesis ] || { \
+	@# The environment is rebuilt when the pinned versions change (the stamp holds them).
+	@[ "$$(cat $(CONFORMANCE_VENV)/.pins 2>/dev/null)" = "$(CONFORMANCE_PYPI)" ] || { \
 		rm -rf $(CONFORMANCE_VENV); \
 		/usr/bin/python3 -m venv $(CONFORMANCE_VENV); \
-		$(CONFORMANCE_VENV)/bin/pip install -q --disable-pip-version-check $(CONFORMANCE_PYPI); }
+		$(CONFORMANCE_VENV)/bin/pip install -q --disable-pip-version-check $(CONFORMANCE_PYPI); \
+		echo "$(CONFORMANCE_PYPI)" > $(CONFORMANCE_VENV)/.pins; }
 	/usr/bin/python3 conformance/run.py --binary target/debug/dallage --work target/conformance \
 		--venv $(CONFORMANCE_VENV)
 

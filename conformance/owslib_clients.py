@@ -191,8 +191,9 @@ def check_tile_over_data(wmts, name, tile_set, bbox):
     point = point_in(tile_set, (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
     matrix, row, col = tile_at(wmts.tilematrixsets[tile_set], point)
     limits = wmts.contents[name].tilematrixsetlinks[tile_set].tilematrixlimits.get(matrix.identifier)
-    inside = limits is None or (limits.mintilerow <= row <= limits.maxtilerow
-                                and limits.mintilecol <= col <= limits.maxtilecol)
+    # The capabilities must advertise limits at this level, and the tile must lie inside them.
+    inside = limits is not None and (limits.mintilerow <= row <= limits.maxtilerow
+                                     and limits.mintilecol <= col <= limits.maxtilecol)
     width, height, opaque, spread = image_summary(fetch_tile(wmts, name, tile_set, matrix, row, col))
     # The middle tile lies wholly inside the data (tiles finer than 1 m span < 256 m, data 600 m).
     ok = inside and (width, height) == (matrix.tilewidth, matrix.tileheight) and opaque > 0.99 and spread > 5

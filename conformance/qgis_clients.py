@@ -24,10 +24,11 @@ from qgis.core import (  # noqa: E402
     QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsDataSourceUri,
     QgsMapRendererParallelJob, QgsMapSettings, QgsNetworkAccessManager, QgsNetworkRequestParameters,
     QgsProject, QgsRasterLayer, QgsRectangle)
-from qgis.PyQt.QtCore import QEventLoop, QSize, QUrlQuery  # noqa: E402
+from qgis.PyQt.QtCore import QEventLoop, QSize, QTimer, QUrlQuery  # noqa: E402
 from qgis.PyQt.QtGui import QColor, QImage  # noqa: E402
 
 CLIENT = "QGIS 3.22"
+RENDER_TIMEOUT_MS = 120_000
 # Mean absolute RGB difference allowed where the reference has data. An exact GetMap is the
 # server's own resampling of the same dalles onto the same grid, so only the kernel, overview
 # choice and rounding differ from gdal.Warp: measured 0.16-0.34 in EPSG:3857 and 1.3-2.3 in
@@ -117,10 +118,19 @@ def render(layer, epsg, extent, path):
     job = QgsMapRendererParallelJob(settings)
     loop = QEventLoop()  # an event loop, not waitForFinished: network signals reach the main thread
     job.finished.connect(loop.quit)
+    # A render that hangs (a request never answered) is cancelled, and reported, after 2 min.
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(job.cancelWithoutBlocking)
+    timer.start(RENDER_TIMEOUT_MS)
     job.start()
     loop.exec_()
+    timed_out = not timer.isActive()
+    timer.stop()
     job.renderedImage().save(path)
     errors = "; ".join(error.message for error in job.errors())
+    if timed_out:
+        errors = f"render cancelled after {RENDER_TIMEOUT_MS // 1000} s" + (f"; {errors}" if errors else "")
     return rgba(job.renderedImage()), settings.visibleExtent(), errors
 
 

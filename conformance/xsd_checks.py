@@ -26,6 +26,7 @@ WMTS = "ogc/wmts/1.0/wmtsGetCapabilities_response.xsd"
 OWS_EXCEPTIONS = "ogc/ows/1.1.0/owsExceptionReport.xsd"
 DTD = None  # validate against the DOCTYPE the document declares
 WELL_FORMED = ""  # no official schema exists: well-formedness only
+ERROR_STATUSES = [400, 404, 501]  # what a provoked exception may answer: never 200 or 5xx
 
 
 def fetch(url):
@@ -100,9 +101,12 @@ def wms(base, layers):
             params = dict(good, VERSION=version, **{crs_key: change.get("CRS", "EPSG:2154")})
             params.update({k: v for k, v in change.items() if k != "CRS"})
             query = "&".join(f"{k}={v}" for k, v in params.items() if v is not None)
-            check(f"WMS {version}", f"exception: {what}", f"{base}/wms?{query}", schema)
-    check("WMS 1.3.0", "exception: unknown request", f"{base}/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=Nope", WMS_130_EXCEPTIONS)
-    check("WMS 1.1.1", "exception: unknown request", f"{base}/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=Nope", DTD)
+            check(f"WMS {version}", f"exception: {what}", f"{base}/wms?{query}", schema, ERROR_STATUSES,
+                  must_contain=b"ServiceException")
+    check("WMS 1.3.0", "exception: unknown request", f"{base}/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=Nope",
+          WMS_130_EXCEPTIONS, ERROR_STATUSES, must_contain=b"OperationNotSupported")
+    check("WMS 1.1.1", "exception: unknown request", f"{base}/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=Nope", DTD,
+          ERROR_STATUSES, must_contain=b"OperationNotSupported")
     for item in layers:
         feature_info(base, item)
 
@@ -121,9 +125,9 @@ def feature_info(base, layer):
 
 
 def feature_info_schema(base):
-    """Downloads the server's feature-info application schema next to the official ones."""
+    """Downloads the server's feature-info application schema into the work folder."""
     status, _, body = fetch(f"{base}/schemas/wms-featureinfo.xsd")
-    path = os.path.join(tempfile.gettempdir(), f"dallage-featureinfo-{os.getpid()}.xsd")
+    path = os.path.abspath("wms-featureinfo.xsd")
     with open(path, "wb") as handle:
         handle.write(body if status == 200 else b"<missing/>")
     return path
@@ -144,7 +148,7 @@ def wmts(base, layers):
         "REST unknown layer": f"{base}/wmts/1.0.0/nope/default/WebMercatorQuad/18/1/1.png",
     }
     for what, url in bad.items():
-        check("WMTS", f"exception: {what}", url, OWS_EXCEPTIONS)
+        check("WMTS", f"exception: {what}", url, OWS_EXCEPTIONS, ERROR_STATUSES, must_contain=b"exceptionCode=")
     schema = feature_info_schema(base)
     for item in layers:
         wmts_feature_info(base, item, schema)

@@ -34,6 +34,29 @@ pub struct HttpStorage {
     whole_files: moka::sync::Cache<String, Bytes>,
 }
 
+/// Redirects are followed (up to 10) only within the storage's own host: a storage may move
+/// a folder or go from http to https, but never send dallage to another machine, which would
+/// bypass `security.storage_hosts`.
+fn same_host_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt
+            .previous()
+            .first()
+            .and_then(|url| url.host_str().map(str::to_owned));
+        if attempt.previous().len() > 10 {
+            attempt.error("more than 10 redirects")
+        } else if first.as_deref() == attempt.url().host_str() {
+            attempt.follow()
+        } else {
+            let message = format!(
+                "redirected to another host, {}; declare that address as the storage instead",
+                attempt.url().host_str().unwrap_or("?")
+            );
+            attempt.error(message)
+        }
+    })
+}
+
 impl HttpStorage {
     /// A client for `spec` (no request yet).
     pub fn new(spec: StorageSpec) -> Result<HttpStorage> {
@@ -48,6 +71,7 @@ impl HttpStorage {
             .timeout(spec.timeout)
             .pool_max_idle_per_host(spec.concurrency)
             .user_agent(concat!("dallage/", env!("CARGO_PKG_VERSION")))
+            .redirect(same_host_redirects())
             .build()
             .map_err(|err| StorageError::Io {
                 target: spec.target(),
@@ -422,4 +446,57 @@ fn slice(bytes: &Bytes, range: Range<u64>) -> Bytes {
     let start = (range.start as usize).min(bytes.len());
     let end = (range.end as usize).min(bytes.len());
     bytes.slice(start..end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+
+    /// A one-connection-per-answer HTTP server on loopback that redirects every request to
+    /// `location(port)`.
+    fn redirecting_server(location: fn(u16) -> String) -> u16 {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(8) {
+                let Ok(mut stream) = stream else { continue };
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request);
+                let path = String::from_utf8_lossy(&request);
+                let answer = if path.starts_with("GET /moved/") {
+                    "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]".to_string()
+                } else {
+                    format!(
+                        "HTTP/1.1 302 Found\r\nLocation: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                        location(port)
+                    )
+                };
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        port
+    }
+
+    fn storage(port: u16) -> HttpStorage {
+        let mut spec = StorageSpec::new("test", StorageType::Http);
+        spec.url = Some(url::Url::parse(&format!("http://127.0.0.1:{port}/ortho/")).unwrap());
+        spec.retries = 0;
+        HttpStorage::new(spec).unwrap()
+    }
+
+    #[tokio::test]
+    async fn redirects_stay_on_the_storage_host() {
+        let other_host = redirecting_server(|port| format!("http://localhost:{port}/moved/"));
+        let err = storage(other_host).list("").await.unwrap_err();
+        assert!(err.to_string().contains("another host"), "{err}");
+        let same_host = redirecting_server(|port| format!("http://127.0.0.1:{port}/moved/"));
+        let listed = storage(same_host).list("").await;
+        assert!(
+            !listed
+                .as_ref()
+                .is_err_and(|e| e.to_string().contains("another host")),
+            "{listed:?}"
+        );
+    }
 }

@@ -264,7 +264,12 @@ impl DiskTier {
     async fn write(self: &Arc<DiskTier>, key: &TileKey, bytes: &Bytes) {
         let path = self.dir.join(key.relative_path());
         let previous = tokio::fs::metadata(&path).await.map(|m| m.len()).unwrap_or(0);
-        let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+        // The whole file name stays in the temporary one: two formats of one tile (12.png,
+        // 12.jpg) may be written at once.
+        static WRITES: AtomicU64 = AtomicU64::new(0);
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("tile");
+        let serial = WRITES.fetch_add(1, Ordering::Relaxed);
+        let temporary = path.with_file_name(format!("{name}.tmp{}-{serial}", std::process::id()));
         let written = async {
             tokio::fs::create_dir_all(path.parent().expect("tile path has a folder")).await?;
             tokio::fs::write(&temporary, bytes).await?;

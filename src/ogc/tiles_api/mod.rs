@@ -265,8 +265,9 @@ fn negotiate(request: &HttpRequest) -> Result<Format, Problem> {
         .find_map(|pair| pair.strip_prefix("f="))
         .map(str::to_string);
     if let Some(name) = asked {
-        return Format::parse(&name)
-            .ok_or_else(|| Problem::bad_request(format!("f={name} is not offered (png, jpeg, webp)")));
+        return Format::parse(&name).ok_or_else(|| {
+            Problem::bad_request(format!("f={name} is not offered (png, jpeg, webp, jpeg-png)"))
+        });
     }
     let accept = request
         .headers()

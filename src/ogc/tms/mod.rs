@@ -183,10 +183,10 @@ async fn answer(
 ) -> HttpResponse {
     let result = async {
         let (y, extension) = tile.split_once('.').ok_or_else(|| {
-            Problem::not_found(format!("{tile}: the tile needs an extension (.jpg, .png, .webp)"))
+            Problem::not_found(format!("{tile}: the tile needs an extension (.jpg, .png, .webp, .jpeg-png)"))
         })?;
         let format = Format::parse(extension)
-            .ok_or_else(|| Problem::not_found(format!(".{extension} is not offered (.jpg, .png, .webp)")))?;
+            .ok_or_else(|| Problem::not_found(format!(".{extension} is not offered (.jpg, .png, .webp, .jpeg-png)")))?;
         let parse = |name: &str, text: &str| -> Result<u32, Problem> {
             text.parse()
                 .map_err(|_| Problem::not_found(format!("{name} {text} is not a whole number")))

@@ -106,7 +106,9 @@ fn tile_request(kvp: &Kvp) -> Result<(TileRequest, Format), WmtsError> {
     let format = Format::parse(format_text).ok_or_else(|| {
         WmtsError::invalid(
             "FORMAT",
-            format!("FORMAT={format_text} is not offered (image/jpeg, image/png, image/webp)"),
+            format!(
+                "FORMAT={format_text} is not offered (image/vnd.jpeg-png, image/jpeg, image/png, image/webp)"
+            ),
         )
     })?;
     let set = kvp
@@ -150,13 +152,13 @@ async fn rest_tile(
         let (col, extension) = tile.split_once('.').ok_or_else(|| {
             WmtsError::invalid(
                 "FORMAT",
-                format!("{tile}: the tile needs an extension (.jpg, .png, .webp)"),
+                format!("{tile}: the tile needs an extension (.jpg, .png, .webp, .jpeg-png)"),
             )
         })?;
         let format = Format::parse(extension).ok_or_else(|| {
             WmtsError::invalid(
                 "FORMAT",
-                format!(".{extension} is not offered (.jpg, .png, .webp)"),
+                format!(".{extension} is not offered (.jpg, .png, .webp, .jpeg-png)"),
             )
         })?;
         let parse = |name: &str, text: &str| -> Result<u32, WmtsError> {
