@@ -6,7 +6,8 @@ folder), describes the demo layers and their source dalles in a context file, ru
 client's checks against the live server, prints a client × service summary, writes it to
 <work>/summary.md, and exits non-zero when any check failed.
 
-Clients: xmllint with the official XSDs (xsd_checks.py), GDAL's WMS/WMTS/TMS/OGCAPI drivers
+Clients: xmllint with the official XSDs (xsd_checks.py), probes of the OGC API conformance
+classes declared (ogcapi_checks.py), GDAL's WMS/WMTS/TMS/OGCAPI drivers
 (gdal_clients.py), QGIS 3.22 (qgis_clients.py), OWSLib (owslib_clients.py) and schemathesis
 against both OpenAPI documents. Services that do not exist yet are listed as "not yet".
 
@@ -237,6 +238,7 @@ def main():
         system = "/usr/bin/python3"
         gdal_env = {"GDAL_PAM_ENABLED": "NO", "GDAL_ENABLE_WMS_CACHE": "NO"}
         run_script(summary, "xmllint (XSD)", [system, f"{HERE}/xsd_checks.py", "--context", context], work)
+        run_script(summary, "declared classes", [system, f"{HERE}/ogcapi_checks.py", "--context", context], work)
         run_script(summary, "GDAL", [system, f"{HERE}/gdal_clients.py", "--context", context], work, gdal_env)
         run_script(summary, "QGIS", [system, f"{HERE}/qgis_clients.py", "--context", context], work,
                    {"QT_QPA_PLATFORM": "offscreen"})

@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""The OGC API conformance classes dallage declares match what it implements.
+
+Every class listed at /ogcapi/conformance must be known here and its core requirements must
+hold on the live server (a probe per class, from the abstract test suites of OGC API Common
+1.0, OGC API Tiles 1.0 and OGC TMS 2.0); a class whose probe passes but is not declared is
+reported too. Standard library only.
+
+Run: /usr/bin/python3 conformance/ogcapi_checks.py --context PATH
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from report import emit, load_context, main_guard  # noqa: E402
+
+CLIENT = "declared classes"
+SERVICE = "OGC API Tiles"
+COMMON = "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/"
+COLLECTIONS = "http://www.opengis.net/spec/ogcapi-common-2/1.0/conf/"
+TILES = "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/"
+TMS = "http://www.opengis.net/spec/tms/2.0/conf/"
+
+
+def get(url, accept="application/json"):
+    """(status, content type, body) without raising on 4xx/5xx."""
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+
+
+def get_json(url):
+    status, kind, body = get(url)
+    if status != 200 or "json" not in kind:
+        raise AssertionError(f"{url}: HTTP {status} {kind}")
+    return json.loads(body)
+
+
+def rels(document):
+    return {link.get("rel") for link in document.get("links", [])}
+
+
+class Probes:
+    """One method per conformance class: (ok, detail)."""
+
+    def __init__(self, base, layer):
+        self.api, self.layer = f"{base}/ogcapi", layer
+
+    def common_core(self):
+        landing = get_json(self.api)
+        needed = {"self", "conformance", "data"}
+        missing = needed - rels(landing)
+        described = {"service-desc", "service-doc"} & rels(landing)
+        return not missing and bool(described), f"landing rels {sorted(rels(landing))}"
+
+    def common_json(self):
+        status, kind, _ = get(self.api)
+        return status == 200 and kind.startswith("application/json"), f"landing page as {kind}"
+
+    def common_oas30(self):
+        definition = get_json(f"{self.api}/openapi")
+        return str(definition.get("openapi", "")).startswith("3.0"), f"openapi {definition.get('openapi')}"
+
+    def collections(self):
+        listed = get_json(f"{self.api}/collections")
+        ids = [c.get("id") for c in listed.get("collections", [])]
+        one = get_json(f"{self.api}/collections/{self.layer}")
+        ok = self.layer in ids and one.get("id") == self.layer and "extent" in one
+        return ok, f"{len(ids)} collections; {self.layer} has an extent: {'extent' in one}"
+
+    def tiles_core(self):
+        tileset = get_json(f"{self.api}/collections/{self.layer}/map/tiles/WebMercatorQuad")
+        template = next(link["href"] for link in tileset["links"] if link.get("rel") == "item")
+        status, kind, _ = get(template.replace("{tileMatrix}", "0").replace("{tileRow}", "0")
+                              .replace("{tileCol}", "0"), "image/png")
+        missing, _, _ = get(f"{self.api}/collections/{self.layer}/map/tiles/WebMercatorQuad/99/0/0")
+        ok = status in (200, 204) and missing == 404
+        return ok, f"level 0 tile: {status} {kind}; a level that does not exist: {missing}"
+
+    def tileset(self):
+        tileset = get_json(f"{self.api}/collections/{self.layer}/map/tiles/WebMercatorQuad")
+        needed = {"dataType", "crs", "links"}
+        has_set = "tileMatrixSetURI" in tileset or "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme" in rels(tileset)
+        missing = needed - set(tileset)
+        return not missing and has_set, f"tileset keys {sorted(tileset)}"
+
+    def tilesets_list(self):
+        listed = get_json(f"{self.api}/collections/{self.layer}/map/tiles")
+        sets = listed.get("tilesets", [])
+        ok = bool(sets) and all("links" in item and "dataType" in item for item in sets)
+        return ok, f"{len(sets)} tilesets"
+
+    def geodata_tilesets(self):
+        collection = get_json(f"{self.api}/collections/{self.layer}")
+        ok = "http://www.opengis.net/def/rel/ogc/1.0/tilesets-map" in rels(collection)
+        return ok, f"collection rels {sorted(r for r in rels(collection) if r)}"
+
+    def tile_format(self, name, mime, magic):
+        tileset = get_json(f"{self.api}/collections/{self.layer}/map/tiles/WebMercatorQuad")
+        limits = tileset["tileMatrixSetLimits"][-1]
+        box = tileset["boundingBox"]
+        # The tile under the centre of the data at the finest listed level (WebMercatorQuad).
+        z = int(limits["tileMatrix"])
+        lon = (box["lowerLeft"][0] + box["upperRight"][0]) / 2
+        lat = math.radians((box["lowerLeft"][1] + box["upperRight"][1]) / 2)
+        col = int((lon + 180) / 360 * 2 ** z)
+        row = int((1 - math.asinh(math.tan(lat)) / math.pi) / 2 * 2 ** z)
+        url = f"{self.api}/collections/{self.layer}/map/tiles/WebMercatorQuad/{z}/{row}/{col}?f={name}"
+        status, kind, body = get(url, mime)
+        return status == 200 and kind == mime and body.startswith(magic), f"{url}: {status} {kind}"
+
+    def tms_tilematrixset(self):
+        sets = get_json(f"{self.api}/tileMatrixSets").get("tileMatrixSets", [])
+        broken = []
+        for item in sets:
+            document = get_json(f"{self.api}/tileMatrixSets/{item['id']}")
+            matrices = document.get("tileMatrices", [])
+            keys = {"id", "cellSize", "pointOfOrigin", "tileWidth", "tileHeight", "matrixWidth", "matrixHeight"}
+            if "crs" not in document or not matrices or any(keys - set(m) for m in matrices):
+                broken.append(item["id"])
+        return bool(sets) and not broken, f"{len(sets)} sets; incomplete: {broken or 'none'}"
+
+    def tms_json(self):
+        status, kind, _ = get(f"{self.api}/tileMatrixSets/WebMercatorQuad")
+        return status == 200 and kind.startswith("application/json"), f"WebMercatorQuad as {kind}"
+
+
+def probes_by_class(probes):
+    return {
+        COMMON + "core": probes.common_core,
+        COMMON + "json": probes.common_json,
+        COMMON + "oas30": probes.common_oas30,
+        COLLECTIONS + "collections": probes.collections,
+        TILES + "core": probes.tiles_core,
+        TILES + "tileset": probes.tileset,
+        TILES + "tilesets-list": probes.tilesets_list,
+        TILES + "geodata-tilesets": probes.geodata_tilesets,
+        TILES + "png": lambda: probes.tile_format("png", "image/png", b"\x89PNG"),
+        TILES + "jpeg": lambda: probes.tile_format("jpeg", "image/jpeg", b"\xff\xd8"),
+        TMS + "tilematrixset": probes.tms_tilematrixset,
+        TMS + "json-tilematrixset": probes.tms_json,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--context", required=True)
+    context = load_context(parser.parse_args().context)
+    base, layer = context["base"].rstrip("/"), context["layers"][0]["name"]
+    declared = set(get_json(f"{base}/ogcapi/conformance").get("conformsTo", []))
+    known = probes_by_class(Probes(base, layer))
+    for name in sorted(declared | set(known)):
+        probe = known.get(name)
+        if probe is None:
+            emit(CLIENT, SERVICE, name, False, "declared, but no probe knows this class")
+            continue
+        try:
+            ok, detail = probe()
+        except Exception as error:  # noqa: BLE001 - the probe's failure is the finding
+            ok, detail = False, f"{type(error).__name__}: {error}"
+        if name not in declared:
+            emit(CLIENT, SERVICE, name, not ok, f"implemented but not declared: {detail}" if ok else "not declared")
+        else:
+            emit(CLIENT, SERVICE, name, ok, detail)
+
+
+if __name__ == "__main__":
+    main_guard(main)
