@@ -474,6 +474,21 @@ impl Config {
                 "must be more than zero".into(),
             ));
         }
+        for (index, host) in self.security.storage_hosts.iter().enumerate() {
+            let name = host.strip_prefix("*.").unwrap_or(host);
+            let bracketed = name.starts_with('[') && name.ends_with(']');
+            let plain = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+                && (!name.contains(':') || name.parse::<std::net::Ipv6Addr>().is_ok());
+            if !(plain || bracketed) {
+                return Err(key_error(
+                    &format!("security.storage_hosts[{index}]"),
+                    format!("`{host}` is not a host name, an IP address or `*.domain` (no scheme, port or path; write internationalised names in their xn-- form)"),
+                ));
+            }
+        }
         for (index, key) in self.security.api_keys.iter().enumerate() {
             let at = |field: &str| format!("security.api_keys[{index}].{field}");
             if key.name.trim().is_empty() {
@@ -680,6 +695,23 @@ mod tests {
         assert!(err.to_string().contains("catalog.url"), "{err}");
         let err = load("[limits]\nmax_image_width = -3\n", &[]).unwrap_err();
         assert!(err.to_string().contains("limits.max_image_width"), "{err}");
+        for bad in [
+            "http://ftp.example.fr",
+            "ftp.example.fr:21",
+            "data.example.fr/pcrs",
+            "",
+            "*.",
+        ] {
+            let text = format!("[security]\nstorage_hosts = [\"{bad}\"]\n");
+            let err = Config::from_toml(&text).unwrap_err();
+            assert!(
+                err.to_string().contains("security.storage_hosts[0]"),
+                "{bad}: {err}"
+            );
+        }
+        let good =
+            "[security]\nstorage_hosts = [\"127.0.0.1\", \"::1\", \"*.example.fr\", \"ftp.example.fr\"]\n";
+        assert_eq!(Config::from_toml(good).unwrap().security.storage_hosts.len(), 4);
         let err = load("", &[("DALLAGE_SERVER_NOPE", "1")]).unwrap_err();
         assert!(err.to_string().contains("DALLAGE_SERVER_NOPE"), "{err}");
         let err = load("[log]\nlevel = \"dallage=loud\"\n", &[]).unwrap_err();

@@ -276,6 +276,16 @@ async fn xyz_and_tms_rows_etags_empty_tiles_and_errors() {
             "TileOutOfRange",
             "TILECOL",
         ),
+        (
+            format!(
+                "{}&LAYER={layer}&TILEMATRIX=19&TILEROW={}&TILECOL={col}&I=1&J=1&INFOFORMAT=application/json",
+                base.replace("GetTile", "GetFeatureInfo"),
+                row + 50
+            ),
+            400,
+            "TileOutOfRange",
+            "TILEROW",
+        ),
     ];
     for (path, status, code, locator) in cases {
         let (got, _, body) = served.get(&path).await;

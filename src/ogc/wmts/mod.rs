@@ -226,6 +226,7 @@ fn check_limits(state: &AppState, tile: &TileRequest) -> Result<(), WmtsError> {
 /// GetFeatureInfo: the WMS answer for the pixel (I, J) of the tile.
 async fn feature_info(state: &AppState, request: &HttpRequest, kvp: &Kvp) -> Result<HttpResponse, WmtsError> {
     let (tile, _) = tile_request(kvp)?;
+    check_limits(state, &tile)?;
     let i = number(kvp, "I")?;
     let j = number(kvp, "J")?;
     let info_format = kvp
