@@ -176,7 +176,10 @@ struct TileArgs {
     /// Only within west,south,east,north (CRS:84).
     #[arg(long)]
     bbox: Option<String>,
-    /// jpeg, png or webp.
+    /// Only over the polygons of this GeoJSON file (CRS:84): a drawn area, a commune.
+    #[arg(long, value_name = "FILE")]
+    area: Option<PathBuf>,
+    /// jpeg, png, webp or jpeg-png.
     #[arg(long, default_value = "jpeg")]
     format: String,
 }
@@ -193,13 +196,31 @@ impl TileArgs {
             ),
             None => None,
         };
-        let format = dallage::raster::Format::parse(&self.format)
-            .ok_or_else(|| Error::Usage(format!("--format {}: expected jpeg, png or webp", self.format)))?;
+        let format = dallage::raster::Format::parse(&self.format).ok_or_else(|| {
+            Error::Usage(format!(
+                "--format {}: expected jpeg, png, webp or jpeg-png",
+                self.format
+            ))
+        })?;
+        let area = match &self.area {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|err| Error::Usage(format!("--area {}: {err}", path.display())))?;
+                let value: serde_json::Value = serde_json::from_str(&text)
+                    .map_err(|err| Error::Usage(format!("--area {}: not JSON: {err}", path.display())))?;
+                Some(
+                    dallage::tiles::area::Area::from_geojson(&value)
+                        .map_err(|err| Error::Usage(format!("--area {}: {err}", path.display())))?,
+                )
+            }
+            None => None,
+        };
         Ok(SeedPlan {
             layer: layer.to_string(),
             tms: self.tms.clone(),
             levels,
             bbox,
+            area,
             format,
         })
     }

@@ -45,6 +45,109 @@ async fn json_of(served: &Served, path: &str) -> Value {
     serde_json::from_slice(&body).unwrap()
 }
 
+/// The (row, col) of the tile files of one level.
+fn tiles_on_disk(dir: &Path) -> std::collections::BTreeSet<(u64, u64)> {
+    let mut found = std::collections::BTreeSet::new();
+    for column in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let col: u64 = column.file_name().to_str().unwrap().parse().unwrap();
+        for tile in std::fs::read_dir(column.path()).unwrap().flatten() {
+            let name = tile.file_name().to_str().unwrap().to_string();
+            found.insert((name.split('.').next().unwrap().parse().unwrap(), col));
+        }
+    }
+    found
+}
+
+/// Seeds a plan through the API and waits for it; returns the run.
+async fn seed_and_wait(served: &Served, layer: &str, body: Value) -> Value {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/livrables/{layer}/seed", served.base))
+        .header("X-API-Key", ADMIN_KEY)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202, "{body}");
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let run = json_of(served, &location).await;
+        if run["state"] != "running" {
+            assert_eq!(run["state"], "done", "{run}");
+            return run;
+        }
+        assert!(std::time::Instant::now() < deadline, "seeding never ended: {run}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[actix_web::test]
+async fn seeding_over_a_drawn_area_draws_only_the_tiles_it_meets() {
+    let served = served_folder().await;
+    let layer = served.layer().to_string();
+    let collection = json_of(&served, &format!("/ogcapi/collections/{layer}")).await;
+    let extent = &collection["extent"]["spatial"]["bbox"][0];
+    let [w, s, e, n] = [0, 1, 2, 3].map(|i| extent[i].as_f64().unwrap());
+    // The lower-left half of the layer, as a GeoJSON feature.
+    let triangle = json!({"type": "Feature", "properties": {"nom": "zone"}, "geometry": {
+        "type": "Polygon", "coordinates": [[[w, s], [e, s], [w, n], [w, s]]]}});
+    let level = served.dir.path().join(format!("tiles/{layer}/2154_5cm/20"));
+    let over_area = seed_and_wait(
+        &served,
+        &layer,
+        json!({"tms": "2154_5cm", "levels": "20", "area": triangle}),
+    )
+    .await;
+    let in_area = tiles_on_disk(&level);
+    assert_eq!(in_area.len() as u64, over_area["total"].as_u64().unwrap());
+    let whole = seed_and_wait(&served, &layer, json!({"tms": "2154_5cm", "levels": "20"})).await;
+    let everywhere = tiles_on_disk(&level);
+    assert_eq!(everywhere.len() as u64, whole["total"].as_u64().unwrap());
+    assert!(in_area.is_subset(&everywhere));
+    assert!(
+        in_area.len() * 2 >= everywhere.len() && in_area.len() < everywhere.len(),
+        "{} of {} tiles",
+        in_area.len(),
+        everywhere.len()
+    );
+    let (top, right) = (
+        everywhere.iter().map(|t| t.0).min().unwrap(),
+        everywhere.iter().map(|t| t.1).max().unwrap(),
+    );
+    let (bottom, left) = (
+        everywhere.iter().map(|t| t.0).max().unwrap(),
+        everywhere.iter().map(|t| t.1).min().unwrap(),
+    );
+    assert!(
+        !in_area.contains(&(top, right)),
+        "the north-east corner is outside the triangle"
+    );
+    assert!(
+        in_area.contains(&(bottom, left)),
+        "the south-west corner is inside"
+    );
+    println!("area: {} of {} tiles", in_area.len(), everywhere.len());
+    // Truncating over the area leaves exactly the tiles outside it.
+    seed_and_wait(
+        &served,
+        &layer,
+        json!({"tms": "2154_5cm", "levels": "20", "area": triangle, "truncate": true}),
+    )
+    .await;
+    let left_over = tiles_on_disk(&level);
+    assert_eq!(left_over, everywhere.difference(&in_area).copied().collect());
+    // A shape that is not an area is refused, naming the field.
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/livrables/{layer}/seed", served.base))
+        .header("X-API-Key", ADMIN_KEY)
+        .json(&json!({"tms": "2154_5cm", "levels": "20", "area": {"type": "Point", "coordinates": [w, s]}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.text().await.unwrap().contains("area: `Point`"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeding_lands_inside_the_estimate_and_truncation_drops_its_levels() {
     let served = served_folder().await;
@@ -176,6 +279,7 @@ async fn an_interrupted_seed_resumes_where_it_stopped() {
         tms: "WebMercatorQuad".into(),
         levels: (17, 20),
         bbox: None,
+        area: None,
         format: Format::Png,
     };
     let stopping = SeedProgress::default();

@@ -2,6 +2,7 @@
 //! OGC API Tiles share. A tile is rendered from the layer's mosaic on first request, kept in
 //! memory and on disk, and dropped when a rescan changes the dalles under it.
 
+pub mod area;
 mod cache;
 pub mod cli;
 pub mod seed;

@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use super::area::{Area, Region};
 use super::{TileAnswer, TileMatrixSet, TileRequest, TileRequestError, Tiles};
 use crate::raster::crs::transform_bbox;
 use crate::raster::{Format, Mosaic};
@@ -35,6 +36,9 @@ pub struct SeedPlan {
     pub levels: (u32, u32),
     /// Only within this CRS:84 box (west, south, east, north).
     pub bbox: Option<[f64; 4]>,
+    /// Only over these polygons (CRS:84): a drawn area, a commune, an EPCI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<Area>,
     /// Encoding.
     pub format: Format,
 }
@@ -80,25 +84,24 @@ pub struct SeedProgress {
     pub stop: AtomicBool,
 }
 
-/// The plan's area in the set's CRS, if it has one; an error when it cannot be projected.
-pub fn projected_area(set: &TileMatrixSet, area: Option<[f64; 4]>) -> Result<Option<[f64; 4]>, SeedError> {
-    let Some(area) = area else {
-        return Ok(None);
-    };
-    transform_bbox(4326, set.crs.epsg, area)
-        .filter(|b| b.iter().all(|v| v.is_finite()))
-        .map(Some)
-        .ok_or_else(|| SeedError::Plan(format!("the area {area:?} cannot be projected into {}", set.id)))
+/// The plan's box and area in the set's CRS; an error when they cannot be projected.
+pub fn region(set: &TileMatrixSet, plan: &SeedPlan) -> Result<Region, SeedError> {
+    Region::new(set, plan.bbox, plan.area.as_ref()).ok_or_else(|| {
+        SeedError::Plan(format!(
+            "the plan's bbox or area cannot be projected into {}",
+            set.id
+        ))
+    })
 }
 
-/// The tiles of `set` level `z` over the layer's dalles (and within `area`, in the set's CRS),
-/// sorted. `budget` is what is left of [`MAX_TILES`]: the walk stops with an error rather
-/// than fill memory.
+/// The tiles of `set` level `z` over the layer's dalles (and within `region`), sorted.
+/// `budget` is what is left of [`MAX_TILES`]: the walk stops with an error rather than fill
+/// memory.
 pub fn coverage(
     mosaic: &Mosaic,
     set: &TileMatrixSet,
     z: u32,
-    area: Option<[f64; 4]>,
+    region: &Region,
     budget: &mut u64,
 ) -> Result<BTreeSet<(u32, u32)>, SeedError> {
     let mut tiles = BTreeSet::new();
@@ -110,7 +113,7 @@ pub fn coverage(
             let Some(mut bbox) = transform_bbox(group.epsg, set.crs.epsg, dalle.bbox) else {
                 continue;
             };
-            if let Some(area) = area {
+            if let Some(area) = region.bbox {
                 bbox = [
                     bbox[0].max(area[0]),
                     bbox[1].max(area[1]),
@@ -128,7 +131,10 @@ pub fn coverage(
                 }
                 for row in range.min_row..=range.max_row {
                     for col in range.min_col..=range.max_col {
-                        tiles.insert((row, col));
+                        // Only tiles that meet the polygons, when the plan has some.
+                        if region.shape.is_none() || region.meets(matrix.tile_bbox(row, col)) {
+                            tiles.insert((row, col));
+                        }
                     }
                 }
                 *budget -= tiles.len() as u64 - before;
@@ -178,7 +184,7 @@ fn resolve_for(
             plan.layer
         )));
     }
-    projected_area(set, plan.bbox)?;
+    region(set, plan)?;
     Ok((mosaic, set, first..=last))
 }
 
@@ -201,11 +207,11 @@ fn checkpoint_path(tiles: &Tiles, plan: &SeedPlan) -> Option<PathBuf> {
 /// Seeds the plan's tiles into the cache; returns the number of tiles of the plan.
 pub async fn seed(tiles: &Tiles, plan: &SeedPlan, progress: &SeedProgress) -> Result<u64, SeedError> {
     let (mosaic, set, levels) = resolve(tiles, plan)?;
-    let area = projected_area(set, plan.bbox)?;
+    let region = region(set, plan)?;
     let mut budget = MAX_TILES;
     let mut per_level = Vec::new();
     for z in levels {
-        per_level.push((z, coverage(&mosaic, set, z, area, &mut budget)?));
+        per_level.push((z, coverage(&mosaic, set, z, &region, &mut budget)?));
     }
     let total: u64 = per_level.iter().map(|(_, t)| t.len() as u64).sum();
     progress.total.store(total, Ordering::Relaxed);
@@ -306,29 +312,17 @@ pub async fn truncate(tiles: &Tiles, plan: &SeedPlan) -> Result<u64, SeedError> 
     if let Some(path) = checkpoint_path(tiles, plan) {
         let _ = std::fs::remove_file(path);
     }
-    let area = match plan.bbox {
-        Some(bbox) => Some(
-            transform_bbox(4326, set.crs.epsg, bbox)
-                .ok_or_else(|| SeedError::Plan("the area cannot be projected into the set's CRS".into()))?,
-        ),
-        None => None,
-    };
+    let region = region(set, plan)?;
     let set_id = set.id.clone();
     Ok(tiles
         .cache()
         .invalidate(&plan.layer, move |tms, z, row, col| {
             tms == set_id
                 && levels.contains(&z)
-                && match area {
-                    None => true,
-                    Some(area) => tiles_over(&set_id, z, area).is_some_and(|r| r.contains(row, col)),
-                }
+                && (region.bbox.is_none() && region.shape.is_none()
+                    || set.matrix(z).is_some_and(|m| region.meets(m.tile_bbox(row, col))))
         })
         .await)
-}
-
-fn tiles_over(set_id: &str, z: u32, area: [f64; 4]) -> Option<super::TileRange> {
-    super::tms::get(set_id)?.matrix(z)?.tiles_over(area)
 }
 
 /// A one-line progress report: done, total, rate and time left.

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::seed::{coverage, projected_area, resolve, SeedError, SeedPlan, MAX_TILES};
+use super::seed::{coverage, region, resolve, SeedError, SeedPlan, MAX_TILES};
 use super::{TileAnswer, TileRequest, Tiles};
 
 /// Estimate for one level.
@@ -80,12 +80,12 @@ impl Random {
 /// Estimates the plan, drawing up to `sample` tiles per level.
 pub async fn estimate(tiles: &Tiles, plan: &SeedPlan, sample: usize) -> Result<SizeEstimate, SeedError> {
     let (mosaic, set, levels) = resolve(tiles, plan)?;
-    let area = projected_area(set, plan.bbox)?;
+    let region = region(set, plan)?;
     let mut random = Random(0x9E37_79B9_7F4A_7C15);
     let mut estimates = Vec::new();
     let mut budget = MAX_TILES;
     for z in levels {
-        let all: Vec<(u32, u32)> = coverage(&mosaic, set, z, area, &mut budget)?
+        let all: Vec<(u32, u32)> = coverage(&mosaic, set, z, &region, &mut budget)?
             .into_iter()
             .collect();
         let count = all.len();

@@ -11,6 +11,7 @@ use crate::http::extract::{Json, Query};
 use crate::http::problem::Problem;
 use crate::http::AppState;
 use crate::raster::Format;
+use crate::tiles::area::Area;
 use crate::tiles::seed::{parse_area, parse_levels, SeedError, SeedPlan};
 
 /// Most tiles drawn per level to estimate a cache's size.
@@ -26,7 +27,11 @@ pub struct SeedRequest {
     pub levels: String,
     /// Only within `west,south,east,north` (CRS:84).
     pub bbox: Option<String>,
-    /// `jpeg` (default), `png` or `webp`.
+    /// Only over this GeoJSON Polygon or MultiPolygon (or Feature / FeatureCollection of
+    /// them), CRS:84: a drawn area, a commune.
+    #[schema(value_type = Option<Object>)]
+    pub area: Option<serde_json::Value>,
+    /// `jpeg` (default), `png`, `webp` or `jpeg-png`.
     pub format: Option<String>,
     /// Drop these tiles instead of drawing them.
     #[serde(default)]
@@ -61,8 +66,9 @@ fn plan(
             None => None,
         };
     let format = match format {
-        Some(text) => Format::parse(text)
-            .ok_or_else(|| Problem::bad_request(format!("format `{text}` must be jpeg, png or webp")))?,
+        Some(text) => Format::parse(text).ok_or_else(|| {
+            Problem::bad_request(format!("format `{text}` must be jpeg, png, webp or jpeg-png"))
+        })?,
         None => Format::Jpeg,
     };
     Ok(SeedPlan {
@@ -70,6 +76,7 @@ fn plan(
         tms: tms.to_string(),
         levels,
         bbox,
+        area: None,
         format,
     })
 }
@@ -82,7 +89,7 @@ fn plan(
     security(("api_key" = [])),
     responses(
         (status = 202, description = "Run started; follow it at the Location", body = Object),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, levels, bbox, format or area", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad API key", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not this key's project", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deliverable", body = Problem, content_type = "application/problem+json"),
@@ -99,13 +106,17 @@ pub async fn start_seed(
     let (livrable, project) = resolve(state.catalog(), &path).await?;
     caller.require_manage(&project)?;
     let request = body.0;
-    let plan = plan(
+    let mut plan = plan(
         &livrable.slug,
         &request.tms,
         &request.levels,
         request.bbox.as_deref(),
         request.format.as_deref(),
     )?;
+    if let Some(area) = &request.area {
+        plan.area =
+            Some(Area::from_geojson(area).map_err(|err| Problem::bad_request(format!("area: {err}")))?);
+    }
     let job = state
         .tiles()
         .seeds()
