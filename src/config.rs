@@ -476,7 +476,10 @@ impl Config {
         }
         for (index, host) in self.security.storage_hosts.iter().enumerate() {
             let name = host.strip_prefix("*.").unwrap_or(host);
-            let bracketed = name.starts_with('[') && name.ends_with(']');
+            let bracketed = name
+                .strip_prefix('[')
+                .and_then(|inner| inner.strip_suffix(']'))
+                .is_some_and(|inner| inner.parse::<std::net::Ipv6Addr>().is_ok());
             let plain = !name.is_empty()
                 && name
                     .chars()

@@ -328,7 +328,11 @@ async fn every_livrable_and_storage_rule_is_a_4xx_naming_the_field() {
 #[actix_web::test]
 async fn storage_hosts_limit_where_storages_may_point() {
     let api = api_with(Db::Sqlite, |config| {
-        config.security.storage_hosts = vec!["127.0.0.1".into(), "*.pcrs.example.fr".into()];
+        config.security.storage_hosts = vec![
+            "127.0.0.1".into(),
+            "*.pcrs.example.fr".into(),
+            "0:0:0:0:0:0:0:1".into(),
+        ];
     })
     .await;
     let project = api.create_project("PCRS Lyon").await;
@@ -358,6 +362,10 @@ async fn storage_hosts_limit_where_storages_may_point() {
             StatusCode::FORBIDDEN,
         ),
         (json!({"type": "ftp", "host": "localhost"}), StatusCode::FORBIDDEN),
+        (
+            json!({"type": "http", "url": "http://[::1]:9/o/"}),
+            StatusCode::OK,
+        ),
         (
             json!({"type": "sftp", "host": "127.0.0.1", "username": "u", "password": "p"}),
             StatusCode::OK,

@@ -2,15 +2,22 @@
 //! administrative polygon (GeoJSON), or both. Communes, EPCI and départements become polygons
 //! here once their boundaries are imported (download issue).
 
-use geo::{Coord, Intersects, LineString, MultiPolygon, Polygon, Rect};
+use geo::{BoundingRect, Coord, Intersects, LineString, Polygon, Rect};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::tms::TileMatrixSet;
 use crate::raster::crs::{transform_bbox, transform_points};
 
-/// Most vertices accepted in one area (a detailed commune boundary has a few thousand).
-pub const MAX_VERTICES: usize = 200_000;
+/// Most vertices accepted in one area (a detailed commune boundary has a few thousand; the
+/// GeoJSON of 50 000 stays within the API's default 4 MiB body limit).
+pub const MAX_VERTICES: usize = 50_000;
+/// Longest edge, in degrees, projected as a straight line: longer ones are cut first, since a
+/// straight edge in longitude and latitude is a curve in a projected CRS (a 100 km parallel
+/// sags some 200 m in Lambert-93; 0.01° sags under a millimetre).
+const MAX_EDGE_DEGREES: f64 = 0.01;
+/// Most vertices once long edges are cut.
+const MAX_DENSIFIED: usize = 1_000_000;
 
 /// Polygons in CRS:84 (longitude, latitude): each a list of rings, the first the outer one.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -34,6 +41,9 @@ impl Area {
                 "the area has {vertices} vertices, more than the {MAX_VERTICES} allowed"
             ));
         }
+        if polygons.iter().any(Vec::is_empty) {
+            return Err("each polygon needs an outer ring".into());
+        }
         for ring in polygons.iter().flatten() {
             if ring.len() < 4 || ring.first() != ring.last() {
                 return Err("each ring needs at least 4 positions, the last equal to the first".into());
@@ -46,6 +56,15 @@ impl Area {
             }
         }
         Ok(Area { polygons })
+    }
+
+    /// What clients are shown of the area: counts and box, not every vertex.
+    pub fn summary(&self) -> Value {
+        serde_json::json!({
+            "polygons": self.polygons.len(),
+            "vertices": self.polygons.iter().flatten().map(Vec::len).sum::<usize>(),
+            "bbox": self.bbox(),
+        })
     }
 
     /// The CRS:84 box around the area.
@@ -123,13 +142,23 @@ fn rings(value: Option<&Value>) -> Result<Vec<Vec<[f64; 2]>>, String> {
 pub struct Region {
     /// Box in the set's CRS (none: everywhere).
     pub bbox: Option<[f64; 4]>,
-    /// Shape in the set's CRS (none: the whole box).
-    pub shape: Option<MultiPolygon<f64>>,
+    /// Polygons in the set's CRS, each with its box (none: the whole box).
+    pub shape: Option<Vec<(Rect<f64>, Polygon<f64>)>>,
 }
 
 impl Region {
-    /// Projects a box and an area into `set`'s CRS; `None` when they cannot be projected.
-    pub fn new(set: &TileMatrixSet, bbox: Option<[f64; 4]>, area: Option<&Area>) -> Option<Region> {
+    /// Projects a box and an area into `set`'s CRS; an error when they cannot be projected
+    /// or do not overlap.
+    pub fn new(set: &TileMatrixSet, bbox: Option<[f64; 4]>, area: Option<&Area>) -> Result<Region, String> {
+        Self::project(set, bbox, area)
+            .ok_or_else(|| format!("the plan's bbox or area cannot be projected into {}", set.id))
+            .and_then(|region| match region.bbox {
+                Some(b) if b[0] >= b[2] || b[1] >= b[3] => Err("the bbox and the area do not overlap".into()),
+                _ => Ok(region),
+            })
+    }
+
+    fn project(set: &TileMatrixSet, bbox: Option<[f64; 4]>, area: Option<&Area>) -> Option<Region> {
         let epsg = set.crs.epsg;
         let project = |b: [f64; 4]| transform_bbox(4326, epsg, b).filter(|b| b.iter().all(|v| v.is_finite()));
         let mut region = Region {
@@ -156,36 +185,45 @@ impl Region {
         Some(region)
     }
 
-    /// Whether a box of the set's CRS meets the region.
+    /// Whether a box of the set's CRS meets the region (more than along an edge).
     pub fn meets(&self, bbox: [f64; 4]) -> bool {
         if let Some(b) = self.bbox {
             if bbox[0] >= b[2] || bbox[2] <= b[0] || bbox[1] >= b[3] || bbox[3] <= b[1] {
                 return false;
             }
         }
-        match &self.shape {
-            None => true,
-            Some(shape) => shape.intersects(&Rect::new(
-                Coord {
-                    x: bbox[0],
-                    y: bbox[1],
-                },
-                Coord {
-                    x: bbox[2],
-                    y: bbox[3],
-                },
-            )),
-        }
+        let Some(shape) = &self.shape else {
+            return true;
+        };
+        // A tile that only touches a polygon's edge does not count, as with the box.
+        let inset = (bbox[2] - bbox[0]).abs().max((bbox[3] - bbox[1]).abs()) * 1e-9;
+        let tile = Rect::new(
+            Coord {
+                x: bbox[0] + inset,
+                y: bbox[1] + inset,
+            },
+            Coord {
+                x: bbox[2] - inset,
+                y: bbox[3] - inset,
+            },
+        );
+        shape
+            .iter()
+            .any(|(around, polygon)| around.intersects(&tile) && polygon.intersects(&tile))
     }
 }
 
-fn project_area(area: &Area, epsg: u32) -> Option<MultiPolygon<f64>> {
+fn project_area(area: &Area, epsg: u32) -> Option<Vec<(Rect<f64>, Polygon<f64>)>> {
     let mut polygons = Vec::new();
+    let mut vertices = 0;
     for rings in &area.polygons {
         let mut projected = Vec::new();
         for ring in rings {
-            let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = ring.iter().map(|[x, y]| (*x, *y)).unzip();
-            if !transform_points(4326, epsg, &mut xs, &mut ys) || xs.iter().chain(&ys).any(|v| !v.is_finite())
+            let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = densify(ring).into_iter().unzip();
+            vertices += xs.len();
+            if vertices > MAX_DENSIFIED
+                || !transform_points(4326, epsg, &mut xs, &mut ys)
+                || xs.iter().chain(&ys).any(|v| !v.is_finite())
             {
                 return None;
             }
@@ -195,9 +233,27 @@ fn project_area(area: &Area, epsg: u32) -> Option<MultiPolygon<f64>> {
         }
         let mut rings = projected.into_iter();
         let outer = rings.next()?;
-        polygons.push(Polygon::new(outer, rings.collect()));
+        let polygon = Polygon::new(outer, rings.collect());
+        polygons.push((polygon.bounding_rect()?, polygon));
     }
-    Some(MultiPolygon(polygons))
+    Some(polygons)
+}
+
+/// The ring's positions with edges longer than [`MAX_EDGE_DEGREES`] cut evenly.
+fn densify(ring: &[[f64; 2]]) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(ring.len());
+    for pair in ring.windows(2) {
+        let ([x0, y0], [x1, y1]) = (pair[0], pair[1]);
+        let steps = ((x1 - x0).abs().max((y1 - y0).abs()) / MAX_EDGE_DEGREES)
+            .ceil()
+            .max(1.0) as usize;
+        for step in 0..steps {
+            let t = step as f64 / steps as f64;
+            out.push((x0 + (x1 - x0) * t, y0 + (y1 - y0) * t));
+        }
+    }
+    out.extend(ring.last().map(|[x, y]| (*x, *y)));
+    out
 }
 
 #[cfg(test)]
@@ -231,5 +287,54 @@ mod tests {
             let err = Area::from_geojson(&bad).unwrap_err();
             assert!(err.contains(says), "{bad}: {err}");
         }
+    }
+
+    fn square(w: f64, s: f64, e: f64, n: f64) -> Area {
+        Area::from_geojson(
+            &json!({"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn regions_refuse_empty_polygons_and_areas_apart_from_the_bbox() {
+        let empty = Area::from_geojson(&json!({"type": "Polygon", "coordinates": []})).unwrap_err();
+        assert!(empty.contains("outer ring"), "{empty}");
+        let set = crate::tiles::tms::get("2154_5cm").unwrap();
+        let area = square(4.88, 45.81, 4.89, 45.82);
+        let err = Region::new(set, Some([5.0, 46.0, 5.1, 46.1]), Some(&area)).unwrap_err();
+        assert!(err.contains("do not overlap"), "{err}");
+        assert!(Region::new(set, Some([4.0, 45.0, 5.0, 46.0]), Some(&area)).is_ok());
+    }
+
+    #[test]
+    fn long_edges_are_cut_before_projection_and_touching_tiles_do_not_count() {
+        // A 1° parallel is cut into 0.01° pieces: in Lambert-93 it bends with the parallel.
+        let ring = [[2.0, 46.0], [3.0, 46.0], [3.0, 47.0], [2.0, 46.0]];
+        let cut = densify(&ring);
+        assert!(cut.len() > 200, "{}", cut.len());
+        assert_eq!(cut.first(), Some(&(2.0, 46.0)));
+        assert_eq!(cut.last(), Some(&(2.0, 46.0)));
+        let set = crate::tiles::tms::get("2154_5cm").unwrap();
+        // Around Lambert-93's central meridian (3°E) the 46°N parallel dips between 2.5°E and
+        // 3.5°E, about 120 m below its ends: a straight edge between the corners cuts it off.
+        let region = Region::new(set, None, Some(&square(2.5, 46.0, 3.5, 47.0))).unwrap();
+        let (_, polygon) = &region.shape.as_ref().unwrap()[0];
+        let lowest = polygon
+            .exterior()
+            .points()
+            .map(|p| p.y())
+            .fold(f64::MAX, f64::min);
+        let corner = transform_bbox(4326, 2154, [2.5, 46.0, 2.5, 46.0]).unwrap()[1];
+        assert!(
+            corner - lowest > 50.0,
+            "the south edge sags below its corners: {}",
+            corner - lowest
+        );
+        // A box sharing only an edge with the area does not meet it.
+        let region = Region::new(set, None, Some(&square(4.88, 45.81, 4.89, 45.82))).unwrap();
+        let [x0, y0, x1, _] = region.bbox.unwrap();
+        assert!(!region.meets([x0 - 100.0, y0, x0, y0 + 10.0]));
+        assert!(region.meets([x0, y0, x1, y0 + 100.0]));
     }
 }

@@ -43,6 +43,22 @@ pub struct SeedPlan {
     pub format: Format,
 }
 
+impl SeedPlan {
+    /// The plan as clients are shown it: an area by its counts and box, not every vertex.
+    pub fn summary(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        if let Some(area) = &self.area {
+            value["area"] = area.summary();
+        }
+        value
+    }
+}
+
+/// Serialises a plan as its [`SeedPlan::summary`].
+pub fn serialize_summary<S: serde::Serializer>(plan: &SeedPlan, serializer: S) -> Result<S::Ok, S::Error> {
+    plan.summary().serialize(serializer)
+}
+
 /// Why a plan cannot run.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum SeedError {
@@ -86,12 +102,7 @@ pub struct SeedProgress {
 
 /// The plan's box and area in the set's CRS; an error when they cannot be projected.
 pub fn region(set: &TileMatrixSet, plan: &SeedPlan) -> Result<Region, SeedError> {
-    Region::new(set, plan.bbox, plan.area.as_ref()).ok_or_else(|| {
-        SeedError::Plan(format!(
-            "the plan's bbox or area cannot be projected into {}",
-            set.id
-        ))
-    })
+    Region::new(set, plan.bbox, plan.area.as_ref()).map_err(SeedError::Plan)
 }
 
 /// The tiles of `set` level `z` over the layer's dalles (and within `region`), sorted.
@@ -131,8 +142,11 @@ pub fn coverage(
                 }
                 for row in range.min_row..=range.max_row {
                     for col in range.min_col..=range.max_col {
-                        // Only tiles that meet the polygons, when the plan has some.
-                        if region.shape.is_none() || region.meets(matrix.tile_bbox(row, col)) {
+                        // Only tiles that meet the polygons, when the plan has some (each
+                        // tested once, though several dalles lie under it).
+                        if region.shape.is_none()
+                            || (!tiles.contains(&(row, col)) && region.meets(matrix.tile_bbox(row, col)))
+                        {
                             tiles.insert((row, col));
                         }
                     }
@@ -391,7 +405,7 @@ impl SeedJob {
             .unwrap_or(("running", None));
         serde_json::json!({
             "id": self.id,
-            "plan": self.plan,
+            "plan": self.plan.summary(),
             "truncate": self.truncate,
             "state": state,
             "total": self.progress.total.load(Ordering::Relaxed),

@@ -49,7 +49,8 @@ pub struct DeliveryVolume {
 /// The whole estimate.
 #[derive(Debug, Clone, Serialize)]
 pub struct SizeEstimate {
-    /// The plan estimated.
+    /// The plan estimated (an area shown by its counts and box).
+    #[serde(serialize_with = "super::seed::serialize_summary")]
     pub plan: SeedPlan,
     /// Per level.
     pub levels: Vec<LevelEstimate>,

@@ -189,7 +189,7 @@ pub async fn stop_seed(
         ("livrable" = String, Path, description = "Deliverable id or slug"),
         ("tms" = String, Query, description = "Tile matrix set"),
         ("levels" = String, Query, description = "Levels, A-B"),
-        ("format" = Option<String>, Query, description = "jpeg (default), png or webp"),
+        ("format" = Option<String>, Query, description = "jpeg (default), png, webp or jpeg-png"),
         ("bbox" = Option<String>, Query, description = "west,south,east,north (CRS:84)"),
         ("sample" = Option<i64>, Query, description = "Tiles drawn per level (2-64, default 16)"),
     ),
