@@ -107,17 +107,17 @@ def wms(base, layers):
           WMS_130_EXCEPTIONS, ERROR_STATUSES, must_contain=b"OperationNotSupported")
     check("WMS 1.1.1", "exception: unknown request", f"{base}/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=Nope", DTD,
           ERROR_STATUSES, must_contain=b"OperationNotSupported")
+    schema = feature_info_schema(base)
     for item in layers:
-        feature_info(base, item)
+        feature_info(base, item, schema)
 
 
-def feature_info(base, layer):
+def feature_info(base, layer, schema):
     """GetFeatureInfo GML, validated with the application schema the server publishes."""
     name, (minx, miny, maxx, maxy) = layer["name"], layer["bbox"]
     bbox = f"{minx},{miny},{maxx},{maxy}"
     common = (f"{base}/wms?SERVICE=WMS&REQUEST=GetFeatureInfo&LAYERS={name}&QUERY_LAYERS={name}&STYLES="
               f"&FORMAT=image/png&WIDTH=256&HEIGHT=256&INFO_FORMAT=application/vnd.ogc.gml&BBOX={bbox}")
-    schema = feature_info_schema(base)
     check("WMS 1.3.0", f"GetFeatureInfo GML {name}", f"{common}&VERSION=1.3.0&CRS=EPSG:2154&I=100&J=100",
           schema, [200], "GML 3.1.1 + /schemas/wms-featureinfo.xsd", b"<dallage:dalle ")
     check("WMS 1.1.1", f"GetFeatureInfo GML {name}", f"{common}&VERSION=1.1.1&SRS=EPSG:2154&X=100&Y=100",

@@ -294,7 +294,7 @@ async fn wait_for_signal() {
 }
 
 /// 405 with the `Allow` header RFC 9110 requires, listing the resource's methods.
-fn method_not_allowed(request: &HttpRequest, allow: &'static str) -> HttpResponse {
+pub fn method_not_allowed(request: &HttpRequest, allow: &'static str) -> HttpResponse {
     let mut response = Problem::new(
         actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
         format!(

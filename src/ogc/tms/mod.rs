@@ -244,16 +244,7 @@ async fn tms_tile(
 /// `/tiles/{layer}/{z}/{x}/{y}.{ext}` (WebMercatorQuad) or `/tiles/{layer}/{set}/{z}/{x}/{y}.{ext}`.
 async fn xyz_tile(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
     if request.method() != actix_web::http::Method::GET && request.method() != actix_web::http::Method::HEAD {
-        let mut response = Problem::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            format!("{} is not allowed on {}", request.method(), request.path()),
-        )
-        .error_response();
-        let allow = actix_web::http::header::HeaderValue::from_static("GET, HEAD");
-        response
-            .headers_mut()
-            .insert(actix_web::http::header::ALLOW, allow);
-        return response;
+        return crate::http::method_not_allowed(&request, "GET, HEAD");
     }
     let path = request.path().strip_prefix("/tiles/").unwrap_or("");
     let parts: Vec<String> = path.split('/').map(percent_decode).collect();
