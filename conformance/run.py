@@ -60,7 +60,8 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         # The suite's own settings only: DALLAGE_* variables of the calling shell stay out.
         inherited = {k: v for k, v in os.environ.items() if not k.startswith("DALLAGE_")}
-        environment = dict(
+        self.binary = binary
+        self.environment = environment = dict(
             inherited,
             DALLAGE_DATA_DIR=self.data,
             DALLAGE_CATALOG_URL=f"sqlite://{self.data}/conformance.db",
@@ -129,6 +130,24 @@ def context_for(server, work):
     return path
 
 
+def import_boundaries(server, work, context_path):
+    """Imports a made-up commune (code 69901, not a real one) over the first layer, with
+    `dallage import-boundaries`, so the API's boundary operations have something to find."""
+    with open(context_path, encoding="utf-8") as handle:
+        layer = json.load(handle)["layers"][0]
+    west, south, east, north = layer["bbox"]
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    feature = {"type": "Feature", "properties": {"INSEE_COM": "69901", "NOM": "Commune de conformité",
+                                                 "SIREN_EPCI": "200046977"},
+               "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    path = os.path.join(work, "communes.geojson")
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump({"type": "FeatureCollection", "features": [feature]}, handle)
+    # The coordinates are in the layer's CRS, which GeoJSON cannot declare: --crs says it.
+    subprocess.run([server.binary, "import-boundaries", path, "--crs", str(layer["epsg"])],
+                   env=server.environment, check=True, capture_output=True, timeout=120, cwd=work)
+
+
 def run_script(summary, client, command, work, environment=None):
     """Runs one client's script and records the JSON lines it prints."""
     name = os.path.basename(command[1]).removesuffix(".py")
@@ -160,6 +179,8 @@ def schemathesis_config(work, context_path):
         handle.write(f'"path.livrable" = "{layers[-1]["name"]}"\n')
         handle.write(f'"path.project" = "{layers[-1]["project"]}"\n')
         handle.write('"path.id" = "1"\n')
+        handle.write('"path.kind" = "commune"\n')
+        handle.write('"path.code" = "69901"\n')
         handle.write('"query.tms" = "WebMercatorQuad"\n')
     return path
 
@@ -235,6 +256,7 @@ def main():
         print(f"conformance: dallage demo on {server.base}", flush=True)
         server.wait_ready()
         context = context_for(server, work)
+        import_boundaries(server, work, context)
         system = "/usr/bin/python3"
         gdal_env = {"GDAL_PAM_ENABLED": "NO", "GDAL_ENABLE_WMS_CACHE": "NO"}
         run_script(summary, "xmllint (XSD)", [system, f"{HERE}/xsd_checks.py", "--context", context], work)

@@ -22,6 +22,9 @@ pub enum Error {
     /// A scan could not run.
     #[error(transparent)]
     Scan(#[from] crate::scan::ScanError),
+    /// Boundaries could not be imported or used.
+    #[error(transparent)]
+    Boundary(#[from] crate::download::boundaries::BoundaryError),
     /// A command-line argument is wrong.
     #[error("{0}")]
     Usage(String),

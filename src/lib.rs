@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod config;
 pub mod demo;
+pub mod download;
 pub mod error;
 pub mod http;
 pub mod ogc;
@@ -14,6 +15,7 @@ pub mod raster;
 pub mod scan;
 pub mod storage;
 pub mod tiles;
+pub mod web;
 pub mod workers;
 
 pub use error::Error;

@@ -82,6 +82,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import communes, EPCI or départements (ADMIN EXPRESS, geo.api.gouv.fr GeoJSON, any
+    /// vector file GDAL reads) so seeding, sizing and downloads can name them.
+    ImportBoundaries {
+        /// Shapefile, GeoPackage, GeoJSON...
+        file: PathBuf,
+        /// commune, epci or departement.
+        #[arg(long, default_value = "commune")]
+        kind: String,
+        /// Layer to read (default: the one named after the kind, else the first).
+        #[arg(long)]
+        layer: Option<String>,
+        /// EPSG code of a file that declares no CRS.
+        #[arg(long, value_name = "EPSG")]
+        crs: Option<u32>,
+    },
     /// Print the effective configuration (secrets hidden) and exit.
     Config,
     /// Write the test deliverable served by the test harness (for the tests).
@@ -176,15 +191,47 @@ struct TileArgs {
     /// Only within west,south,east,north (CRS:84).
     #[arg(long)]
     bbox: Option<String>,
-    /// Only over the polygons of this GeoJSON file (CRS:84): a drawn area, a commune.
-    #[arg(long, value_name = "FILE")]
+    /// Only over the polygons of this GeoJSON file (CRS:84): a drawn area.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["commune", "epci", "departement"])]
     area: Option<PathBuf>,
+    /// Only over this commune (INSEE code; its boundary imported with import-boundaries).
+    #[arg(long, value_name = "INSEE", conflicts_with_all = ["epci", "departement"])]
+    commune: Option<String>,
+    /// Only over this EPCI (SIREN): its own boundary, or its communes'.
+    #[arg(long, value_name = "SIREN", conflicts_with = "departement")]
+    epci: Option<String>,
+    /// Only over this département (code): its own boundary, or its communes'.
+    #[arg(long, value_name = "CODE")]
+    departement: Option<String>,
     /// jpeg, png, webp or jpeg-png.
     #[arg(long, default_value = "jpeg")]
     format: String,
 }
 
 impl TileArgs {
+    /// The territory asked for, as `kind:code`.
+    fn territory(&self) -> Option<String> {
+        [
+            ("commune", &self.commune),
+            ("epci", &self.epci),
+            ("departement", &self.departement),
+        ]
+        .into_iter()
+        .find_map(|(kind, code)| code.as_ref().map(|code| format!("{kind}:{code}")))
+    }
+
+    /// The plan with its area, for a territory, read from the catalogue's boundaries.
+    async fn with_territory(
+        &self,
+        mut plan: dallage::tiles::seed::SeedPlan,
+        catalog: &dallage::catalog::Catalog,
+    ) -> Result<dallage::tiles::seed::SeedPlan, Error> {
+        if let Some(territory) = self.territory() {
+            plan.area = Some(dallage::download::boundaries::area_of(catalog, &territory).await?);
+        }
+        Ok(plan)
+    }
+
     fn plan(&self, layer: &str) -> Result<dallage::tiles::seed::SeedPlan, Error> {
         use dallage::tiles::seed::{parse_area, parse_levels, SeedPlan};
         let levels = parse_levels(&self.levels)
@@ -246,6 +293,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
         } => {
             let plan = tiles.plan(&layer)?;
             let state = open_with_mosaics(config).await?;
+            let plan = tiles.with_territory(plan, state.catalog()).await?;
             let result = tile_cli::seed(state.tiles(), &plan, truncate).await;
             state.catalog().close().await;
             result
@@ -258,6 +306,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
         } => {
             let plan = tiles.plan(&layer)?;
             let state = open_with_mosaics(config).await?;
+            let plan = tiles.with_territory(plan, state.catalog()).await?;
             let estimate = dallage::tiles::size::estimate(state.tiles(), &plan, sample.max(2))
                 .await
                 .map_err(|err| Error::Usage(err.to_string()))?;
@@ -267,6 +316,21 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
                 print!("{}", tile_cli::describe_estimate(&estimate));
             }
             state.catalog().close().await;
+            Ok(())
+        }
+        Command::ImportBoundaries {
+            file,
+            kind,
+            layer,
+            crs,
+        } => {
+            let kind = dallage::catalog::TerritoryKind::parse(&kind).ok_or_else(|| {
+                Error::Usage(format!("--kind {kind}: expected commune, epci or departement"))
+            })?;
+            let state = dallage::open_state(config).await?;
+            let result = dallage::download::boundaries::import(&state, &file, kind, layer, crs).await;
+            state.catalog().close().await;
+            print!("{}", result?);
             Ok(())
         }
         Command::Config => {
@@ -382,6 +446,7 @@ async fn serve(state: http::AppState, extra_paths: &[String]) -> Result<(), Erro
     println!("  health:          {base}/health");
     println!("  API:             {base}/api/projects");
     println!("  OpenAPI:         {base}/api/openapi.json");
+    println!("  calculator:      {base}/calculator");
     for path in extra_paths {
         println!("  demo project:    {base}{path}");
     }

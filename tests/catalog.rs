@@ -384,3 +384,99 @@ async fn unreachable_catalogue_is_a_clear_error() {
         "the password is redacted: {message}"
     );
 }
+
+fn boundary(kind: TerritoryKind, code: &str, nom: &str, epci: Option<&str>) -> BoundaryInput {
+    BoundaryInput {
+        info: BoundaryInfo {
+            kind,
+            code: code.into(),
+            nom: nom.into(),
+            departement: (kind == TerritoryKind::Commune).then(|| code[..2].to_string()),
+            epci: epci.map(String::from),
+            bbox: [4.8, 45.7, 4.9, 45.8],
+            vertices: 5,
+        },
+        geometry: r#"{"type":"MultiPolygon","coordinates":[[[[4.8,45.7],[4.9,45.7],[4.9,45.8],[4.8,45.8],[4.8,45.7]]]]}"#.into(),
+    }
+}
+
+#[tokio::test]
+async fn boundaries_are_replaced_found_and_grouped_on_both_backends() {
+    for db in BACKENDS {
+        let dir = TempDir::new();
+        let catalog = fresh_catalog(db, &dir.path()).await;
+        let first = [
+            boundary(TerritoryKind::Commune, "69123", "Lyon", Some("200046977")),
+            boundary(TerritoryKind::Commune, "69266", "Villeurbanne", Some("200046977")),
+            boundary(TerritoryKind::Commune, "01001", "L'Abergement-Clémenciat", None),
+        ];
+        assert_eq!(catalog.import_boundaries(&first, "a.gpkg").await.unwrap(), 3);
+        // A second import replaces what it names and keeps the rest.
+        let renamed = [boundary(
+            TerritoryKind::Commune,
+            "69123",
+            "LYON",
+            Some("200046977"),
+        )];
+        catalog.import_boundaries(&renamed, "b.gpkg").await.unwrap();
+        let found = catalog.find_boundaries(None, "lyon", 10, 0).await.unwrap();
+        assert_eq!(found.len(), 1, "{db:?}");
+        assert_eq!(
+            (found[0].info.nom.as_str(), found[0].source.as_str()),
+            ("LYON", "b.gpkg")
+        );
+        assert_eq!(found[0].info.bbox, [4.8, 45.7, 4.9, 45.8]);
+        let by_code = catalog
+            .find_boundaries(Some(TerritoryKind::Commune), "69", 10, 0)
+            .await
+            .unwrap();
+        assert_eq!(
+            by_code.iter().map(|b| b.info.code.as_str()).collect::<Vec<_>>(),
+            ["69123", "69266"]
+        );
+        // Wildcards typed by a user are not wildcards.
+        assert!(catalog
+            .find_boundaries(None, "6_123", 10, 0)
+            .await
+            .unwrap()
+            .is_empty());
+        assert_eq!(
+            catalog.boundary_counts().await.unwrap(),
+            vec![(TerritoryKind::Commune, 3)]
+        );
+        // An EPCI not imported itself is its communes; once imported, its own outline.
+        let epci = catalog
+            .territory_shape(TerritoryKind::Epci, "200046977")
+            .await
+            .unwrap();
+        assert_eq!(epci.parts.len(), 2, "{db:?}");
+        assert_eq!(epci.geometries.len(), 2);
+        let departement = catalog
+            .territory_shape(TerritoryKind::Departement, "01")
+            .await
+            .unwrap();
+        assert_eq!(departement.parts[0].info.code, "01001");
+        catalog
+            .import_boundaries(
+                &[boundary(
+                    TerritoryKind::Epci,
+                    "200046977",
+                    "Métropole de Lyon",
+                    None,
+                )],
+                "c.gpkg",
+            )
+            .await
+            .unwrap();
+        let epci = catalog
+            .territory_shape(TerritoryKind::Epci, "200046977")
+            .await
+            .unwrap();
+        assert_eq!(epci.parts.len(), 1);
+        assert_eq!(epci.parts[0].info.kind, TerritoryKind::Epci);
+        assert!(matches!(
+            catalog.territory_shape(TerritoryKind::Commune, "69999").await,
+            Err(CatalogError::NotFound { .. })
+        ));
+    }
+}

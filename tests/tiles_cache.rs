@@ -148,6 +148,198 @@ async fn seeding_over_a_drawn_area_draws_only_the_tiles_it_meets() {
     assert!(response.text().await.unwrap().contains("area: `Point`"));
 }
 
+/// Made-up communes in ADMIN EXPRESS's shape (field names, Lambert-93 GeoPackage): the layer's
+/// west and east halves, one far away in two parts, and two features the import must skip.
+fn write_communes(dir: &Path, [w, s, e, n]: [f64; 4]) -> std::path::PathBuf {
+    let mid = (w + e) / 2.0;
+    let commune = |code: &str, nom: &str, ring: Value| {
+        json!({"type": "Feature", "properties": {"INSEE_COM": code, "NOM": nom, "INSEE_DEP": "69",
+            "SIREN_EPCI": "200046977"}, "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    };
+    let square = |x: f64, y: f64| json!([[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]);
+    let geojson = json!({"type": "FeatureCollection", "features": [
+        commune("69901", "Ouest", json!([[w, s], [mid, s], [mid, n], [w, n], [w, s]])),
+        commune("69902", "Est", json!([[mid, s], [e, s], [e, n], [mid, n], [mid, s]])),
+        commune("69903", "Ailleurs", square(4.70, 45.60)),
+        commune("69903", "Ailleurs", square(4.72, 45.60)),
+        commune("6990", "Code tronqué", square(4.74, 45.60)),
+        {"type": "Feature", "properties": {"INSEE_COM": "69904", "NOM": "Point"},
+         "geometry": {"type": "Point", "coordinates": [4.76, 45.6]}},
+    ]});
+    let source = dir.join("communes.geojson");
+    std::fs::write(&source, geojson.to_string()).unwrap();
+    // A GeoPackage in Lambert-93 like ADMIN EXPRESS's, with another layer before COMMUNE.
+    let package = dir.join("ADMIN-EXPRESS.gpkg");
+    for (layer, update) in [("REGION", false), ("COMMUNE", true)] {
+        let status = std::process::Command::new("ogr2ogr")
+            .args([
+                "-f",
+                "GPKG",
+                "-t_srs",
+                "EPSG:2154",
+                "-nlt",
+                "GEOMETRY",
+                "-nln",
+                layer,
+            ])
+            .args(update.then_some("-update"))
+            .arg(&package)
+            .arg(&source)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    package
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeding_by_commune_epci_and_departement_follows_the_imported_boundaries() {
+    let served = served_folder().await;
+    let layer = served.layer().to_string();
+    let collection = json_of(&served, &format!("/ogcapi/collections/{layer}")).await;
+    let extent = &collection["extent"]["spatial"]["bbox"][0];
+    let [w, s, e, n] = [0, 1, 2, 3].map(|i| extent[i].as_f64().unwrap());
+    let package = write_communes(&served.dir.path(), [w, s, e, n]);
+    let output = served
+        .command(&["import-boundaries", package.to_str().unwrap()])
+        .await;
+    let printed = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(printed.contains("imported 3 commune boundaries"), "{printed}");
+    assert!(printed.contains("2 features skipped"), "{printed}");
+    assert!(
+        printed.contains("`6990` is not a commune INSEE code"),
+        "{printed}"
+    );
+
+    // Found by name or code; the outline survives the trip through Lambert-93.
+    let found = json_of(&served, "/api/boundaries?kind=commune&q=ouest").await;
+    assert_eq!(found["imported"]["commune"], 3);
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    assert_eq!(found["items"][0]["epci"], "200046977");
+    let outline = json_of(&served, "/api/boundaries/commune/69901").await;
+    let bbox: Vec<f64> = serde_json::from_value(outline["bbox"].clone()).unwrap();
+    for (got, want) in bbox.iter().zip([w, s, (w + e) / 2.0, n]) {
+        assert!((got - want).abs() < 1e-7, "{bbox:?}");
+    }
+    let far = json_of(&served, "/api/boundaries/commune/69903").await;
+    assert_eq!(
+        far["geometry"]["coordinates"].as_array().unwrap().len(),
+        2,
+        "two parts merged"
+    );
+
+    // Seeding over the west commune draws exactly the tiles over its polygon.
+    let level = served.dir.path().join(format!("tiles/{layer}/2154_5cm/20"));
+    let by_commune = seed_and_wait(
+        &served,
+        &layer,
+        json!({"tms": "2154_5cm", "levels": "20", "commune": "69901"}),
+    )
+    .await;
+    assert_eq!(by_commune["plan"]["area"]["territory"], "commune:69901 Ouest");
+    let seeded = tiles_on_disk(&level);
+    assert_eq!(seeded.len() as u64, by_commune["total"].as_u64().unwrap());
+    let west_half = json!({"type": "Polygon", "coordinates": [[[w, s], [(w + e) / 2.0, s], [(w + e) / 2.0, n], [w, n], [w, s]]]});
+    let truncated = seed_and_wait(
+        &served,
+        &layer,
+        json!({"tms": "2154_5cm", "levels": "20", "area": west_half, "truncate": true}),
+    )
+    .await;
+    assert_eq!(truncated["total"], by_commune["total"]);
+    assert!(
+        tiles_on_disk(&level).is_empty(),
+        "the commune's tiles are the drawn half's"
+    );
+
+    // The EPCI and the département, never imported themselves, are their communes: the whole layer.
+    let size = |extra: &str| {
+        let path = format!("/api/livrables/{layer}/cache-size?tms=2154_5cm&levels=19-20&sample=2{extra}");
+        let served = &served;
+        async move { json_of(served, &path).await["tiles"].as_u64().unwrap() }
+    };
+    let whole = size("").await;
+    let west = size("&commune=69901").await;
+    assert!(west > 0 && west < whole, "{west} of {whole}");
+    assert_eq!(size("&epci=200046977").await, whole);
+    assert_eq!(size("&departement=69").await, whole);
+
+    // Mistakes are named.
+    for (body, status, says) in [
+        (
+            json!({"tms": "2154_5cm", "levels": "20", "commune": "69999"}),
+            422,
+            "commune:69999 is not among the imported boundaries",
+        ),
+        (
+            json!({"tms": "2154_5cm", "levels": "20", "commune": "6912"}),
+            400,
+            "is not a commune INSEE code",
+        ),
+        (
+            json!({"tms": "2154_5cm", "levels": "20", "commune": "69901", "epci": "200046977"}),
+            400,
+            "not several",
+        ),
+        (
+            json!({"tms": "2154_5cm", "levels": "20", "commune": "69901", "area": west_half}),
+            400,
+            "not several",
+        ),
+    ] {
+        let response = post_seed(&served, &layer, &body).await;
+        assert_eq!(response.status(), status, "{body}");
+        let text = response.text().await.unwrap();
+        assert!(text.contains(says), "{body}: {text}");
+    }
+    let (status, _, _) = served.get("/api/boundaries/commune/69999").await;
+    assert_eq!(status, 404);
+    let (status, _, body) = served.get("/api/boundaries/departement/0").await;
+    assert_eq!(status, 404);
+    assert!(String::from_utf8_lossy(&body).contains("is not a département code"));
+    let (status, _, _) = served.get("/api/boundaries?kind=region").await;
+    assert_eq!(status, 400);
+
+    // The command line names territories too.
+    let from_cli = served
+        .command_json(&[
+            "cache-size",
+            &layer,
+            "--tms",
+            "2154_5cm",
+            "--levels",
+            "19-20",
+            "--commune",
+            "69901",
+            "--json",
+        ])
+        .await;
+    assert_eq!(from_cli["tiles"].as_u64().unwrap(), west);
+    let output = served
+        .command(&[
+            "seed",
+            &layer,
+            "--tms",
+            "2154_5cm",
+            "--levels",
+            "20",
+            "--epci",
+            "200046978",
+        ])
+        .await;
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("not an EPCI SIREN"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeding_lands_inside_the_estimate_and_truncation_drops_its_levels() {
     let served = served_folder().await;
@@ -316,45 +508,19 @@ async fn an_interrupted_seed_resumes_where_it_stopped() {
 async fn the_command_line_estimates_like_the_api() {
     let served = served_folder().await;
     let layer = served.layer().to_string();
-    let dir = served.dir.path();
-    let catalog = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "db"))
-        .expect("the SQLite catalogue");
-    let config = dir.join("cli.toml");
-    std::fs::write(
-        &config,
-        config_text(&format!("sqlite://{}", catalog.display()), &dir),
-    )
-    .unwrap();
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_dallage"))
-            .arg("--config")
-            .arg(&config)
-            .args([
-                "cache-size",
-                &layer,
-                "--tms",
-                "LAMB93",
-                "--levels",
-                "17-19",
-                "--format",
-                "png",
-                "--json",
-            ])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let from_cli: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let from_cli = served
+        .command_json(&[
+            "cache-size",
+            &layer,
+            "--tms",
+            "LAMB93",
+            "--levels",
+            "17-19",
+            "--format",
+            "png",
+            "--json",
+        ])
+        .await;
     let from_api = json_of(
         &served,
         &format!(

@@ -2,6 +2,7 @@
 //! several instances share one catalogue; the same migrations (in two dialects) and the same
 //! queries run on both through sqlx's `Any` driver. Nothing outside this module touches SQL.
 
+mod boundaries;
 mod livrables;
 mod model;
 mod projects;
@@ -16,6 +17,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
+pub use boundaries::{Boundary, BoundaryInfo, BoundaryInput, TerritoryShape};
 pub use model::*;
 pub use scans::{DalleRecord, FileChange, ListedFile, ProbeOutcome, ScanProgress, ScanRecord};
 pub use sealer::{SealError, Sealer};

@@ -227,27 +227,17 @@ text_enum!(
     }
 );
 
-/// Kind of a territory in a perimeter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TerritoryKind {
-    /// Commune, by INSEE code.
-    Commune,
-    /// EPCI, by SIREN.
-    Epci,
-    /// Département, by code.
-    Departement,
-}
-
-impl TerritoryKind {
-    /// The prefix used in `kind:code`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Commune => "commune",
-            Self::Epci => "epci",
-            Self::Departement => "departement",
-        }
+text_enum!(
+    /// Kind of a territory: in a project's perimeter, and of an imported boundary.
+    TerritoryKind {
+        /// Commune, by INSEE code.
+        Commune = "commune",
+        /// EPCI, by SIREN.
+        Epci = "epci",
+        /// Département, by code.
+        Departement = "departement",
     }
-}
+);
 
 /// A step of a project's life.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -141,6 +141,7 @@ pub fn app(
         .service(web::resource("/health").route(web::get().to(health::health)))
         .configure(api::configure)
         .configure(crate::ogc::configure)
+        .configure(crate::web::configure)
         .default_service(web::to(not_found))
 }
 

@@ -1,6 +1,6 @@
 //! Areas that limit seeding, truncation and the cache-size estimate: a CRS:84 box, a drawn or
-//! administrative polygon (GeoJSON), or both. Communes, EPCI and départements become polygons
-//! here once their boundaries are imported (download issue).
+//! administrative polygon (GeoJSON), or both. Communes, EPCI and départements become areas
+//! through their imported boundaries (`crate::download::boundaries`).
 
 use geo::{BoundingRect, Coord, Intersects, LineString, Polygon, Rect};
 use serde::{Deserialize, Serialize};
@@ -24,21 +24,30 @@ const MAX_DENSIFIED: usize = 1_000_000;
 pub struct Area {
     /// Polygons, rings, positions.
     pub polygons: Vec<Vec<Vec<[f64; 2]>>>,
+    /// Where the polygons come from when they are a named territory (`commune:69123 Lyon`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 impl Area {
     /// Reads a GeoJSON Polygon or MultiPolygon, or a Feature / FeatureCollection of them, in
     /// CRS:84 (the only CRS GeoJSON has).
     pub fn from_geojson(value: &Value) -> Result<Area, String> {
+        Self::from_geojson_within(value, MAX_VERTICES)
+    }
+
+    /// Like [`Area::from_geojson`], with another bound on the vertices (imported boundaries
+    /// are trusted with more than a request body).
+    pub fn from_geojson_within(value: &Value, max_vertices: usize) -> Result<Area, String> {
         let mut polygons = Vec::new();
         collect(value, &mut polygons)?;
         if polygons.is_empty() {
             return Err("the GeoJSON holds no Polygon or MultiPolygon".into());
         }
         let vertices: usize = polygons.iter().flatten().map(Vec::len).sum();
-        if vertices > MAX_VERTICES {
+        if vertices > max_vertices {
             return Err(format!(
-                "the area has {vertices} vertices, more than the {MAX_VERTICES} allowed"
+                "the area has {vertices} vertices, more than the {max_vertices} allowed"
             ));
         }
         if polygons.iter().any(Vec::is_empty) {
@@ -55,16 +64,23 @@ impl Area {
                 return Err(format!("position {lon},{lat} is not a longitude, latitude pair"));
             }
         }
-        Ok(Area { polygons })
+        Ok(Area {
+            polygons,
+            label: None,
+        })
     }
 
     /// What clients are shown of the area: counts and box, not every vertex.
     pub fn summary(&self) -> Value {
-        serde_json::json!({
+        let mut summary = serde_json::json!({
             "polygons": self.polygons.len(),
             "vertices": self.polygons.iter().flatten().map(Vec::len).sum::<usize>(),
             "bbox": self.bbox(),
-        })
+        });
+        if let Some(label) = &self.label {
+            summary["territory"] = Value::from(label.as_str());
+        }
+        summary
     }
 
     /// The CRS:84 box around the area.

@@ -452,9 +452,12 @@ impl SeedJobs {
         let (tiles, running) = (tiles.clone(), job.clone());
         tokio::spawn(async move {
             let result = if running.truncate {
-                truncate(&tiles, &running.plan)
-                    .await
-                    .map(|removed| format!("{removed} tiles removed from disk"))
+                truncate(&tiles, &running.plan).await.map(|removed| {
+                    // A truncation's total and done are the tiles it removed from disk.
+                    running.progress.total.store(removed, Ordering::Relaxed);
+                    running.progress.done.store(removed, Ordering::Relaxed);
+                    format!("{removed} tiles removed from disk")
+                })
             } else {
                 seed(&tiles, &running.plan, &running.progress)
                     .await

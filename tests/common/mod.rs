@@ -2,6 +2,7 @@
 //! catalogues on SQLite and PostgreSQL, configurations with known API keys, sample payloads.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod served;
 
 use std::path::{Path, PathBuf};

@@ -86,6 +86,46 @@ impl Served {
         (status, content_type, response.bytes().await.unwrap().to_vec())
     }
 
+    /// Runs the `dallage` command with `args` on this server's catalogue (SQLite, shared with
+    /// the running server) and data folder.
+    pub async fn command(&self, args: &[&str]) -> std::process::Output {
+        let dir = self.dir.path();
+        let catalog = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "db"))
+            .expect("the SQLite catalogue");
+        let config = dir.join("cli.toml");
+        std::fs::write(
+            &config,
+            super::config_text(&format!("sqlite://{}", catalog.display()), &dir),
+        )
+        .unwrap();
+        let args: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
+        tokio::task::spawn_blocking(move || {
+            Command::new(env!("CARGO_BIN_EXE_dallage"))
+                .arg("--config")
+                .arg(&config)
+                .args(&args)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap()
+    }
+
+    /// Runs a `dallage` command that must succeed and print JSON; returns the JSON.
+    pub async fn command_json(&self, args: &[&str]) -> Value {
+        let output = self.command(args).await;
+        assert!(
+            output.status.success(),
+            "dallage {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    }
+
     /// A GetMap that must succeed, decoded to RGBA.
     pub async fn map(&self, query: &str) -> Rgba {
         let (status, content_type, body) = self.wms(query).await;

@@ -28,9 +28,15 @@ pub struct SeedRequest {
     /// Only within `west,south,east,north` (CRS:84).
     pub bbox: Option<String>,
     /// Only over this GeoJSON Polygon or MultiPolygon (or Feature / FeatureCollection of
-    /// them), CRS:84: a drawn area, a commune.
+    /// them), CRS:84: a drawn area.
     #[schema(value_type = Option<Object>)]
     pub area: Option<serde_json::Value>,
+    /// Only over this commune (INSEE code), once its boundary is imported.
+    pub commune: Option<String>,
+    /// Only over this EPCI (SIREN): its imported boundary, or its communes'.
+    pub epci: Option<String>,
+    /// Only over this département (code): its imported boundary, or its communes'.
+    pub departement: Option<String>,
     /// `jpeg` (default), `png`, `webp` or `jpeg-png`.
     pub format: Option<String>,
     /// Drop these tiles instead of drawing them.
@@ -81,6 +87,39 @@ fn plan(
     })
 }
 
+/// The one territory named by `commune`, `epci` or `departement`, as `kind:code`; a 400 when
+/// several are given, or one with `area`.
+fn territory(
+    commune: Option<String>,
+    epci: Option<String>,
+    departement: Option<String>,
+    with_area: bool,
+) -> Result<Option<String>, Problem> {
+    let named: Vec<String> = [("commune", commune), ("epci", epci), ("departement", departement)]
+        .into_iter()
+        .filter_map(|(kind, code)| code.map(|code| format!("{kind}:{code}")))
+        .collect();
+    match named.as_slice() {
+        [] => Ok(None),
+        [one] if !with_area => Ok(Some(one.clone())),
+        _ => Err(Problem::bad_request(
+            "give one of area, commune, epci or departement, not several",
+        )),
+    }
+}
+
+/// Sets the plan's area to the territory's imported boundary.
+async fn over_territory(
+    state: &AppState,
+    plan: &mut SeedPlan,
+    territory: Option<String>,
+) -> Result<(), Problem> {
+    if let Some(territory) = territory {
+        plan.area = Some(crate::download::boundaries::area_of(state.catalog(), &territory).await?);
+    }
+    Ok(())
+}
+
 /// Seed (or truncate) a deliverable's tile cache in the background.
 #[utoipa::path(
     post, path = "/api/livrables/{livrable}/seed", tag = "tiles",
@@ -89,11 +128,11 @@ fn plan(
     security(("api_key" = [])),
     responses(
         (status = 202, description = "Run started; follow it at the Location", body = Object),
-        (status = 400, description = "Malformed JSON, levels, bbox, format or area", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, levels, bbox, format, area or territory code", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad API key", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not this key's project", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deliverable", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The plan cannot run (set, levels, size)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The plan cannot run (set, levels, size, territory not imported)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn start_seed(
@@ -117,6 +156,13 @@ pub async fn start_seed(
         plan.area =
             Some(Area::from_geojson(area).map_err(|err| Problem::bad_request(format!("area: {err}")))?);
     }
+    let named = territory(
+        request.commune,
+        request.epci,
+        request.departement,
+        request.area.is_some(),
+    )?;
+    over_territory(&state, &mut plan, named).await?;
     let job = state
         .tiles()
         .seeds()
@@ -192,12 +238,15 @@ pub async fn stop_seed(
         ("format" = Option<String>, Query, description = "jpeg (default), png, webp or jpeg-png"),
         ("bbox" = Option<String>, Query, description = "west,south,east,north (CRS:84)"),
         ("sample" = Option<i64>, Query, description = "Tiles drawn per level (2-64, default 16)"),
+        ("commune" = Option<String>, Query, description = "Only over this commune (INSEE code)"),
+        ("epci" = Option<String>, Query, description = "Only over this EPCI (SIREN)"),
+        ("departement" = Option<String>, Query, description = "Only over this département (code)"),
     ),
     responses(
         (status = 200, description = "The estimate", body = Object),
         (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deliverable", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The plan cannot be estimated", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The plan cannot be estimated (or the territory is not imported)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn cache_size(
@@ -211,13 +260,20 @@ pub async fn cache_size(
             .text(name)
             .ok_or_else(|| Problem::bad_request(format!("query parameter `{name}` is required")))
     };
-    let plan = plan(
+    let mut plan = plan(
         &livrable.slug,
         &required("tms")?,
         &required("levels")?,
         query.text("bbox").as_deref(),
         query.text("format").as_deref(),
     )?;
+    let named = territory(
+        query.text("commune"),
+        query.text("epci"),
+        query.text("departement"),
+        false,
+    )?;
+    over_territory(&state, &mut plan, named).await?;
     let sample = query.int("sample", 2..=MAX_SAMPLE)?.unwrap_or(16) as usize;
     let estimate = crate::tiles::size::estimate(state.tiles(), &plan, sample).await?;
     Ok(HttpResponse::Ok().json(estimate))

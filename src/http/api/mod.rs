@@ -1,5 +1,6 @@
 //! The admin and JSON API under `/api`, with its OpenAPI 3 document at `/api/openapi.json`.
 
+mod boundaries;
 mod cache;
 mod exports;
 mod livrables;
@@ -34,6 +35,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         livrables::revoke_storage, scans::start, scans::get, scans::list, exports::livrable_dalles,
         exports::all_dalles, exports::all_livrables, exports::dalles_csv, exports::livrables_csv,
         cache::start_seed, cache::get_seed, cache::stop_seed, cache::cache_size,
+        boundaries::list, boundaries::get,
         super::health::health,
     ),
     modifiers(&ApiKeySecurity),
@@ -44,6 +46,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         (name = "scans", description = "What the storages hold"),
         (name = "exports", description = "GeoJSON and CSV exports"),
         (name = "tiles", description = "Seeding, truncating and sizing tile caches"),
+        (name = "boundaries", description = "Imported communes, EPCI and départements"),
         (name = "service", description = "Service state"),
     )
 )]
@@ -111,6 +114,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .service(resource("/livrables.csv", "GET").route(web::get().to(exports::livrables_csv)))
             .service(resource("/dalles.geojson", "GET").route(web::get().to(exports::all_dalles)))
             .service(resource("/dalles.csv", "GET").route(web::get().to(exports::dalles_csv)))
+            .service(resource("/boundaries", "GET").route(web::get().to(boundaries::list)))
+            .service(resource("/boundaries/{kind}/{code}", "GET").route(web::get().to(boundaries::get)))
             .service(resource("/scans/{id}", "GET").route(web::get().to(scans::get)))
             .service(resource("/livrables/{livrable}/seed", "POST").route(web::post().to(cache::start_seed)))
             .service(
