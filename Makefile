@@ -24,7 +24,7 @@ CONFORMANCE_APT := python3-qgis qgis-providers python3-gdal python3-numpy
 CONFORMANCE_VENV := target/conformance/venv
 CONFORMANCE_PYPI := owslib==0.35.0 schemathesis==4.32.5
 
-.PHONY: all setup build release demo test test-unit servers-start servers-stop lint fmt clean conformance
+.PHONY: all setup build release demo test test-tools test-unit servers-start servers-stop lint fmt clean conformance
 
 all: build
 
@@ -60,8 +60,18 @@ release: setup
 demo: release
 	./target/release/dallage demo
 
+# Test peers that Debian lacks, built from crates.io: s3s-fs, an S3-compatible server (the
+# tile cache's bucket tier is tested against it). Built once into target/tools.
+S3_SERVER := target/tools/bin/s3s-fs
+
+## test-tools: build the test peers Debian lacks (once)
+test-tools: $(S3_SERVER)
+
+$(S3_SERVER):
+	$(CARGO) install s3s-fs@0.14.1 --features binary --locked --root target/tools
+
 ## test: every test, against real servers started on loopback and stopped afterwards
-test: setup
+test: setup test-tools
 	$(CARGO) build --tests
 	tests/harness/servers.sh start
 	trap 'tests/harness/servers.sh stop' EXIT; $(CARGO) test -- --test-threads=2

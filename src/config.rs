@@ -132,6 +132,22 @@ pub struct CacheConfig {
     pub tile_dir: PathBuf,
     /// What a tile outside a layer's coverage gets.
     pub empty_tiles: EmptyTiles,
+    /// S3-compatible server of the bucket tier, `http(s)://host[:port]` (empty = no bucket tier).
+    pub tile_s3_endpoint: String,
+    /// Bucket of the tier.
+    pub tile_s3_bucket: String,
+    /// Region named in the signatures.
+    pub tile_s3_region: String,
+    /// Key prefix inside the bucket.
+    pub tile_s3_prefix: String,
+    /// Access key id.
+    pub tile_s3_access_key: String,
+    /// Secret access key (better given as `DALLAGE_CACHE_TILE_S3_SECRET_KEY`).
+    pub tile_s3_secret_key: Secret,
+    /// Bucket in the URL path (MinIO, Garage, Ceph) rather than in the host name (AWS).
+    pub tile_s3_path_style: bool,
+    /// Time limit of one bucket request.
+    pub tile_s3_timeout: Seconds,
     /// Per-layer cache settings, by layer name (layers not listed are cached at every level).
     #[serde(default)]
     pub layers: std::collections::BTreeMap<String, LayerCacheConfig>,
@@ -422,6 +438,65 @@ impl Config {
     }
 
     /// Semantic checks that types alone don't express.
+    /// The bucket tier's settings, when it is on.
+    pub fn tile_s3(&self) -> Option<crate::tiles::S3Settings> {
+        let cache = &self.cache;
+        (!cache.tile_s3_endpoint.is_empty()).then(|| crate::tiles::S3Settings {
+            endpoint: cache.tile_s3_endpoint.clone(),
+            bucket: cache.tile_s3_bucket.clone(),
+            region: cache.tile_s3_region.clone(),
+            prefix: cache.tile_s3_prefix.clone(),
+            access_key: cache.tile_s3_access_key.clone(),
+            secret_key: cache.tile_s3_secret_key.clone(),
+            path_style: cache.tile_s3_path_style,
+            timeout: cache.tile_s3_timeout.0,
+        })
+    }
+
+    fn validate_tile_s3(&self) -> Result<(), ConfigError> {
+        let key_error = |key: &str, message: String| ConfigError::Key {
+            key: key.to_string(),
+            message,
+        };
+        let Some(settings) = self.tile_s3() else {
+            return Ok(());
+        };
+        let endpoint = url::Url::parse(&settings.endpoint).ok();
+        if !endpoint.as_ref().is_some_and(|url| {
+            matches!(url.scheme(), "http" | "https") && url.host_str().is_some() && url.path() == "/"
+        }) {
+            return Err(key_error(
+                "cache.tile_s3_endpoint",
+                format!(
+                    "`{}` must be http(s)://host[:port], without a path",
+                    settings.endpoint
+                ),
+            ));
+        }
+        for (name, value) in [
+            ("cache.tile_s3_bucket", &settings.bucket),
+            ("cache.tile_s3_region", &settings.region),
+            ("cache.tile_s3_access_key", &settings.access_key),
+            ("cache.tile_s3_secret_key", &settings.secret_key.0),
+        ] {
+            if value.is_empty() {
+                return Err(key_error(
+                    name,
+                    "is required when cache.tile_s3_endpoint is set".into(),
+                ));
+            }
+        }
+        if settings.timeout.is_zero() {
+            return Err(key_error(
+                "cache.tile_s3_timeout",
+                "must be more than zero".into(),
+            ));
+        }
+        settings
+            .check()
+            .map_err(|message| key_error("cache.tile_s3_bucket", message))
+    }
+
     fn validate(&self) -> Result<(), ConfigError> {
         let key_error = |key: &str, message: String| ConfigError::Key {
             key: key.to_string(),
@@ -474,6 +549,7 @@ impl Config {
                 "must be more than zero".into(),
             ));
         }
+        self.validate_tile_s3()?;
         for (index, host) in self.security.storage_hosts.iter().enumerate() {
             let name = host.strip_prefix("*.").unwrap_or(host);
             let bracketed = name
@@ -747,6 +823,41 @@ mod tests {
         assert_eq!(Seconds::parse("500 ms").unwrap().0, Duration::from_millis(500));
         assert_eq!(Seconds::parse("5 min").unwrap().0, Duration::from_secs(300));
         assert!(Seconds::parse("5 fortnights").is_err());
+    }
+
+    #[test]
+    fn the_bucket_tier_is_checked_at_start_up() {
+        let bucket = "[cache]\ntile_s3_bucket = \"tiles\"\ntile_s3_access_key = \"id\"\n";
+        let with = |extra: &str| {
+            load(
+                &format!("{bucket}{extra}"),
+                &[("DALLAGE_CACHE_TILE_S3_SECRET_KEY", "s3cr3t-value")],
+            )
+        };
+        let config = with("tile_s3_endpoint = \"http://127.0.0.1:9000\"\n").unwrap();
+        let settings = config.tile_s3().unwrap();
+        assert_eq!(
+            (settings.bucket.as_str(), settings.secret_key.expose()),
+            ("tiles", "s3cr3t-value")
+        );
+        assert!(!format!("{config:?}").contains("s3cr3t"));
+        for (extra, key) in [
+            (
+                "tile_s3_endpoint = \"http://127.0.0.1:9000/tiles\"\n",
+                "cache.tile_s3_endpoint",
+            ),
+            ("tile_s3_endpoint = \"s3://bucket\"\n", "cache.tile_s3_endpoint"),
+            (
+                "tile_s3_endpoint = \"http://127.0.0.1:9000\"\ntile_s3_region = \"\"\n",
+                "cache.tile_s3_region",
+            ),
+        ] {
+            let err = with(extra).unwrap_err().to_string();
+            assert!(err.contains(key), "{extra}: {err}");
+        }
+        let err = load(&format!("{bucket}tile_s3_endpoint = \"http://h:1\"\n"), &[]).unwrap_err();
+        assert!(err.to_string().contains("cache.tile_s3_secret_key"), "{err}");
+        assert!(load("", &[]).unwrap().tile_s3().is_none(), "off by default");
     }
 
     #[test]

@@ -654,15 +654,3 @@ async fn per_layer_settings_keep_tiles_out_of_the_cache_outside_their_levels() {
         .unwrap();
     assert_eq!(refused.status(), 422, "level 20 is not cached: nothing to seed");
 }
-
-/// Row and column of the WebMercatorQuad tile at level `z` under the centre of a tileset's
-/// CRS84 bounding box.
-fn centre_tile(tileset: &serde_json::Value, z: u32) -> (u64, u64) {
-    let corner = |name: &str, axis: usize| tileset["boundingBox"][name][axis].as_f64().unwrap();
-    let lon = (corner("lowerLeft", 0) + corner("upperRight", 0)) / 2.0;
-    let lat = ((corner("lowerLeft", 1) + corner("upperRight", 1)) / 2.0).to_radians();
-    let tiles = f64::from(1u32 << z);
-    let col = (lon + 180.0) / 360.0 * tiles;
-    let row = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * tiles;
-    (row as u64, col as u64)
-}

@@ -1,5 +1,6 @@
 //! The tile cache: a memory tier (moka, weighed in bytes) over a disk tier (one file per tile
-//! under `layer/tms/z/col/row.ext`, written atomically, kept under a size quota). One render
+//! under `layer/tms/z/col/row.ext`, written atomically, kept under a size quota), over an
+//! optional S3-compatible bucket ([`super::s3`]) shared by several instances. One render
 //! per tile however many requests ask for it at once: the memory tier's loader runs once per
 //! key and every waiter gets its result.
 //!
@@ -16,6 +17,7 @@ use std::time::SystemTime;
 
 use bytes::Bytes;
 
+use super::s3::S3Tier;
 use crate::raster::Format;
 
 /// Identifies one tile of one layer in one tile matrix set and format.
@@ -36,8 +38,8 @@ pub struct TileKey {
 }
 
 impl TileKey {
-    /// Where the tile lives under the disk tier's folder.
-    fn relative_path(&self) -> PathBuf {
+    /// Where the tile lives under the disk tier's folder (and in the bucket).
+    pub(crate) fn relative_path(&self) -> PathBuf {
         PathBuf::from(&*self.layer)
             .join(&*self.tms)
             .join(self.z.to_string())
@@ -78,6 +80,10 @@ pub struct CacheStats {
     pub disk_bytes: u64,
     /// Tiles deleted to keep the disk tier under its quota.
     pub evicted: u64,
+    /// Tiles read back from the S3 tier.
+    pub s3_hits: u64,
+    /// Requests the S3 tier failed or did not answer.
+    pub s3_errors: u64,
 }
 
 /// Why a tile could not be produced.
@@ -85,10 +91,11 @@ pub struct CacheStats {
 #[error("{0}")]
 pub struct TileError(pub String);
 
-/// Memory and disk tiers.
+/// Memory, disk and S3 tiers.
 pub struct TileCache {
     memory: moka::future::Cache<TileKey, Arc<Tile>>,
     disk: Option<Arc<DiskTier>>,
+    s3: Option<Arc<S3Tier>>,
     renders: AtomicU64,
     /// Bumped by every invalidation: a render that started before one must not be kept,
     /// since it may show what was just invalidated.
@@ -108,19 +115,28 @@ impl TileCache {
         TileCache {
             memory,
             disk: disk.map(|(dir, quota)| Arc::new(DiskTier::open(dir, quota))),
+            s3: None,
             renders: AtomicU64::new(0),
             generation: AtomicU64::new(0),
         }
     }
 
-    /// The tile for `key`: from memory, else from disk, else from `render` (then stored in
-    /// both tiers). Concurrent calls for one key share one render.
+    /// The same cache over an S3 tier too.
+    pub fn with_s3(mut self, tier: S3Tier) -> TileCache {
+        self.s3 = Some(Arc::new(tier));
+        self
+    }
+
+    /// The tile for `key`: from memory, else from disk, else from the bucket (then kept on
+    /// disk), else from `render` (then stored in every tier). Concurrent calls for one key
+    /// share one render.
     pub async fn get_or_render<F, Fut>(&self, key: &TileKey, render: F) -> Result<Arc<Tile>, TileError>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<Bytes, TileError>>,
     {
         let disk = self.disk.clone();
+        let s3 = self.s3.clone();
         let renders = &self.renders;
         let generation = &self.generation;
         let started = generation.load(Ordering::Acquire);
@@ -132,11 +148,23 @@ impl TileCache {
                         return Ok(Arc::new(Tile::new(bytes)));
                     }
                 }
+                if let Some(s3) = &s3 {
+                    if let Some(bytes) = s3.read(key).await {
+                        if let Some(disk) = &disk {
+                            disk.write(key, &bytes).await;
+                        }
+                        return Ok(Arc::new(Tile::new(bytes)));
+                    }
+                }
                 let bytes = render().await?;
                 renders.fetch_add(1, Ordering::Relaxed);
-                if let Some(disk) = &disk {
-                    if generation.load(Ordering::Acquire) == started {
+                if generation.load(Ordering::Acquire) == started {
+                    if let Some(disk) = &disk {
                         disk.write(key, &bytes).await;
+                    }
+                    // Awaited: once a seeding run says done, its tiles are in the bucket.
+                    if let Some(s3) = &s3 {
+                        s3.write(key, &bytes).await;
                     }
                 }
                 Ok(Arc::new(Tile::new(bytes)))
@@ -150,12 +178,16 @@ impl TileCache {
             if let Some(disk) = &self.disk {
                 disk.remove(key).await;
             }
+            if let Some(s3) = &self.s3 {
+                s3.remove(key).await;
+            }
         }
         Ok(tile)
     }
 
-    /// Drops from both tiers every tile of `layer` that `doomed` selects (given the set, level,
-    /// row and column); returns how many files were deleted from disk.
+    /// Drops from every tier each tile of `layer` that `doomed` selects (given the set, level,
+    /// row and column); returns how many tiles were deleted from disk (from the bucket when
+    /// there is no disk tier).
     pub async fn invalidate<F>(&self, layer: &str, doomed: F) -> u64
     where
         F: Fn(&str, u32, u32, u32) -> bool + Send + Sync + Clone + 'static,
@@ -167,16 +199,23 @@ impl TileCache {
         let _ = self.memory.invalidate_entries_if(move |key, _| {
             key.layer == in_memory && memory_doomed(&key.tms, key.z, key.row, key.col)
         });
+        let from_s3 = match &self.s3 {
+            Some(s3) => s3.remove_where(Some(layer), doomed.clone()).await,
+            None => 0,
+        };
         match &self.disk {
             Some(disk) => disk.remove_where(layer_name, doomed).await,
-            None => 0,
+            None => from_s3,
         }
     }
 
-    /// Drops every tile of every layer from both tiers.
+    /// Drops every tile of every layer from every tier.
     pub async fn clear_everything(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.memory.invalidate_all();
+        if let Some(s3) = &self.s3 {
+            s3.remove_where(None, |_, _, _, _| true).await;
+        }
         if let Some(disk) = self.disk.clone() {
             let _ = tokio::task::spawn_blocking(move || {
                 for (path, size, _) in files_under(&disk.dir) {
@@ -189,7 +228,7 @@ impl TileCache {
         }
     }
 
-    /// Drops every tile of `layer` from both tiers.
+    /// Drops every tile of `layer` from every tier.
     pub async fn clear_layer(&self, layer: &str) -> u64 {
         self.invalidate(layer, |_, _, _, _| true).await
     }
@@ -213,11 +252,16 @@ impl TileCache {
                 d.evicted.load(Ordering::Relaxed),
             )
         });
+        let (s3_hits, s3_errors) = self.s3.as_ref().map_or((0, 0), |s3| {
+            (s3.hits.load(Ordering::Relaxed), s3.errors.load(Ordering::Relaxed))
+        });
         CacheStats {
             renders: self.renders.load(Ordering::Relaxed),
             disk_hits,
             disk_bytes,
             evicted,
+            s3_hits,
+            s3_errors,
         }
     }
 }
@@ -461,7 +505,9 @@ mod tests {
                 renders: 0,
                 disk_hits: 1,
                 disk_bytes: 8,
-                evicted: 0
+                evicted: 0,
+                s3_hits: 0,
+                s3_errors: 0,
             }
         );
     }

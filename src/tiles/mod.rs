@@ -5,6 +5,7 @@
 pub mod area;
 mod cache;
 pub mod cli;
+mod s3;
 pub mod seed;
 pub mod size;
 pub mod tms;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 pub use cache::{CacheStats, Tile, TileCache, TileError, TileKey};
+pub use s3::{S3Settings, S3Tier};
 pub use tms::{TileMatrix, TileMatrixSet, TileRange};
 
 use crate::config::Config;
@@ -112,9 +114,17 @@ impl Tiles {
             };
             (dir, cache_config.tile_disk_size.0)
         });
+        let mut cache = TileCache::new(cache_config.tile_memory_size.0, disk);
+        if let Some(settings) = config.tile_s3() {
+            // The settings were checked when the configuration was loaded.
+            match S3Tier::new(&settings) {
+                Ok(tier) => cache = cache.with_s3(tier),
+                Err(err) => tracing::error!(error = %err, "no bucket tier"),
+            }
+        }
         Tiles {
             inner: Arc::new(Inner {
-                cache: TileCache::new(cache_config.tile_memory_size.0, disk),
+                cache,
                 seeds: seed::SeedJobs::default(),
                 layer_settings: cache_config.layers.clone(),
                 mosaics,

@@ -334,3 +334,14 @@ pub fn storages() -> Vec<(&'static str, Value)> {
         ),
     ]
 }
+
+/// The WebMercatorQuad (row, column) of level `z` at the middle of an OGC API tileset's box.
+pub fn centre_tile(tileset: &serde_json::Value, z: u32) -> (u64, u64) {
+    let corner = |name: &str, axis: usize| tileset["boundingBox"][name][axis].as_f64().unwrap();
+    let lon = (corner("lowerLeft", 0) + corner("upperRight", 0)) / 2.0;
+    let lat = ((corner("lowerLeft", 1) + corner("upperRight", 1)) / 2.0).to_radians();
+    let tiles = f64::from(1u32 << z);
+    let col = (lon + 180.0) / 360.0 * tiles;
+    let row = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * tiles;
+    (row as u64, col as u64)
+}

@@ -9,7 +9,9 @@
 #
 # Peers: PostgreSQL + PostGIS; nginx (HTML and JSON autoindex, Basic auth, HTTPS), Apache
 # mod_autoindex, lighttpd dir-listing, python http.server (no Range); vsftpd (plain + explicit
-# FTPS, implicit FTPS, chrooted user), pyftpdlib (MLSD); OpenSSH internal-sftp.
+# FTPS, implicit FTPS, chrooted user), pyftpdlib (MLSD); OpenSSH internal-sftp; s3s-fs (an
+# S3-compatible server over a folder, checking signatures; `make test` builds it into
+# target/tools).
 #
 #   tests/harness/servers.sh start | stop | status
 set -euo pipefail
@@ -313,6 +315,26 @@ EOF
     say DALLAGE_TEST_SFTP_CLIENT_KEY "$dir/client_key"
 }
 
+start_s3() {
+    local bin=${DALLAGE_S3_SERVER:-$root/target/tools/bin/s3s-fs} dir port secret
+    [ -x "$bin" ] || { echo "servers.sh: $bin is missing (make test-tools builds it)" >&2; exit 1; }
+    dir=$work/s3
+    rm -rf "$dir"
+    # s3s-fs keeps each bucket as a folder of its root.
+    mkdir -p "$dir/dallage-tiles"
+    port=$(free_port)
+    secret=$(openssl rand -hex 16)
+    setsid "$bin" --host 127.0.0.1 --port "$port" --access-key dallage-test --secret-key "$secret" "$dir" \
+        >"$work/s3.log" 2>&1 &
+    echo $! >"$work/s3.pid"
+    wait_port "$port" s3s-fs
+    say DALLAGE_TEST_S3_URL "http://127.0.0.1:$port"
+    say DALLAGE_TEST_S3_ROOT "$dir"
+    say DALLAGE_TEST_S3_BUCKET dallage-tiles
+    say DALLAGE_TEST_S3_ACCESS_KEY dallage-test
+    say DALLAGE_TEST_S3_SECRET_KEY "$secret"
+}
+
 stop_all() {
     local pidfile pid
     for pidfile in "$work"/*.pid; do
@@ -343,6 +365,7 @@ case "${1:-start}" in
         start_vsftpd
         start_pyftpdlib
         start_sshd
+        start_s3
         echo "test servers up; settings in $envfile"
         ;;
     stop)
