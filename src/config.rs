@@ -454,47 +454,13 @@ impl Config {
     }
 
     fn validate_tile_s3(&self) -> Result<(), ConfigError> {
-        let key_error = |key: &str, message: String| ConfigError::Key {
-            key: key.to_string(),
-            message,
-        };
-        let Some(settings) = self.tile_s3() else {
-            return Ok(());
-        };
-        let endpoint = url::Url::parse(&settings.endpoint).ok();
-        if !endpoint.as_ref().is_some_and(|url| {
-            matches!(url.scheme(), "http" | "https") && url.host_str().is_some() && url.path() == "/"
-        }) {
-            return Err(key_error(
-                "cache.tile_s3_endpoint",
-                format!(
-                    "`{}` must be http(s)://host[:port], without a path",
-                    settings.endpoint
-                ),
-            ));
+        match self.tile_s3().map(|settings| settings.check()) {
+            Some(Err((key, message))) => Err(ConfigError::Key {
+                key: key.to_string(),
+                message,
+            }),
+            _ => Ok(()),
         }
-        for (name, value) in [
-            ("cache.tile_s3_bucket", &settings.bucket),
-            ("cache.tile_s3_region", &settings.region),
-            ("cache.tile_s3_access_key", &settings.access_key),
-            ("cache.tile_s3_secret_key", &settings.secret_key.0),
-        ] {
-            if value.is_empty() {
-                return Err(key_error(
-                    name,
-                    "is required when cache.tile_s3_endpoint is set".into(),
-                ));
-            }
-        }
-        if settings.timeout.is_zero() {
-            return Err(key_error(
-                "cache.tile_s3_timeout",
-                "must be more than zero".into(),
-            ));
-        }
-        settings
-            .check()
-            .map_err(|message| key_error("cache.tile_s3_bucket", message))
     }
 
     fn validate(&self) -> Result<(), ConfigError> {

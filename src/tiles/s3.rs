@@ -41,10 +41,37 @@ pub struct S3Settings {
 }
 
 impl S3Settings {
-    /// Checks the endpoint and the bucket name, without connecting (nor building an HTTP
-    /// client, which needs the process's TLS set-up).
-    pub fn check(&self) -> Result<(), String> {
-        self.bucket().map(|_| ())
+    /// Checks every setting without connecting (nor building an HTTP client, which needs the
+    /// process's TLS set-up); an error names the configuration key and what is wrong.
+    pub fn check(&self) -> Result<(), (&'static str, String)> {
+        let endpoint = url::Url::parse(&self.endpoint).ok();
+        if !endpoint.as_ref().is_some_and(|url| {
+            matches!(url.scheme(), "http" | "https") && url.host_str().is_some() && url.path() == "/"
+        }) {
+            return Err((
+                "cache.tile_s3_endpoint",
+                format!(
+                    "`{}` must be http(s)://host[:port], without a path",
+                    self.endpoint
+                ),
+            ));
+        }
+        for (name, value) in [
+            ("cache.tile_s3_bucket", &self.bucket),
+            ("cache.tile_s3_region", &self.region),
+            ("cache.tile_s3_access_key", &self.access_key),
+            ("cache.tile_s3_secret_key", &self.secret_key.0),
+        ] {
+            if value.is_empty() {
+                return Err((name, "is required when cache.tile_s3_endpoint is set".into()));
+            }
+        }
+        if self.timeout.is_zero() {
+            return Err(("cache.tile_s3_timeout", "must be more than zero".into()));
+        }
+        self.bucket()
+            .map(|_| ())
+            .map_err(|message| ("cache.tile_s3_bucket", message))
     }
 
     fn bucket(&self) -> Result<Bucket, String> {
