@@ -211,13 +211,14 @@ struct TileArgs {
 impl TileArgs {
     /// The territory asked for, as `kind:code`.
     fn territory(&self) -> Option<String> {
-        [
-            ("commune", &self.commune),
-            ("epci", &self.epci),
-            ("departement", &self.departement),
-        ]
+        // clap lets only one of them through.
+        dallage::download::boundaries::named_territories(
+            self.commune.as_deref(),
+            self.epci.as_deref(),
+            self.departement.as_deref(),
+        )
         .into_iter()
-        .find_map(|(kind, code)| code.as_ref().map(|code| format!("{kind}:{code}")))
+        .next()
     }
 
     /// The plan with its area, for a territory, read from the catalogue's boundaries.

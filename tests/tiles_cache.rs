@@ -58,20 +58,9 @@ fn tiles_on_disk(dir: &Path) -> std::collections::BTreeSet<(u64, u64)> {
     found
 }
 
-/// Posts a seeding plan with the admin key.
-async fn post_seed(served: &Served, layer: &str, body: &Value) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(format!("{}/api/livrables/{layer}/seed", served.base))
-        .header("X-API-Key", ADMIN_KEY)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-}
-
 /// Seeds a plan through the API and waits for it; returns the run.
 async fn seed_and_wait(served: &Served, layer: &str, body: Value) -> Value {
-    let response = post_seed(served, layer, &body).await;
+    let response = served.post_seed(layer, &body).await;
     assert_eq!(response.status(), 202, "{body}");
     let location = response.headers()["location"].to_str().unwrap().to_string();
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
@@ -143,7 +132,7 @@ async fn seeding_over_a_drawn_area_draws_only_the_tiles_it_meets() {
     assert_eq!(left_over, everywhere.difference(&in_area).copied().collect());
     // A shape that is not an area is refused, naming the field.
     let point = json!({"tms": "2154_5cm", "levels": "20", "area": {"type": "Point", "coordinates": [w, s]}});
-    let response = post_seed(&served, &layer, &point).await;
+    let response = served.post_seed(&layer, &point).await;
     assert_eq!(response.status(), 400);
     assert!(response.text().await.unwrap().contains("area: `Point`"));
 }
@@ -292,7 +281,7 @@ async fn seeding_by_commune_epci_and_departement_follows_the_imported_boundaries
             "not several",
         ),
     ] {
-        let response = post_seed(&served, &layer, &body).await;
+        let response = served.post_seed(&layer, &body).await;
         assert_eq!(response.status(), status, "{body}");
         let text = response.text().await.unwrap();
         assert!(text.contains(says), "{body}: {text}");
@@ -445,7 +434,7 @@ async fn seeding_lands_inside_the_estimate_and_truncation_drops_its_levels() {
         ),
         (json!({"tms": "2154_5cm", "levels": "20", "colour": "red"}), 422),
     ] {
-        let response = post_seed(&served, &layer, &body).await;
+        let response = served.post_seed(&layer, &body).await;
         assert_eq!(response.status(), status, "{body}");
     }
     let anonymous = client

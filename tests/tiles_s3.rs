@@ -84,13 +84,8 @@ async fn tiles_go_to_the_bucket_and_come_back_from_it_without_drawing() {
     assert_eq!(second.state.tiles().cache().stats().renders, 0);
 
     // Truncating the level deletes the tile from the bucket as well.
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/livrables/{layer}/seed", first.base))
-        .header("X-API-Key", ADMIN_KEY)
-        .json(&json!({"tms": "WebMercatorQuad", "levels": "19", "format": "png", "truncate": true}))
-        .send()
-        .await
-        .unwrap();
+    let truncation = json!({"tms": "WebMercatorQuad", "levels": "19", "format": "png", "truncate": true});
+    let response = first.post_seed(&layer, &truncation).await;
     assert_eq!(response.status(), 202);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while object_file(&prefix, &relative).exists() {

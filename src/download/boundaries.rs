@@ -330,6 +330,19 @@ fn departement_of(commune: &str) -> Option<String> {
     commune.get(..length).map(str::to_string)
 }
 
+/// The territories named by a commune INSEE code, an EPCI SIREN and a département code, as
+/// `kind:code`, in that order (callers refuse more than one).
+pub fn named_territories(
+    commune: Option<&str>,
+    epci: Option<&str>,
+    departement: Option<&str>,
+) -> Vec<String> {
+    [("commune", commune), ("epci", epci), ("departement", departement)]
+        .into_iter()
+        .filter_map(|(kind, code)| code.map(|code| format!("{kind}:{code}")))
+        .collect()
+}
+
 /// A territory (`commune:69123`, `epci:200046977`, `departement:69`) as an area: its imported
 /// boundary, or for an EPCI or département not imported itself, its communes'.
 pub async fn area_of(catalog: &Catalog, territory: &str) -> Result<Area, BoundaryError> {

@@ -86,6 +86,17 @@ impl Served {
         (status, content_type, response.bytes().await.unwrap().to_vec())
     }
 
+    /// Posts a seeding plan for `layer` with the admin key.
+    pub async fn post_seed(&self, layer: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/livrables/{layer}/seed", self.base))
+            .header("X-API-Key", super::ADMIN_KEY)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Runs the `dallage` command with `args` on this server's catalogue (SQLite, shared with
     /// the running server) and data folder.
     pub async fn command(&self, args: &[&str]) -> std::process::Output {

@@ -95,10 +95,11 @@ fn territory(
     departement: Option<String>,
     with_area: bool,
 ) -> Result<Option<String>, Problem> {
-    let named: Vec<String> = [("commune", commune), ("epci", epci), ("departement", departement)]
-        .into_iter()
-        .filter_map(|(kind, code)| code.map(|code| format!("{kind}:{code}")))
-        .collect();
+    let named = crate::download::boundaries::named_territories(
+        commune.as_deref(),
+        epci.as_deref(),
+        departement.as_deref(),
+    );
     match named.as_slice() {
         [] => Ok(None),
         [one] if !with_area => Ok(Some(one.clone())),
