@@ -214,6 +214,8 @@ pub struct LimitsConfig {
     pub storage_timeout: Seconds,
     /// Largest JSON API page.
     pub max_page_size: u32,
+    /// Longest value of a query parameter of the JSON API (search texts, codes), in characters.
+    pub max_query_text: u32,
 }
 
 /// `[security]`
@@ -504,10 +506,17 @@ impl Config {
             ("limits.max_image_height", self.limits.max_image_height),
             ("limits.max_features_per_page", self.limits.max_features_per_page),
             ("limits.max_page_size", self.limits.max_page_size),
+            ("limits.max_query_text", self.limits.max_query_text),
         ] {
             if value == 0 {
                 return Err(key_error(name, "must be at least 1".into()));
             }
+        }
+        if self.limits.max_query_text as usize > crate::catalog::MAX_SEARCH_TEXT {
+            return Err(key_error(
+                "limits.max_query_text",
+                format!("must be at most {}", crate::catalog::MAX_SEARCH_TEXT),
+            ));
         }
         if self.limits.storage_timeout.0.is_zero() {
             return Err(key_error(

@@ -27,9 +27,18 @@ use config::{Config, LogConfig, LogFormat};
 pub fn init_logging(config: &LogConfig) {
     let directives = std::env::var("RUST_LOG").unwrap_or_else(|_| config.level.clone());
     let mut directives = directives;
-    for quiet in ["sqlx", "actix_server", "h2", "hyper", "rustls"] {
+    // suppaftp warns each time a transfer is abandoned on purpose (every FTP range that stops
+    // inside a file): held at `error`.
+    for (quiet, level) in [
+        ("sqlx", "warn"),
+        ("actix_server", "warn"),
+        ("h2", "warn"),
+        ("hyper", "warn"),
+        ("rustls", "warn"),
+        ("suppaftp", "error"),
+    ] {
         if !directives.contains(quiet) {
-            directives.push_str(&format!(",{quiet}=warn"));
+            directives.push_str(&format!(",{quiet}={level}"));
         }
     }
     let filter = tracing_subscriber::EnvFilter::try_new(&directives)

@@ -49,6 +49,11 @@ enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Scan into the configured catalogue, as `serve URL` registers it, instead of a
+        /// throwaway one: the next `scan --keep` of the URL probes only what changed, and
+        /// `serve` serves it.
+        #[arg(long)]
+        keep: bool,
     },
     /// Create the demo deliverables if missing, register them, then serve.
     Demo {
@@ -104,6 +109,12 @@ enum Command {
     Fixtures {
         /// Folder to write into.
         dir: PathBuf,
+        /// Write the field-shaped tree (tiny, broken, unreadable, block-sized, big dalles).
+        #[arg(long)]
+        field: bool,
+        /// Write this many dalles for the scan benchmark (hard links of one real dalle).
+        #[arg(long, value_name = "N", conflicts_with = "field")]
+        many: Option<usize>,
     },
 }
 
@@ -338,10 +349,14 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
             println!("{config:#?}");
             Ok(())
         }
-        Command::Fixtures { dir } => {
-            tokio::task::spawn_blocking(move || demo::write_scanner_fixtures(&dir))
-                .await
-                .map_err(|err| Error::Usage(err.to_string()))??;
+        Command::Fixtures { dir, field, many } => {
+            tokio::task::spawn_blocking(move || match (field, many) {
+                (true, _) => demo::write_field_fixtures(&dir),
+                (false, Some(count)) => demo::write_many_dalles(&dir, count),
+                (false, None) => demo::write_scanner_fixtures(&dir),
+            })
+            .await
+            .map_err(|err| Error::Usage(err.to_string()))??;
             Ok(())
         }
         Command::Serve { listen, access, urls } => {
@@ -370,11 +385,18 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
             state.set_ready(true);
             serve(state, &[]).await
         }
-        Command::Scan { url, access, json } => {
+        Command::Scan {
+            url,
+            access,
+            json,
+            keep,
+        } => {
             let options = access.options().map_err(Error::Usage)?;
             let scratch = tempfile::tempdir()?;
-            config.catalog.url = format!("sqlite://{}/scan.db", scratch.path().display());
-            config.data.dir = scratch.path().to_path_buf();
+            if !keep {
+                config.catalog.url = format!("sqlite://{}/scan.db", scratch.path().display());
+                config.data.dir = scratch.path().to_path_buf();
+            }
             let state = dallage::open_state(config).await?;
             let scan = scan_cli::scan_url(state.scanner(), state.catalog(), &url, &options).await?;
             if json {

@@ -703,6 +703,63 @@ async fn paging_limits_and_errors_follow_the_rules() {
 }
 
 #[actix_web::test]
+async fn long_search_texts_are_a_400_naming_the_parameter_on_both_catalogues() {
+    for db in BACKENDS {
+        let api = api(db).await;
+        api.create_project("PCRS 100% Lyon").await;
+        api.create_project("PCRS Villeurbanne").await;
+        let long = "a".repeat(60_000);
+        for path in [
+            format!("/api/projects?q={long}"),
+            format!("/api/projects?perimetre={long}"),
+            format!("/api/boundaries?q={long}"),
+            format!("/api/projects?q=lyon&{long}=1"),
+        ] {
+            let (status, problem, content_type) = api.call(Method::GET, &path, None, None).await;
+            assert_eq!(
+                status,
+                StatusCode::BAD_REQUEST,
+                "{db:?} {}: {problem}",
+                &path[..30]
+            );
+            assert_eq!(content_type, "application/problem+json");
+            let detail = problem["detail"].as_str().unwrap();
+            assert!(
+                detail.contains("at most 200") && detail.contains("limits.max_query_text"),
+                "{detail}"
+            );
+            assert!(detail.len() < 300, "the message does not echo the text: {detail}");
+        }
+        let (_, problem, _) = api
+            .call(Method::GET, &format!("/api/projects?q={long}"), None, None)
+            .await;
+        assert!(problem["detail"].as_str().unwrap().contains("`q`"), "{problem}");
+        // At the limit the search runs; `%` and `_` are letters, not wildcards.
+        let (status, page) = api
+            .get(&format!("/api/projects?q={}", "b".repeat(200)), None)
+            .await;
+        assert_eq!((status, page["total"].as_i64()), (StatusCode::OK, Some(0)));
+        let (_, page) = api.get("/api/projects?q=100%25", None).await;
+        assert_eq!(page["total"], 1, "{db:?}: {page}");
+        let (_, page) = api.get("/api/projects?q=%25", None).await;
+        assert_eq!(
+            page["total"], 2,
+            "{db:?}: a lone % matches every name as an empty text does"
+        );
+        let (_, page) = api.get("/api/projects?q=l_on", None).await;
+        assert_eq!(page["total"], 0, "{db:?}: `_` is no wildcard");
+    }
+    // The catalogue refuses unbounded texts from any other caller.
+    let dir = TempDir::new();
+    let catalog = fresh_catalog(Db::Sqlite, &dir.path()).await;
+    let err = catalog
+        .find_boundaries(None, &"x".repeat(60_000), 10, 0)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, dallage::catalog::CatalogError::Invalid(_)), "{err}");
+}
+
+#[actix_web::test]
 async fn health_reports_catalogue_and_readiness() {
     let dir = TempDir::new();
     let config = test_config(Db::Sqlite, &dir.path()).await;

@@ -107,14 +107,15 @@ impl Catalog {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Boundary>> {
+        super::check_search_text("q", query)?;
         // Built from constants only: the values are bound.
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM boundaries WHERE ($1 = '' OR kind = $1) \
              AND (code LIKE $2 OR LOWER(nom) LIKE $3) ORDER BY kind, code LIMIT $4 OFFSET $5"
         )))
         .bind(kind.map(TerritoryKind::as_str).unwrap_or(""))
-        .bind(format!("{}%", without_wildcards(query)))
-        .bind(format!("%{}%", without_wildcards(&query.to_lowercase())))
+        .bind(format!("{}%", super::without_wildcards(query)))
+        .bind(format!("%{}%", super::without_wildcards(&query.to_lowercase())))
         .bind(limit)
         .bind(offset)
         .fetch_all(&self.pool)
@@ -196,10 +197,4 @@ fn boundary_from_row(row: &AnyRow) -> Result<Boundary> {
         source: row.try_get("source")?,
         imported_at: row.try_get("imported_at")?,
     })
-}
-
-/// A search text without LIKE's wildcards, so `%` or `_` typed by a user match nothing special
-/// (SQLite and PostgreSQL escape them differently; dropping them works on both).
-fn without_wildcards(text: &str) -> String {
-    text.chars().filter(|c| !matches!(c, '%' | '_')).collect()
 }

@@ -73,6 +73,29 @@ pub enum CatalogError {
     Corrupt(String),
 }
 
+/// The longest search text the catalogue matches with `LIKE`, in characters. SQLite refuses
+/// patterns over 50 000 bytes; the HTTP API has its own, smaller limit
+/// (`limits.max_query_text`), this one guards every other caller.
+pub const MAX_SEARCH_TEXT: usize = 1000;
+
+/// Refuses a search text longer than [`MAX_SEARCH_TEXT`] as an invalid `field`.
+fn check_search_text(field: &str, text: &str) -> Result<()> {
+    let length = text.chars().count();
+    if length > MAX_SEARCH_TEXT {
+        return Err(CatalogError::Invalid(ValidationErrors(vec![FieldError {
+            field: field.to_string(),
+            message: format!("is {length} characters long; a search text has at most {MAX_SEARCH_TEXT}"),
+        }])));
+    }
+    Ok(())
+}
+
+/// A search text without LIKE's wildcards, so `%` or `_` typed by a user match nothing special
+/// (SQLite and PostgreSQL escape them differently; dropping them works on both).
+fn without_wildcards(text: &str) -> String {
+    text.chars().filter(|c| !matches!(c, '%' | '_')).collect()
+}
+
 /// Result of catalogue operations.
 pub type Result<T, E = CatalogError> = std::result::Result<T, E>;
 

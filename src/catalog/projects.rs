@@ -123,7 +123,8 @@ impl Catalog {
         let mut conditions = Vec::new();
         let mut binds: Vec<String> = Vec::new();
         if let Some(q) = query.q.as_deref().filter(|q| !q.is_empty()) {
-            binds.push(format!("%{}%", q.to_lowercase()));
+            super::check_search_text("q", q)?;
+            binds.push(format!("%{}%", super::without_wildcards(&q.to_lowercase())));
             conditions.push(format!("LOWER(nom) LIKE ${}", binds.len()));
         }
         if let Some(perimetre) = &query.perimetre {

@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use super::{
-    block_extent, write_atomically, write_image, write_world_file, DalleSpec, DemoError, OrthoImage, Scene,
-    COG_OPTIONS, DALLE_PIXELS, JP2_OPTIONS, LYON_GML, PIXEL, SEED,
+    block_extent, jp2_options_with, write_atomically, write_image, write_world_file, DalleSpec, DemoError,
+    OrthoImage, Scene, COG_OPTIONS, DALLE_PIXELS, JP2_OPTIONS, LYON_GML, PIXEL, SEED,
 };
 
 /// Version of the tree: bump when its content changes so cached copies are rebuilt.
@@ -97,12 +97,7 @@ pub fn write_scanner_fixtures(dir: &Path) -> Result<(), DemoError> {
         pixel: 0.2,
         epsg: None,
     };
-    let world_only: Vec<&str> = JP2_OPTIONS
-        .iter()
-        .copied()
-        .filter(|o| !o.starts_with("GeoJP2"))
-        .chain(["GeoJP2=NO"])
-        .collect();
+    let world_only = jp2_options_with(&["GeoJP2=NO"]);
     let name = "dalle sans géoréférencement interne";
     write_world_file(&deeper.join(format!("{name}.j2w")), small.upper_left(), 0.2)?;
     write_file(&deeper.join(format!("{name}.prj")), LAMBERT93_PRJ.as_bytes())?;

@@ -6,6 +6,7 @@
 //! made only when missing, each written under a temporary name and renamed when complete, so
 //! an interrupted generation never leaves a truncated dalle behind.
 
+mod field;
 mod fixtures;
 mod paint;
 mod primitives;
@@ -19,6 +20,7 @@ use gdal::spatial_ref::SpatialRef;
 use gdal::DriverManager;
 use rayon::prelude::*;
 
+pub use field::{field_byte, write_field_fixtures, write_many_dalles, BIG_DALLES, BLOCK_FILES, DELIVERY};
 pub use fixtures::write_scanner_fixtures;
 pub use scene::{Rect, Scene};
 
@@ -244,6 +246,19 @@ pub const JP2_OPTIONS: &[&str] = &[
     "GMLJP2=NO",
     "GeoJP2=YES",
 ];
+
+/// [`JP2_OPTIONS`] with some replaced: each `KEY=VALUE` of `overrides` takes the place of the
+/// option of the same key (or is added).
+pub fn jp2_options_with(overrides: &[&'static str]) -> Vec<&'static str> {
+    let key = |option: &str| option.split('=').next().unwrap_or("").to_string();
+    let replaced: Vec<String> = overrides.iter().map(|o| key(o)).collect();
+    JP2_OPTIONS
+        .iter()
+        .copied()
+        .filter(|option| !replaced.contains(&key(option)))
+        .chain(overrides.iter().copied())
+        .collect()
+}
 
 /// Tiled JPEG GeoTIFF with overviews (COG layout).
 pub const COG_OPTIONS: &[&str] = &[

@@ -120,7 +120,9 @@ pub struct Paging {
 }
 
 /// Query parameters as a map; lookups are case-sensitive (JSON API) and values checked by the
-/// handler with [`Query::int`] and friends, so each error names its parameter.
+/// handler with [`Query::int`] and friends, so each error names its parameter. Every value is
+/// at most `limits.max_query_text` characters long (400 naming the parameter otherwise), so no
+/// search text reaches the catalogue unbounded.
 pub struct Query(pub HashMap<String, String>);
 
 impl Query {
@@ -137,6 +139,23 @@ impl Query {
                 range.end()
             ))),
         }
+    }
+
+    /// Refuses a value longer than `limit` characters, naming its parameter.
+    fn bounded(self, limit: usize) -> Result<Query, Problem> {
+        let mut names: Vec<&String> = self.0.keys().collect();
+        names.sort();
+        for name in names {
+            let length = self.0[name].chars().count().max(name.chars().count());
+            if length > limit {
+                let name: String = name.chars().take(40).collect();
+                return Err(Problem::bad_request(format!(
+                    "query parameter `{name}` is {length} characters long; at most {limit} are allowed \
+                     (limits.max_query_text)"
+                )));
+            }
+        }
+        Ok(self)
     }
 
     /// An optional text parameter.
@@ -158,9 +177,14 @@ impl FromRequest for Query {
     type Future = std::future::Ready<Result<Query, Problem>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let limit = request
+            .app_data::<web::Data<AppState>>()
+            .map(|state| state.config().limits.max_query_text as usize)
+            .unwrap_or(crate::catalog::MAX_SEARCH_TEXT);
         let parsed = web::Query::<HashMap<String, String>>::from_query(request.query_string())
             .map(|q| Query(q.into_inner()))
-            .map_err(|err| Problem::bad_request(format!("the query string is malformed: {err}")));
+            .map_err(|err| Problem::bad_request(format!("the query string is malformed: {err}")))
+            .and_then(|query| query.bounded(limit));
         std::future::ready(parsed)
     }
 }

@@ -179,6 +179,8 @@ pub fn report(scan: &ScanRecord) -> Value {
         "files_by_class": summary["files_by_class"],
         "conformity": scan.conformity,
         "errors": summary["broken"],
+        "read": summary["read"],
+        "seconds": summary["seconds"],
     })
 }
 

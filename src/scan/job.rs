@@ -32,6 +32,15 @@ struct Job<'a> {
     progress: ScanProgress,
     notes: ScanNotes,
     last_save: Instant,
+    /// Time spent listing and probing in this run (a resumed scan counts its last run only).
+    phases: Phases,
+}
+
+/// How long each phase of a scan's run took.
+#[derive(Debug, Default, Clone, Copy)]
+struct Phases {
+    listing: Duration,
+    probing: Duration,
 }
 
 /// Why a phase stopped early.
@@ -65,6 +74,7 @@ pub async fn run(inner: &Inner, scan_id: i64) -> Result<ScanState, ScanError> {
         progress,
         notes: ScanNotes::default(),
         last_save: Instant::now(),
+        phases: Phases::default(),
     };
     let state = job.run().await?;
     if let (Some(seen), None) = (job.storage.host_key_seen(), record.host_key.as_ref()) {
@@ -91,12 +101,18 @@ impl Job<'_> {
                     .collect(),
                 None => VecDeque::from([(String::new(), 0)]),
             };
-            if let Err(stop) = self.list(pending).await {
+            let started = Instant::now();
+            let listed = self.list(pending).await;
+            self.phases.listing = started.elapsed();
+            if let Err(stop) = listed {
                 return self.interrupted(stop, true).await;
             }
         }
         self.set_state(ScanState::Probing, None).await?;
-        if let Err(stop) = self.probe_all().await {
+        let started = Instant::now();
+        let probed = self.probe_all().await;
+        self.phases.probing = started.elapsed();
+        if let Err(stop) = probed {
             return self.interrupted(stop, false).await;
         }
         self.finish().await
@@ -265,8 +281,10 @@ impl Job<'_> {
                     .await
                 {
                     Ok(head) => class = classify::classify(entry.name(), Some(&head)),
-                    Err(err) if err.is_storage_wide() => return Err(err),
-                    Err(_) => {}
+                    Err(err) => {
+                        // The class stays the one the name gives; only the storage's own fault stops.
+                        file_failure(self.storage.as_ref(), &entry.path, err).await?;
+                    }
                 }
             }
             listed.push(ListedFile {
@@ -319,8 +337,9 @@ impl Job<'_> {
                             mtime: exact.mtime.or(entry.mtime),
                             etag: exact.etag,
                         }),
-                        Err(err) if err.is_storage_wide() => Err(err),
-                        Err(_) => Ok(entry),
+                        Err(err) => file_failure(storage.as_ref(), &entry.path, err)
+                            .await
+                            .map(|_| entry),
                     }
                 }
             }))
@@ -410,7 +429,19 @@ impl Job<'_> {
         let changed = catalog.scan_changed_files(self.scan.id).await?;
         let changes = change_set(&changed, self.scan.id);
         let files = catalog.storage_files(storage_id).await?;
-        let summary = summary::summarize(&files, &self.notes);
+        let mut summary = summary::summarize(&files, &self.notes);
+        // What the scan cost the storage (since its last start, for a resumed scan).
+        let stats = self.storage.stats();
+        summary["read"] = json!({
+            "requests": stats.request_count(),
+            "bytes": stats.bytes(),
+            "connections": stats.connection_count(),
+        });
+        let seconds = |d: Duration| (d.as_secs_f64() * 1000.0).round() / 1000.0;
+        summary["seconds"] = json!({
+            "listing": seconds(self.phases.listing),
+            "probing": seconds(self.phases.probing),
+        });
         let conformity = summary::conformity(&files);
         self.progress.errors = files.iter().filter(|f| f.error.is_some()).count() as i64
             + self.notes.unreadable_folders.len() as i64;
@@ -459,8 +490,10 @@ async fn probe_one(
         .await
     {
         Ok(head) => head,
-        Err(err) if err.is_storage_wide() => return (record, Err(err)),
-        Err(err) => return (record, Ok(broken(format!("cannot read: {err}")))),
+        Err(err) => {
+            let failure = file_failure(storage.as_ref(), &record.path, err).await;
+            return (record, failure.map(broken));
+        }
     };
     let stem = entry
         .name()
@@ -503,11 +536,33 @@ async fn probe_one(
     let outcome = workers.run(move || probe::probe(&input)).await;
     let result = match outcome {
         Ok(Ok(probe)) => Ok(outcome_of(&probe)),
-        Ok(Err(ProbeError::Storage(err))) if err.is_storage_wide() => Err(err),
+        Ok(Err(ProbeError::Storage(err))) => file_failure(storage.as_ref(), &record.path, err)
+            .await
+            .map(broken),
         Ok(Err(err)) => Ok(broken(err.to_string())),
         Err(err) => Ok(broken(format!("probe failed: {err}"))),
     };
     (record, result)
+}
+
+/// Decides whose fault a failure to read one file is. An error that may be the storage's
+/// (a broken connection, a time limit, an I/O error) is checked by listing the file's folder
+/// again: if the storage answers, the failure is the file's own and its reason is returned
+/// (the file is reported broken, the scan goes on); if not, the storage's error is returned
+/// and the scan stops, resumable. A file gone from the new listing was removed during the scan.
+async fn file_failure(storage: &dyn Storage, path: &str, err: StorageError) -> Result<String, StorageError> {
+    if !err.is_storage_wide() && !matches!(err, StorageError::NotFound { .. }) {
+        return Ok(format!("cannot read: {err}"));
+    }
+    match storage.list(parent_of(path)).await {
+        Ok(entries) if entries.iter().any(|entry| entry.path == path) => Ok(format!("cannot read: {err}")),
+        Ok(_) => Ok(format!("removed from the storage during the scan ({err})")),
+        Err(check) if check.is_storage_wide() => {
+            tracing::debug!(path, error = %err, check = %check, "a file's failure is the storage's");
+            Err(check)
+        }
+        Err(_) => Ok(format!("removed from the storage during the scan ({err})")),
+    }
 }
 
 fn catalog_fault(err: crate::catalog::CatalogError) -> StorageError {
@@ -617,4 +672,61 @@ fn change_set(changed: &[DalleRecord], scan_id: i64) -> Value {
         }
     }
     json!({"added": added, "modified": modified, "removed": removed})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::StorageSpec;
+
+    fn io_error() -> StorageError {
+        StorageError::Io {
+            target: "test".into(),
+            detail: "connection reset by peer".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_file_failure_is_the_storage_s_only_when_the_storage_fails_too() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("lot")).unwrap();
+        std::fs::write(dir.path().join("lot/present.jp2"), b"x").unwrap();
+        let url = format!("file://{}", dir.path().display());
+        let folder = storage::open(StorageSpec::from_url("t", &url).unwrap()).unwrap();
+        // The storage answers and the file is there: the file's own fault.
+        let reason = file_failure(folder.as_ref(), "lot/present.jp2", io_error())
+            .await
+            .unwrap();
+        assert!(reason.starts_with("cannot read: I/O error"), "{reason}");
+        // Gone from the new listing: removed during the scan.
+        let gone = StorageError::NotFound {
+            path: "lot/gone.jp2".into(),
+        };
+        let reason = file_failure(folder.as_ref(), "lot/gone.jp2", gone).await.unwrap();
+        assert!(
+            reason.starts_with("removed from the storage during the scan"),
+            "{reason}"
+        );
+        // A refusal is the file's without asking the storage.
+        let refused = StorageError::Permission {
+            path: "lot/present.jp2".into(),
+        };
+        let reason = file_failure(folder.as_ref(), "lot/present.jp2", refused)
+            .await
+            .unwrap();
+        assert_eq!(reason, "cannot read: permission denied: lot/present.jp2");
+        // The storage does not answer either: the storage's fault, which stops the scan.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut spec = StorageSpec::from_url("t", &format!("http://127.0.0.1:{closed}/")).unwrap();
+        spec.retries = 0;
+        let down = storage::open(spec).unwrap();
+        let err = file_failure(down.as_ref(), "lot/present.jp2", io_error())
+            .await
+            .unwrap_err();
+        assert!(err.is_storage_wide(), "{err}");
+    }
 }

@@ -113,10 +113,7 @@ pub fn probe(input: &ProbeInput) -> Result<Probe, ProbeError> {
         Err(err) => {
             return Err(match crate::storage::vsi::take_last_error() {
                 Some(storage) => ProbeError::Storage(storage),
-                None => ProbeError::Broken(format!(
-                    "GDAL cannot open it: {}",
-                    clean_gdal_message(&err.to_string())
-                )),
+                None => ProbeError::Broken(unopenable(&input.head, &err.to_string())),
             })
         }
     };
@@ -126,6 +123,37 @@ pub fn probe(input: &ProbeInput) -> Result<Probe, ProbeError> {
         return Err(ProbeError::Storage(storage));
     }
     result
+}
+
+/// Why GDAL could not open a file: a file whose first bytes are neither a JPEG 2000 nor a
+/// TIFF signature says so (a random or mislabelled file); otherwise GDAL's own words, when
+/// it gave any.
+fn unopenable(head: &[u8], gdal_message: &str) -> String {
+    const SIGNATURES: [&[u8]; 4] = [
+        b"\x00\x00\x00\x0cjP  \r\n\x87\n",
+        b"\xff\x4f\xff\x51",
+        b"II*\x00",
+        b"MM\x00*",
+    ];
+    let big_tiff = head.starts_with(b"II+\x00") || head.starts_with(b"MM\x00+");
+    if !big_tiff && !SIGNATURES.iter().any(|signature| head.starts_with(signature)) {
+        let shown: Vec<String> = head.iter().take(8).map(|b| format!("{b:02X}")).collect();
+        return format!(
+            "not a JPEG 2000 or TIFF file: its first bytes ({}) are neither signature",
+            shown.join(" ")
+        );
+    }
+    let message = clean_gdal_message(gdal_message);
+    let message = message
+        .split("Error msg:")
+        .nth(1)
+        .map(|m| m.trim().trim_matches('\'').trim().to_string())
+        .unwrap_or(message);
+    if message.is_empty() {
+        "GDAL cannot open it (it gave no reason)".to_string()
+    } else {
+        format!("GDAL cannot open it: {message}")
+    }
 }
 
 fn clean_gdal_message(message: &str) -> String {
@@ -380,4 +408,31 @@ fn wgs84_footprint(
 pub fn ring_wkt(ring: &[[f64; 2]]) -> String {
     let points: Vec<String> = ring.iter().map(|p| format!("{:.8} {:.8}", p[0], p[1])).collect();
     format!("POLYGON(({}))", points.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unopenable;
+
+    #[test]
+    fn says_why_a_file_does_not_open() {
+        let random = [0x5Au8, 0x13, 0xC0, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06];
+        let reason = unopenable(
+            &random,
+            "GDAL method 'GDALOpenEx' returned a NULL pointer. Error msg: ''",
+        );
+        assert!(reason.starts_with("not a JPEG 2000 or TIFF file"), "{reason}");
+        assert!(reason.contains("5A 13 C0 01"), "{reason}");
+        let jp2 = b"\x00\x00\x00\x0cjP  \r\n\x87\nrest";
+        let reason = unopenable(
+            jp2,
+            "GDAL method 'GDALOpenEx' returned a NULL pointer. Error msg: ''",
+        );
+        assert_eq!(reason, "GDAL cannot open it (it gave no reason)");
+        let reason = unopenable(
+            b"II*\x00",
+            "GDAL method 'GDALOpenEx' returned a NULL pointer. Error msg: 'bad IFD'",
+        );
+        assert_eq!(reason, "GDAL cannot open it: bad IFD");
+    }
 }

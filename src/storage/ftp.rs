@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use futures_util::StreamExt;
 use suppaftp::list::ListParser;
-use suppaftp::tokio::{AsyncRustlsConnector, AsyncRustlsFtpStream};
+use suppaftp::tokio::{AsyncRustlsConnector, AsyncRustlsFtpStream, TransferStream as FtpTransfer};
 use suppaftp::types::FileType;
 use suppaftp::{FtpError, Status};
 use tokio::io::AsyncReadExt;
@@ -21,6 +21,7 @@ use super::{ByteStream, Entry, Result, Stats, Storage, StorageError, StorageSpec
 use crate::catalog::{StorageType, TlsMode};
 
 type Connection = AsyncRustlsFtpStream;
+type TransferStream = FtpTransfer<suppaftp::tokio::AsyncRustlsStream>;
 
 /// A storage reached over FTP or FTPS.
 pub struct FtpStorage {
@@ -36,10 +37,13 @@ struct Inner {
     mlsd_unsupported: AtomicBool,
 }
 
-/// A pooled connection, returned to the pool when healthy.
+/// A leased connection. It goes back to the pool only when [`Lease::keep`] says the exchange
+/// ended in step; a lease dropped any other way (an error, a time limit that cancelled the
+/// operation mid-reply) closes its connection, since its next reply could be a stale one.
 struct Lease {
     inner: Arc<Inner>,
     connection: Option<Connection>,
+    in_step: bool,
     _permit: OwnedSemaphorePermit,
 }
 
@@ -48,14 +52,17 @@ impl Lease {
         self.connection.as_mut().expect("leased connection")
     }
 
-    /// Drops the connection instead of pooling it (after an error it may be out of step).
-    fn discard(mut self) {
-        self.connection = None;
+    /// Returns the connection to the pool: every reply it was sent has been read.
+    fn keep(mut self) {
+        self.in_step = true;
     }
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
+        if !self.in_step {
+            return;
+        }
         if let Some(connection) = self.connection.take() {
             if let Ok(mut idle) = self.inner.idle.lock() {
                 idle.push(connection);
@@ -110,6 +117,7 @@ impl Inner {
         Ok(Lease {
             inner: self.clone(),
             connection: Some(connection),
+            in_step: false,
             _permit: permit,
         })
     }
@@ -186,6 +194,7 @@ impl Inner {
             .transfer_type(FileType::Binary)
             .await
             .map_err(|err| self.map_error(err, ""))?;
+        self.stats.record_connection();
         Ok(stream)
     }
 
@@ -262,6 +271,9 @@ impl Inner {
         let server_dir = self.server_path(dir);
         // CWD then a bare listing: names with spaces survive every server this way.
         if let Err(err) = lease.get().cwd(&server_dir).await {
+            if answered(&err) {
+                lease.keep();
+            }
             let mapped = self.map_error(err, dir);
             return Err(match mapped {
                 StorageError::Protocol { .. } => StorageError::NotFound {
@@ -277,79 +289,171 @@ impl Inner {
                 Err(FtpError::UnexpectedResponse(response)) if response.status.code() >= 500 => {
                     self.mlsd_unsupported.store(true, Ordering::Relaxed);
                 }
-                Err(err) => {
-                    let mapped = self.map_error(err, dir);
-                    lease.discard();
-                    return Err(mapped);
-                }
+                Err(err) => return Err(self.map_error(err, dir)),
             }
         }
         let (lines, machine) = match lines {
             Some(found) => found,
             None => match lease.get().list(None).await {
                 Ok(found) => (found, false),
-                Err(err) => {
-                    let mapped = self.map_error(err, dir);
-                    lease.discard();
-                    return Err(mapped);
-                }
+                Err(err) => return Err(self.map_error(err, dir)),
             },
         };
+        lease.keep();
         self.stats.record(lines.iter().map(|l| l.len() as u64 + 2).sum());
         parse_listing(dir, &lines, machine)
     }
 
+    /// One attempt at reading bytes `range` of a file: `REST` + `RETR`, then the transfer
+    /// ended as the server allows.
+    ///
+    /// One byte more than the range is read, so a range that reaches the end of the file meets
+    /// the end of the transfer, which the server closes with its completion reply: no `ABOR`
+    /// (the case of every small file read whole). A range that stops inside the file abandons
+    /// the rest of the transfer (see [`Inner::abandon`]).
     async fn read_range_once(self: &Arc<Self>, path: &str, range: Range<u64>) -> Result<Bytes> {
         let mut lease = self.lease().await?;
         let server_path = self.server_path(path);
         let wanted = (range.end - range.start) as usize;
-        let connection = lease.get();
         if range.start > 0 {
-            connection
+            lease
+                .get()
                 .resume_transfer(range.start as usize)
                 .await
                 .map_err(|err| self.map_error(err, path))?;
         }
-        let mut transfer = match connection.retr_as_stream(&server_path).await {
+        let mut transfer = match lease.get().retr_as_stream(&server_path).await {
             Ok(transfer) => transfer,
             Err(err) => {
-                let mapped = self.map_error(err, path);
-                if mapped.is_storage_wide() {
-                    lease.discard();
+                if answered(&err) {
+                    lease.keep();
                 }
-                return Err(mapped);
+                return Err(self.refusal(err, path));
             }
         };
-        let mut buffer = vec![0u8; wanted];
+        let mut buffer = vec![0u8; wanted + 1];
         let mut filled = 0;
-        let mut at_end = false;
-        while filled < wanted {
+        let mut reached_end = false;
+        while filled < buffer.len() {
             match transfer.read(&mut buffer[filled..]).await {
                 Ok(0) => {
-                    at_end = true;
+                    reached_end = true;
                     break;
                 }
                 Ok(n) => filled += n,
-                Err(err) => {
-                    lease.discard();
-                    return Err(self.io_error(format!("reading {path}: {err}")));
-                }
+                // The data connection broke: the lease is dropped with its connection.
+                Err(err) => return Err(self.io_error(format!("reading {path}: {err}"))),
             }
         }
-        buffer.truncate(filled);
-        self.stats.record(filled as u64);
-        // Either the file ended (normal completion) or we stop early: ABOR the rest.
-        let closed = if at_end {
-            transfer.finish().await
+        buffer.truncate(filled.min(wanted));
+        self.stats.record(buffer.len() as u64);
+        if reached_end {
+            match transfer.finish().await {
+                Ok(()) => lease.keep(),
+                Err(FtpError::UnexpectedResponse(response)) => {
+                    // The server says the transfer failed (426, 451…): what came may be short.
+                    lease.keep();
+                    return Err(StorageError::Transfer {
+                        path: path.to_string(),
+                        detail: format!("{} {}", response.status.code(), response_text(&response.body)),
+                    });
+                }
+                Err(err) => return Err(self.map_error(err, path)),
+            }
         } else {
-            lease.get().abort(transfer).await
-        };
-        if closed.is_err() {
-            // The bytes are good; the control connection may not be: don't pool it.
-            lease.discard();
+            self.abandon(lease, transfer).await;
         }
         Ok(Bytes::from(buffer))
     }
+
+    /// Ends a transfer we no longer need, leaving the control connection in step for the next
+    /// read from the pool.
+    ///
+    /// The data connection is closed first, so the transfer ends whatever the server was doing;
+    /// its reply (`426`, `451`, or `226` when it had already sent everything) is read; `ABOR` is
+    /// sent and its reply read (`226`, `225` "no transfer to abort" from vsftpd and pyftpdlib,
+    /// Pure-FTPd's `226`, `500` from a server without `ABOR`). Servers differ in how many
+    /// replies they send for these two events (ProFTPD and IIS may answer `ABOR` with `426` then
+    /// `226`), so a `PWD` follows, and every reply before its `257` is skipped: only then is the
+    /// connection known to be in step. A fault or a silent server costs the connection, never
+    /// the bytes already read.
+    async fn abandon(&self, mut lease: Lease, transfer: TransferStream) {
+        drop(transfer);
+        let connection = lease.get();
+        let ending = async {
+            match connection
+                .custom_command(
+                    "ABOR",
+                    &[Status::ClosingDataConnection, Status::DataConnectionOpen],
+                )
+                .await
+            {
+                Ok(_) | Err(FtpError::UnexpectedResponse(_)) => {}
+                Err(err) => return Err(err),
+            }
+            resynchronise(connection).await
+        };
+        match tokio::time::timeout(self.spec.timeout, ending).await {
+            Ok(Ok(())) => lease.keep(),
+            Ok(Err(err)) => {
+                tracing::debug!(target = %self.target(), error = %err, "FTP connection dropped after ABOR");
+            }
+            Err(_) => {
+                tracing::debug!(target = %self.target(), "no answer to ABOR in time: FTP connection dropped")
+            }
+        }
+    }
+
+    /// The error for a `RETR` the server refused. `550` covers a missing file and a refused
+    /// one alike (vsftpd says "Failed to open file." for both): the server's words are kept.
+    fn refusal(&self, err: FtpError, path: &str) -> StorageError {
+        if let FtpError::UnexpectedResponse(response) = &err {
+            if response.status == Status::FileUnavailable {
+                let text = response_text(&response.body);
+                let lower = text.to_ascii_lowercase();
+                if lower.contains("no such") || lower.contains("not found") || lower.contains("not exist") {
+                    return StorageError::NotFound {
+                        path: path.to_string(),
+                    };
+                }
+                if lower.contains("permission") || lower.contains("denied") {
+                    return StorageError::Permission {
+                        path: path.to_string(),
+                    };
+                }
+                return StorageError::Unreadable {
+                    path: path.to_string(),
+                    detail: format!("550 {text}"),
+                };
+            }
+        }
+        self.map_error(err, path)
+    }
+}
+
+/// Whether the server answered (with an unexpected reply): the reply was read, so the control
+/// connection is still in step.
+fn answered(err: &FtpError) -> bool {
+    matches!(err, FtpError::UnexpectedResponse(_))
+}
+
+/// Replies the server may still owe after a transfer was abandoned, skipped before `PWD`'s.
+const MAX_STALE_REPLIES: usize = 4;
+
+/// Sends `PWD` and reads replies until its `257`: whatever the server still owed before it
+/// (the end of an abandoned transfer, the reply to an `ABOR`) is skipped.
+async fn resynchronise(connection: &mut Connection) -> Result<(), FtpError> {
+    let mut reply = connection.custom_command("PWD", &[Status::PathCreated]).await;
+    for _ in 0..MAX_STALE_REPLIES {
+        match reply {
+            Ok(_) => return Ok(()),
+            Err(FtpError::UnexpectedResponse(_)) => {
+                reply = connection.read_response(Status::PathCreated).await;
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    reply.map(|_| ())
 }
 
 async fn resolve(host: &str, port: u16) -> Result<std::net::SocketAddr> {
@@ -365,8 +469,16 @@ async fn resolve(host: &str, port: u16) -> Result<std::net::SocketAddr> {
     })
 }
 
+/// A reply's text without its leading code (`550 Failed to open file.` → `Failed to open
+/// file.`), so messages that add the code do not say it twice.
 fn response_text(body: &[u8]) -> String {
-    String::from_utf8_lossy(body).trim().to_string()
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    let without_code = match text.as_bytes() {
+        [a, b, c, b' ' | b'-', ..] if [a, b, c].iter().all(|d| d.is_ascii_digit()) => &text[4..],
+        _ => text,
+    };
+    without_code.trim().to_string()
 }
 
 /// Parses `MLSD` or `LIST` lines (Unix or DOS) into entries of folder `dir`.
@@ -460,19 +572,18 @@ impl Storage for FtpStorage {
                 let size = match lease.get().size(&server_path).await {
                     Ok(size) => size as u64,
                     Err(err) => {
-                        let mapped = inner.map_error(err, &path);
-                        if mapped.is_storage_wide() {
-                            lease.discard();
+                        if answered(&err) {
+                            lease.keep();
                         }
-                        return Err(mapped);
+                        return Err(inner.map_error(err, &path));
                     }
                 };
-                let mtime = lease
-                    .get()
-                    .mdtm(&server_path)
-                    .await
-                    .ok()
-                    .map(|time| time.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+                let mtime = match lease.get().mdtm(&server_path).await {
+                    Ok(time) => Some(time.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                    Err(err) if answered(&err) => None,
+                    Err(err) => return Err(inner.map_error(err, &path)),
+                };
+                lease.keep();
                 inner.stats.record(0);
                 Ok(Entry {
                     path: path.clone(),
@@ -505,44 +616,59 @@ impl Storage for FtpStorage {
         let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes>>(4);
         let mut lease = inner.lease().await?;
         let server_path = inner.server_path(&path);
-        let transfer = lease.get().retr_as_stream(&server_path).await;
-        let mut transfer = match transfer {
+        let mut transfer = match lease.get().retr_as_stream(&server_path).await {
             Ok(transfer) => transfer,
             Err(err) => {
-                let mapped = inner.map_error(err, &path);
-                lease.discard();
-                return Err(mapped);
+                if answered(&err) {
+                    lease.keep();
+                }
+                return Err(inner.refusal(err, &path));
             }
         };
         tokio::spawn(async move {
             let mut buffer = vec![0u8; 256 << 10];
             loop {
-                match transfer.read(&mut buffer).await {
-                    Ok(0) => {
-                        if transfer.finish().await.is_err() {
-                            lease.discard();
+                let read = tokio::time::timeout(inner.spec.timeout, transfer.read(&mut buffer)).await;
+                match read {
+                    Ok(Ok(0)) => {
+                        // A failed ending means the bytes sent may be short: say so, so that a
+                        // download is never silently truncated.
+                        match transfer.finish().await {
+                            Ok(()) => lease.keep(),
+                            Err(FtpError::UnexpectedResponse(response)) => {
+                                lease.keep();
+                                let failure = StorageError::Transfer {
+                                    path: path.clone(),
+                                    detail: format!(
+                                        "{} {}",
+                                        response.status.code(),
+                                        response_text(&response.body)
+                                    ),
+                                };
+                                let _ = sender.send(Err(failure)).await;
+                            }
+                            Err(err) => {
+                                let _ = sender.send(Err(inner.map_error(err, &path))).await;
+                            }
                         }
                         return;
                     }
-                    Ok(n) => {
+                    Ok(Ok(n)) => {
                         inner.stats.record(n as u64);
-                        if sender
-                            .send(Ok(Bytes::copy_from_slice(&buffer[..n])))
-                            .await
-                            .is_err()
-                        {
+                        let chunk = Bytes::copy_from_slice(&buffer[..n]);
+                        if sender.send(Ok(chunk)).await.is_err() {
                             // The reader went away: stop the transfer.
-                            if lease.get().abort(transfer).await.is_err() {
-                                lease.discard();
-                            }
+                            inner.abandon(lease, transfer).await;
                             return;
                         }
                     }
-                    Err(err) => {
-                        let _ = sender
-                            .send(Err(inner.io_error(format!("reading {path}: {err}"))))
-                            .await;
-                        lease.discard();
+                    Ok(Err(err)) => {
+                        let failure = inner.io_error(format!("reading {path}: {err}"));
+                        let _ = sender.send(Err(failure)).await;
+                        return;
+                    }
+                    Err(_) => {
+                        let _ = sender.send(Err(inner.timeout("FTP transfer"))).await;
                         return;
                     }
                 }
@@ -594,5 +720,22 @@ mod tests {
         assert_eq!(entries[0].mtime.as_deref(), Some("2024-06-30T14:05:00Z"));
         assert!(entries[1].is_dir);
         assert!(parse_listing("", &["garbage line".to_string()], false).is_err());
+    }
+
+    #[test]
+    fn reply_texts_lose_their_code_once() {
+        assert_eq!(
+            response_text(b"550 Failed to open file.\r\n"),
+            "Failed to open file."
+        );
+        assert_eq!(
+            response_text(b"225 No transfer to ABOR.\r\n"),
+            "No transfer to ABOR."
+        );
+        assert_eq!(
+            response_text(b"211-Features:\r\n MLSD\r\n211 End"),
+            "Features:\r\n MLSD\r\n211 End"
+        );
+        assert_eq!(response_text(b"no code here"), "no code here");
     }
 }

@@ -135,6 +135,24 @@ pub enum StorageError {
         /// The path.
         path: String,
     },
+    /// The server refuses to send this file without saying why (FTP `550` "Failed to open
+    /// file.", which vsftpd answers for a missing and an unreadable file alike).
+    #[error("the server refuses to send `{path}`: {detail}")]
+    Unreadable {
+        /// The file.
+        path: String,
+        /// The server's reply.
+        detail: String,
+    },
+    /// A transfer of this file started, then the server reported it failed (FTP `426`, `451`
+    /// after the data): the bytes received may be short.
+    #[error("the transfer of `{path}` failed: {detail}")]
+    Transfer {
+        /// The file.
+        path: String,
+        /// The server's reply.
+        detail: String,
+    },
     /// A folder listing could not be understood.
     #[error("cannot understand the listing of `{path}`: {detail}")]
     Listing {
@@ -186,11 +204,14 @@ impl StorageError {
                 | StorageError::Timeout { .. }
                 | StorageError::Io { .. }
                 | StorageError::Protocol { .. }
+                | StorageError::Transfer { .. }
         )
     }
 
-    /// Whether the error concerns the whole storage (connection, login, TLS) rather than one
-    /// file: a scan stops on these instead of marking files broken.
+    /// Whether the error may concern the whole storage (connection, login, TLS, a broken
+    /// connection) rather than one file. A scan that meets one while reading a file checks
+    /// that the storage still answers before it decides (see `scan`): only then is it a fault
+    /// of the storage, which stops the scan.
     pub fn is_storage_wide(&self) -> bool {
         matches!(
             self,
@@ -216,6 +237,8 @@ impl StorageError {
             StorageError::NotFound { .. } => "not_found",
             StorageError::Permission { .. } => "permission",
             StorageError::Listing { .. } => "listing",
+            StorageError::Unreadable { .. } => "unreadable",
+            StorageError::Transfer { .. } => "transfer",
             StorageError::Protocol { .. } => "protocol",
             StorageError::TooLarge { .. } => "too_large",
             StorageError::OutsideRoot { .. } => "outside_root",
@@ -234,12 +257,23 @@ pub struct Stats {
     pub bytes_read: AtomicU64,
     /// Requests made (listings, stats, range reads).
     pub requests: AtomicU64,
+    /// Connections opened (FTP logins, SSH sessions): a pool that stays in step opens few.
+    pub connections: AtomicU64,
 }
 
 impl Stats {
     pub(crate) fn record(&self, bytes: u64) {
         self.bytes_read.fetch_add(bytes, Ordering::Relaxed);
         self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn record_connection(&self) {
+        self.connections.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Connections opened so far.
+    pub fn connection_count(&self) -> u64 {
+        self.connections.load(Ordering::Relaxed)
     }
 
     /// Bytes received so far.

@@ -197,6 +197,7 @@ impl Inner {
             target,
             detail: format!("opening the SFTP subsystem: {}", err.message()),
         })?;
+        self.stats.record_connection();
         Ok(Connection {
             sftp,
             _session: session,

@@ -9,7 +9,8 @@
 #
 # Peers: PostgreSQL + PostGIS; nginx (HTML and JSON autoindex, Basic auth, HTTPS), Apache
 # mod_autoindex, lighttpd dir-listing, python http.server (no Range); vsftpd (plain + explicit
-# FTPS, implicit FTPS, chrooted user), pyftpdlib (MLSD); OpenSSH internal-sftp; s3s-fs (an
+# FTPS, implicit FTPS, chrooted user), pyftpdlib (MLSD) — each FTP server twice: over the
+# scanner fixtures and over the field-shaped tree (`dallage fixtures --field`); OpenSSH internal-sftp; s3s-fs (an
 # S3-compatible server over a folder, checking signatures; `make test` builds it into
 # target/tools).
 #
@@ -21,6 +22,7 @@ root=$(cd "$here/../.." && pwd)
 work=${DALLAGE_TEST_WORK:-$root/target/test-servers}
 envfile=$work/env
 fixtures=${DALLAGE_TEST_FIXTURES:-$root/target/test-fixtures/scanner}
+field=${DALLAGE_TEST_FIELD:-$root/target/test-fixtures/field}
 dallage=${DALLAGE_BIN:-$root/target/debug/dallage}
 test_user=dallagetest
 
@@ -67,8 +69,13 @@ make_fixtures() {
     [ -x "$dallage" ] || { echo "servers.sh: build first (cargo build): $dallage is missing" >&2; exit 1; }
     mkdir -p "$fixtures"
     "$dallage" fixtures "$fixtures"
-    chmod -R a+rX "$(dirname "$fixtures")"
+    "$dallage" fixtures --field "$field"
+    chmod -R a+rX "$fixtures"
+    # The field tree keeps its unreadable file unreadable.
+    find "$field" ! -type l ! -name illisible.jp2 -exec chmod a+rX {} +
+    chmod a+rX "$(dirname "$fixtures")"
     say DALLAGE_TEST_FIXTURES "$fixtures"
+    say DALLAGE_TEST_FIELD "$field"
 }
 
 make_user_and_certificate() {
@@ -117,6 +124,7 @@ http {
         location /html/ { alias $fixtures/; autoindex on; }
         location /json/ { alias $fixtures/; autoindex on; autoindex_format json; }
         location /private/ { alias $fixtures/; autoindex on; auth_basic "pcrs"; auth_basic_user_file $dir/htpasswd; }
+        location /field/ { alias $field/; autoindex on; }
     }
     server {
         listen 127.0.0.1:$tls_port ssl;
@@ -130,6 +138,7 @@ EOF
     echo $! >"$work/nginx.pid"
     wait_port "$port" nginx
     say DALLAGE_TEST_NGINX_URL "http://127.0.0.1:$port/html/"
+    say DALLAGE_TEST_NGINX_FIELD_URL "http://127.0.0.1:$port/field/"
     say DALLAGE_TEST_NGINX_JSON_URL "http://127.0.0.1:$port/json/"
     say DALLAGE_TEST_NGINX_PRIVATE_URL "http://127.0.0.1:$port/private/"
     say DALLAGE_TEST_NGINX_ACCESS_LOG "$dir/access.log"
@@ -209,10 +218,14 @@ start_python_http() {
     say DALLAGE_TEST_PYTHON_URL "http://127.0.0.1:$port/"
 }
 
+# vsftpd NAME ROOT: plain + explicit FTPS on one port, implicit FTPS on another, chrooted in
+# ROOT; settings DALLAGE_TEST_<NAME>FTP_PORT and DALLAGE_TEST_<NAME>FTPS_IMPLICIT_PORT.
 start_vsftpd() {
-    local dir=$work/vsftpd port implicit_port
+    local name=$1 served=$2 dir=$work/vsftpd${1:+-$1} port implicit_port
     [ "$(id -u)" = 0 ] || return 0
     command -v vsftpd >/dev/null || return 0
+    local pasv_min=40000
+    [ -n "$name" ] && pasv_min=42000
     mkdir -p "$dir/empty"
     port=$(free_port)
     implicit_port=$(free_port)
@@ -229,13 +242,13 @@ local_enable=YES
 write_enable=NO
 chroot_local_user=YES
 allow_writeable_chroot=YES
-local_root=$fixtures
+local_root=$served
 pam_service_name=vsftpd
 secure_chroot_dir=$dir/empty
 pasv_enable=YES
 pasv_address=127.0.0.1
-pasv_min_port=40000
-pasv_max_port=40999
+pasv_min_port=$pasv_min
+pasv_max_port=$((pasv_min + 499))
 seccomp_sandbox=NO
 isolate=NO
 isolate_network=NO
@@ -252,33 +265,36 @@ xferlog_file=$dir/$mode-xfer.log
 vsftpd_log_file=$dir/$mode.log
 EOF
         setsid vsftpd "$dir/$mode.conf" >"$dir/$mode-stdout.log" 2>&1 &
-        echo $! >"$work/vsftpd-$mode.pid"
+        echo $! >"$work/vsftpd${name:+-$name}-$mode.pid"
         wait_port "$listen_port" "vsftpd ($mode)"
     done
-    say DALLAGE_TEST_FTP_PORT "$port"
-    say DALLAGE_TEST_FTPS_IMPLICIT_PORT "$implicit_port"
+    local prefix=${name:+${name^^}_}
+    say "DALLAGE_TEST_${prefix}FTP_PORT" "$port"
+    say "DALLAGE_TEST_${prefix}FTPS_IMPLICIT_PORT" "$implicit_port"
 }
 
+# pyftpdlib NAME ROOT: plain FTP with MLSD over ROOT; setting DALLAGE_TEST_<NAME>PYFTP_PORT.
 start_pyftpdlib() {
-    local port
+    local name=$1 served=$2 port first_passive=41000
     /usr/bin/python3 -c 'import pyftpdlib' 2>/dev/null || return 0
+    [ -n "$name" ] && first_passive=43000
     port=$(free_port)
-    setsid /usr/bin/python3 - "$port" "$fixtures" "$test_user" "$(grep DALLAGE_TEST_PASSWORD "$envfile" | cut -d= -f2)" >"$work/pyftpdlib.log" 2>&1 <<'EOF' &
+    setsid /usr/bin/python3 - "$port" "$served" "$test_user" "$(grep DALLAGE_TEST_PASSWORD "$envfile" | cut -d= -f2)" "$first_passive" >"$work/pyftpdlib${name:+-$name}.log" 2>&1 <<'EOF' &
 import sys
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import FTPHandler
 from pyftpdlib.servers import FTPServer
-port, root, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+port, root, user, password, first_passive = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 authorizer = DummyAuthorizer()
 authorizer.add_user(user, password, root, perm="elr")
 FTPHandler.authorizer = authorizer
-FTPHandler.passive_ports = range(41000, 41999)
+FTPHandler.passive_ports = range(first_passive, first_passive + 999)
 FTPHandler.use_encoding = "utf8"
 FTPServer(("127.0.0.1", port), FTPHandler).serve_forever()
 EOF
-    echo $! >"$work/pyftpdlib.pid"
+    echo $! >"$work/pyftpdlib${name:+-$name}.pid"
     wait_port "$port" pyftpdlib
-    say DALLAGE_TEST_PYFTP_PORT "$port"
+    say "DALLAGE_TEST_${name:+${name^^}_}PYFTP_PORT" "$port"
 }
 
 start_sshd() {
@@ -362,8 +378,10 @@ case "${1:-start}" in
         start_apache
         start_lighttpd
         start_python_http
-        start_vsftpd
-        start_pyftpdlib
+        start_vsftpd "" "$fixtures"
+        start_vsftpd field "$field"
+        start_pyftpdlib "" "$fixtures"
+        start_pyftpdlib field "$field"
         start_sshd
         start_s3
         echo "test servers up; settings in $envfile"
