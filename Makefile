@@ -63,12 +63,30 @@ demo: release
 # Test peers that Debian lacks, built from crates.io: s3s-fs, an S3-compatible server (the
 # tile cache's bucket tier is tested against it). Built once into target/tools.
 S3_SERVER := target/tools/bin/s3s-fs
+# ProFTPD and Pure-FTPd, whose Debian packages conflict with vsftpd's (each provides
+# ftp-server): their packages are unpacked, not installed, under target/tools.
+PROFTPD := target/tools/proftpd/usr/sbin/proftpd
+PUREFTPD := target/tools/pureftpd/usr/sbin/pure-ftpd
 
-## test-tools: build the test peers Debian lacks (once)
-test-tools: $(S3_SERVER)
+## test-tools: build or unpack the test peers Debian cannot install beside the others (once)
+test-tools: $(S3_SERVER) $(PROFTPD) $(PUREFTPD)
 
 $(S3_SERVER):
 	$(CARGO) install s3s-fs@0.14.1 --features binary --locked --root target/tools
+
+# Unpacks Debian package $(1) into folder $(2).
+define unpack_deb
+	rm -rf $(2).deb && mkdir -p $(2).deb
+	cd $(2).deb && apt-get download $(1)
+	dpkg -x $(2).deb/$(1)_*.deb $(2)
+	rm -rf $(2).deb
+endef
+
+$(PROFTPD):
+	$(call unpack_deb,proftpd-core,target/tools/proftpd)
+
+$(PUREFTPD):
+	$(call unpack_deb,pure-ftpd,target/tools/pureftpd)
 
 ## test: every test, against real servers started on loopback and stopped afterwards
 test: setup test-tools

@@ -10,7 +10,8 @@
 # Peers: PostgreSQL + PostGIS; nginx (HTML and JSON autoindex, Basic auth, HTTPS), Apache
 # mod_autoindex, lighttpd dir-listing, python http.server (no Range); vsftpd (plain + explicit
 # FTPS, implicit FTPS, chrooted user), pyftpdlib (MLSD) — each FTP server twice: over the
-# scanner fixtures and over the field-shaped tree (`dallage fixtures --field`); OpenSSH internal-sftp; s3s-fs (an
+# scanner fixtures and over the field-shaped tree (`dallage fixtures --field`), with ProFTPD
+# and Pure-FTPd over the latter; OpenSSH internal-sftp; s3s-fs (an
 # S3-compatible server over a folder, checking signatures; `make test` builds it into
 # target/tools).
 #
@@ -297,6 +298,60 @@ EOF
     say "DALLAGE_TEST_${name:+${name^^}_}PYFTP_PORT" "$port"
 }
 
+# ProFTPD over the field tree (plain FTP, MLSD), from Debian's package unpacked into
+# target/tools/proftpd by `make test-tools` (its package conflicts with vsftpd's).
+start_proftpd() {
+    local dir=$work/proftpd port bin=${DALLAGE_PROFTPD:-$root/target/tools/proftpd/usr/sbin/proftpd}
+    [ "$(id -u)" = 0 ] || return 0
+    [ -x "$bin" ] || { echo "servers.sh: $bin is missing (make test-tools unpacks it)" >&2; exit 1; }
+    mkdir -p "$dir"
+    port=$(free_port)
+    cat >"$dir/proftpd.conf" <<EOF
+ServerName "dallage test"
+ServerType standalone
+Port $port
+DefaultAddress 127.0.0.1
+SocketBindTight on
+UseIPv6 off
+User nobody
+Group nogroup
+PidFile $dir/proftpd.pid
+ScoreboardFile $dir/proftpd.scoreboard
+DelayTable none
+WtmpLog off
+UseReverseDNS off
+SystemLog $dir/proftpd.log
+TransferLog none
+DefaultRoot $field
+RequireValidShell off
+AuthOrder mod_auth_unix.c
+PassivePorts 45000 45499
+EOF
+    setsid "$bin" -n -c "$dir/proftpd.conf" >"$dir/stdout.log" 2>&1 &
+    echo $! >"$work/proftpd.pid"
+    wait_port "$port" proftpd
+    say DALLAGE_TEST_FIELD_PROFTPD_PORT "$port"
+}
+
+# Pure-FTPd over the field tree (plain FTP), the test user as a virtual user chrooted there;
+# unpacked into target/tools/pureftpd by `make test-tools` (its package conflicts with vsftpd's).
+start_pureftpd() {
+    local dir=$work/pureftpd port password tools=${DALLAGE_PUREFTPD:-$root/target/tools/pureftpd/usr}
+    [ "$(id -u)" = 0 ] || return 0
+    [ -x "$tools/sbin/pure-ftpd" ] || { echo "servers.sh: $tools/sbin/pure-ftpd is missing (make test-tools unpacks it)" >&2; exit 1; }
+    rm -rf "$dir" && mkdir -p "$dir"
+    port=$(free_port)
+    password=$(grep DALLAGE_TEST_PASSWORD "$envfile" | cut -d= -f2)
+    printf '%s\n%s\n' "$password" "$password" | "$tools/bin/pure-pw" useradd "$test_user" -u "$(id -u "$test_user")" \
+        -g "$(id -g "$test_user")" -d "$field" -f "$dir/pureftpd.passwd" >/dev/null
+    "$tools/bin/pure-pw" mkdb "$dir/pureftpd.pdb" -f "$dir/pureftpd.passwd"
+    setsid "$tools/sbin/pure-ftpd" -S "127.0.0.1,$port" -l "puredb:$dir/pureftpd.pdb" -E -A -H -p 45500:45999 -P 127.0.0.1 \
+        >"$dir/stdout.log" 2>&1 &
+    echo $! >"$work/pureftpd.pid"
+    wait_port "$port" pure-ftpd
+    say DALLAGE_TEST_FIELD_PUREFTPD_PORT "$port"
+}
+
 start_sshd() {
     local dir=$work/sshd port
     [ "$(id -u)" = 0 ] || return 0
@@ -382,6 +437,8 @@ case "${1:-start}" in
         start_vsftpd field "$field"
         start_pyftpdlib "" "$fixtures"
         start_pyftpdlib field "$field"
+        start_proftpd
+        start_pureftpd
         start_sshd
         start_s3
         echo "test servers up; settings in $envfile"
