@@ -77,7 +77,7 @@ $(S3_SERVER):
 # Unpacks Debian package $(1) into folder $(2).
 define unpack_deb
 	rm -rf $(2).deb && mkdir -p $(2).deb
-	cd $(2).deb && apt-get download $(1)
+	cd $(2).deb && { apt-get download $(1) || { $(SUDO) apt-get -o DPkg::Lock::Timeout=900 update -qq && apt-get download $(1); }; }
 	dpkg -x $(2).deb/$(1)_*.deb $(2)
 	rm -rf $(2).deb
 endef
