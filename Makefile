@@ -90,6 +90,7 @@ $(PUREFTPD):
 
 ## test: every test, against real servers started on loopback and stopped afterwards
 test: setup test-tools
+	python3 tests/harness/layers.py
 	$(CARGO) build --tests
 	tests/harness/servers.sh start
 	trap 'tests/harness/servers.sh stop' EXIT; $(CARGO) test -- --test-threads=2

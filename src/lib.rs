@@ -4,7 +4,11 @@
 //! The library holds everything; `main.rs` only parses the command line. See the README for the
 //! map of modules and DESIGN.md for the data flow.
 
+#[macro_use]
+mod text_enum;
+
 pub mod catalog;
+pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod download;
@@ -13,12 +17,14 @@ pub mod http;
 pub mod ogc;
 pub mod raster;
 pub mod scan;
+pub mod services;
 pub mod storage;
 pub mod tiles;
 pub mod web;
 pub mod workers;
 
 pub use error::Error;
+pub use services::Services;
 
 use config::{Config, LogConfig, LogFormat};
 
@@ -88,12 +94,12 @@ pub fn init_tls() {
 
 /// Opens what a server needs: the credential sealer, the catalogue and the blocking pool.
 /// Also sizes the shared block cache and installs GDAL's handler for remote files.
-pub async fn open_state(config: Config) -> Result<http::AppState, Error> {
+pub async fn open_state(config: Config) -> Result<Services, Error> {
     storage::BlockCache::init_global(config.cache.block_cache_size.0);
     raster::DecodedCache::init_global(config.cache.decoded_cache_size.0);
     storage::vsi::install();
     let sealer = catalog::Sealer::from_config(&config.security.secret_key, &config.data.dir)?;
     let catalog = catalog::Catalog::connect(&config.catalog, sealer).await?;
     let workers = workers::Workers::start(config.blocking_workers(), config.server.blocking_queue);
-    Ok(http::AppState::new(config, catalog, workers))
+    Ok(Services::new(config, catalog, workers))
 }

@@ -1,4 +1,5 @@
-//! The `dallage` command line: parse, load the configuration, call into the library.
+//! The `dallage` command line: parse, load the configuration, call the command in
+//! `dallage::cli`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -6,10 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use dallage::cli::{self, TileSelection, UrlOptions};
 use dallage::config::Config;
-use dallage::scan::cli::{self as scan_cli, UrlOptions};
-use dallage::tiles::cli as tile_cli;
-use dallage::{demo, http, Error};
+use dallage::Error;
 
 #[derive(Parser)]
 #[command(
@@ -171,6 +171,9 @@ fn main() -> ExitCode {
         }
     };
     dallage::init_logging(&config.log);
+    for note in &config.deprecated {
+        tracing::warn!("{note}");
+    }
     dallage::init_gdal();
     dallage::init_tls();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -220,80 +223,24 @@ struct TileArgs {
 }
 
 impl TileArgs {
-    /// The territory asked for, as `kind:code`.
-    fn territory(&self) -> Option<String> {
-        // clap lets only one of them through.
-        dallage::download::boundaries::named_territories(
-            self.commune.as_deref(),
-            self.epci.as_deref(),
-            self.departement.as_deref(),
-        )
-        .into_iter()
-        .next()
-    }
-
-    /// The plan with its area, for a territory, read from the catalogue's boundaries.
-    async fn with_territory(
-        &self,
-        mut plan: dallage::tiles::seed::SeedPlan,
-        catalog: &dallage::catalog::Catalog,
-    ) -> Result<dallage::tiles::seed::SeedPlan, Error> {
-        if let Some(territory) = self.territory() {
-            plan.area = Some(dallage::download::boundaries::area_of(catalog, &territory).await?);
-        }
-        Ok(plan)
-    }
-
-    fn plan(&self, layer: &str) -> Result<dallage::tiles::seed::SeedPlan, Error> {
-        use dallage::tiles::seed::{parse_area, parse_levels, SeedPlan};
-        let levels = parse_levels(&self.levels)
-            .ok_or_else(|| Error::Usage(format!("--levels {}: expected A-B or A", self.levels)))?;
-        let bbox = match &self.bbox {
-            Some(text) => Some(
-                parse_area(text)
-                    .ok_or_else(|| Error::Usage(format!("--bbox {text}: expected west,south,east,north")))?,
-            ),
-            None => None,
-        };
-        let format = dallage::raster::Format::parse(&self.format).ok_or_else(|| {
-            Error::Usage(format!(
-                "--format {}: expected jpeg, png, webp or jpeg-png",
-                self.format
-            ))
-        })?;
-        let area = match &self.area {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|err| Error::Usage(format!("--area {}: {err}", path.display())))?;
-                let value: serde_json::Value = serde_json::from_str(&text)
-                    .map_err(|err| Error::Usage(format!("--area {}: not JSON: {err}", path.display())))?;
-                Some(
-                    dallage::tiles::area::Area::from_geojson(&value)
-                        .map_err(|err| Error::Usage(format!("--area {}: {err}", path.display())))?,
-                )
-            }
-            None => None,
-        };
-        Ok(SeedPlan {
-            layer: layer.to_string(),
+    /// The selection the arguments name.
+    fn selection(&self) -> TileSelection {
+        TileSelection {
             tms: self.tms.clone(),
-            levels,
-            bbox,
-            area,
-            format,
-        })
+            levels: self.levels.clone(),
+            bbox: self.bbox.clone(),
+            area: self.area.clone(),
+            // clap lets only one of them through.
+            territory: dallage::download::boundaries::named_territories(
+                self.commune.as_deref(),
+                self.epci.as_deref(),
+                self.departement.as_deref(),
+            )
+            .into_iter()
+            .next(),
+            format: self.format.clone(),
+        }
     }
-}
-
-/// The state with every mosaic built, for commands that draw tiles without serving.
-async fn open_with_mosaics(config: Config) -> Result<http::AppState, Error> {
-    let state = dallage::open_state(config).await?;
-    state
-        .mosaics()
-        .rebuild_all()
-        .await
-        .map_err(|err| Error::Usage(err.to_string()))?;
-    Ok(state)
 }
 
 async fn run(command: Command, mut config: Config) -> Result<(), Error> {
@@ -302,88 +249,30 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
             layer,
             tiles,
             truncate,
-        } => {
-            let plan = tiles.plan(&layer)?;
-            let state = open_with_mosaics(config).await?;
-            let plan = tiles.with_territory(plan, state.catalog()).await?;
-            let result = tile_cli::seed(state.tiles(), &plan, truncate).await;
-            state.catalog().close().await;
-            result
-        }
+        } => cli::seed(config, &layer, &tiles.selection(), truncate).await,
         Command::CacheSize {
             layer,
             tiles,
             sample,
             json,
-        } => {
-            let plan = tiles.plan(&layer)?;
-            let state = open_with_mosaics(config).await?;
-            let plan = tiles.with_territory(plan, state.catalog()).await?;
-            let estimate = dallage::tiles::size::estimate(state.tiles(), &plan, sample.max(2))
-                .await
-                .map_err(|err| Error::Usage(err.to_string()))?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&estimate).unwrap_or_default());
-            } else {
-                print!("{}", tile_cli::describe_estimate(&estimate));
-            }
-            state.catalog().close().await;
-            Ok(())
-        }
+        } => cli::cache_size(config, &layer, &tiles.selection(), sample, json).await,
         Command::ImportBoundaries {
             file,
             kind,
             layer,
             crs,
-        } => {
-            let kind = dallage::catalog::TerritoryKind::parse(&kind).ok_or_else(|| {
-                Error::Usage(format!("--kind {kind}: expected commune, epci or departement"))
-            })?;
-            let state = dallage::open_state(config).await?;
-            let result = dallage::download::boundaries::import(&state, &file, kind, layer, crs).await;
-            state.catalog().close().await;
-            print!("{}", result?);
-            Ok(())
-        }
+        } => cli::import_boundaries(config, &file, &kind, layer, crs).await,
         Command::Config => {
             println!("{config:#?}");
             Ok(())
         }
-        Command::Fixtures { dir, field, many } => {
-            tokio::task::spawn_blocking(move || match (field, many) {
-                (true, _) => demo::write_field_fixtures(&dir),
-                (false, Some(count)) => demo::write_many_dalles(&dir, count),
-                (false, None) => demo::write_scanner_fixtures(&dir),
-            })
-            .await
-            .map_err(|err| Error::Usage(err.to_string()))??;
-            Ok(())
-        }
+        Command::Fixtures { dir, field, many } => cli::fixtures(dir, field, many).await,
         Command::Serve { listen, access, urls } => {
             if let Some(listen) = listen {
                 config.server.listen = listen;
             }
             let options = access.options().map_err(Error::Usage)?;
-            let state = dallage::open_state(config).await?;
-            state.scanner().recover().await?;
-            state.start_mosaics().await;
-            let mut livrables = Vec::new();
-            for url in &urls {
-                livrables.push(scan_cli::register_url(state.catalog(), url, &options).await?);
-            }
-            for livrable in &livrables {
-                let scan = state.scanner().scan_to_end(livrable.id, "startup").await?;
-                tracing::info!(livrable = %livrable.slug, state = %scan.state, "storage scanned");
-                // Ready means served: build the mosaic now rather than when the event arrives.
-                if let Err(err) = state.mosaics().rebuild(livrable.id).await {
-                    tracing::warn!(livrable = %livrable.slug, error = %err, "mosaic not built");
-                }
-            }
-            state
-                .scanner()
-                .spawn_scheduler(std::time::Duration::from_secs(60));
-            state.set_ready(true);
-            serve(state, &[]).await
+            cli::serve(config, &urls, &options).await
         }
         Command::Scan {
             url,
@@ -392,91 +281,13 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
             keep,
         } => {
             let options = access.options().map_err(Error::Usage)?;
-            let scratch = tempfile::tempdir()?;
-            if !keep {
-                config.catalog.url = format!("sqlite://{}/scan.db", scratch.path().display());
-                config.data.dir = scratch.path().to_path_buf();
-            }
-            let state = dallage::open_state(config).await?;
-            let scan = scan_cli::scan_url(state.scanner(), state.catalog(), &url, &options).await?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&scan_cli::report(&scan)).unwrap_or_default()
-                );
-            } else {
-                print!("{}", scan_cli::human_report(&scan));
-            }
-            state.catalog().close().await;
-            match scan.state {
-                dallage::catalog::ScanState::Done => Ok(()),
-                other => Err(Error::Usage(format!(
-                    "the scan ended {other}: {}",
-                    scan.message.unwrap_or_default()
-                ))),
-            }
+            cli::scan_command(config, &url, &options, json, keep).await
         }
         Command::Demo { listen, no_serve } => {
             if let Some(listen) = listen {
                 config.server.listen = listen;
             }
-            let data_dir = config.data.dir.clone();
-            let state = dallage::open_state(config).await?;
-            tracing::info!(dir = %data_dir.join("demo").display(), "preparing the demo deliverables");
-            let files = state
-                .workers()
-                .run(move || demo::ensure_files(&data_dir))
-                .await??;
-            if files.generated > 0 {
-                tracing::info!(
-                    dalles = files.generated,
-                    seconds = files.seconds,
-                    "demo dalles generated"
-                );
-            }
-            let project = demo::register(state.catalog(), &files).await?;
-            tracing::info!(project = %project.slug, "demo project registered");
-            state.scanner().recover().await?;
-            state.start_mosaics().await;
-            for livrable in state.catalog().project_livrables(project.id).await? {
-                let scan = state.scanner().scan_to_end(livrable.id, "startup").await?;
-                tracing::info!(livrable = %livrable.slug, state = %scan.state, files = scan.files_listed, "demo deliverable scanned");
-                if let Err(err) = state.mosaics().rebuild(livrable.id).await {
-                    tracing::warn!(livrable = %livrable.slug, error = %err, "mosaic not built");
-                }
-            }
-            state
-                .scanner()
-                .spawn_scheduler(std::time::Duration::from_secs(60));
-            state.set_ready(true);
-            if no_serve {
-                return Ok(());
-            }
-            serve(state, &[format!("/api/projects/{}", project.slug)]).await
+            cli::demo(config, no_serve).await
         }
     }
-}
-
-async fn serve(state: http::AppState, extra_paths: &[String]) -> Result<(), Error> {
-    let catalog = state.catalog().clone();
-    let state_scanner = state.scanner().clone();
-    let bound = http::bind(state)?;
-    let base = match bound.addresses().first() {
-        Some(address) => format!("http://{address}"),
-        None => String::from("http://?"),
-    };
-    println!("dallage is serving on {base}");
-    println!("  health:          {base}/health");
-    println!("  API:             {base}/api/projects");
-    println!("  OpenAPI:         {base}/api/openapi.json");
-    println!("  calculator:      {base}/calculator");
-    for path in extra_paths {
-        println!("  demo project:    {base}{path}");
-    }
-    let scanner = state_scanner;
-    bound.run().await?;
-    scanner.shutdown();
-    catalog.close().await;
-    tracing::info!("stopped");
-    Ok(())
 }

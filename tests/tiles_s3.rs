@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 /// The bucket tier's settings, under a key prefix of this test's own.
 fn bucket_settings(prefix: &str, secret: &str) -> String {
     format!(
-        "[cache]\ntile_s3_endpoint = \"{}\"\ntile_s3_bucket = \"{}\"\ntile_s3_prefix = \"{prefix}\"\n\
-         tile_s3_access_key = \"{}\"\ntile_s3_secret_key = \"{secret}\"\n",
+        "[cache.s3]\nendpoint = \"{}\"\nbucket = \"{}\"\nprefix = \"{prefix}\"\n\
+         access_key = \"{}\"\nsecret_key = \"{secret}\"\n",
         harness_setting("DALLAGE_TEST_S3_URL"),
         harness_setting("DALLAGE_TEST_S3_BUCKET"),
         harness_setting("DALLAGE_TEST_S3_ACCESS_KEY"),

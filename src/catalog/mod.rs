@@ -19,7 +19,7 @@ use sqlx::{AnyPool, Row};
 
 pub use boundaries::{Boundary, BoundaryInfo, BoundaryInput, TerritoryShape};
 pub use model::*;
-pub use scans::{DalleRecord, FileChange, ListedFile, ProbeOutcome, ScanProgress, ScanRecord};
+pub use scans::{DalleRecord, FileChange, ListedFile, ProbeOutcome, ScanEvent, ScanProgress, ScanRecord};
 pub use sealer::{SealError, Sealer};
 pub use validate::{FieldError, ValidationErrors};
 
@@ -73,10 +73,7 @@ pub enum CatalogError {
     Corrupt(String),
 }
 
-/// The longest search text the catalogue matches with `LIKE`, in characters. SQLite refuses
-/// patterns over 50 000 bytes; the HTTP API has its own, smaller limit
-/// (`limits.max_query_text`), this one guards every other caller.
-pub const MAX_SEARCH_TEXT: usize = 1000;
+pub use crate::config::MAX_SEARCH_TEXT;
 
 /// Refuses a search text longer than [`MAX_SEARCH_TEXT`] as an invalid `field`.
 fn check_search_text(field: &str, text: &str) -> Result<()> {

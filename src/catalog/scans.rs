@@ -597,3 +597,14 @@ fn dalle_from_row(row: &AnyRow) -> Result<DalleRecord> {
         needs_probe: flag(row, "needs_probe")?,
     })
 }
+
+/// Something that happened to a scan, for listeners (mosaics, tile caches, feeds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanEvent {
+    /// The deliverable.
+    pub livrable_id: i64,
+    /// The scan.
+    pub scan_id: i64,
+    /// Its final state.
+    pub state: ScanState,
+}

@@ -7,6 +7,8 @@ use sqlx::Row;
 use super::model::*;
 use super::validate::{FieldError, ValidationErrors};
 use super::{flag, now, text_enum, validate, Catalog, CatalogError, Result};
+use crate::config::Secret;
+use crate::storage::{StorageSpec, StorageType};
 
 impl Catalog {
     /// Declares a deliverable's storage, or changes the active one. A change that leaves out
@@ -224,4 +226,44 @@ fn storage_from_row(row: &AnyRow) -> Result<StorageRecord> {
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
+}
+
+impl Catalog {
+    /// The connection settings of `record` with its credentials opened, each operation
+    /// allowed `timeout`: what [`crate::storage::open`] needs to reach it.
+    pub fn storage_spec(&self, record: &StorageRecord, timeout: std::time::Duration) -> Result<StorageSpec> {
+        let open = |sealed: &Option<String>| -> Result<Option<Secret>> {
+            sealed.as_deref().map(|s| self.open_secret(s)).transpose()
+        };
+        let key = format!("{}-s{}", self.instance(), record.id);
+        let mut spec = match record.kind {
+            StorageType::Http => {
+                let url = record
+                    .url
+                    .as_deref()
+                    .ok_or_else(|| CatalogError::Corrupt(format!("http storage {} has no URL", record.id)))?;
+                StorageSpec::from_url(&key, url)
+                    .map_err(|err| CatalogError::Corrupt(format!("storage {}: {}", record.id, err.0)))?
+            }
+            kind => {
+                let mut spec = StorageSpec::new(&key, kind);
+                spec.host = record.host.clone().unwrap_or_default();
+                spec.tls = record.tls;
+                spec.port = record
+                    .port
+                    .map(|p| p as u16)
+                    .unwrap_or_else(|| crate::storage::default_port(kind, record.tls));
+                spec.root = record.path.clone().unwrap_or_else(|| "/".into());
+                spec
+            }
+        };
+        spec.username = open(&record.username_sealed)?;
+        spec.password = open(&record.password_sealed)?;
+        spec.private_key = open(&record.private_key_sealed)?;
+        spec.tls_insecure = record.tls_insecure;
+        spec.tls_ca_cert = record.tls_ca_cert.clone();
+        spec.host_key = record.host_key.clone();
+        spec.timeout = timeout;
+        Ok(spec)
+    }
 }

@@ -80,6 +80,9 @@ pub enum BoundaryError {
     /// The catalogue failed.
     #[error(transparent)]
     Catalog(CatalogError),
+    /// The blocking pool could not run the reading.
+    #[error(transparent)]
+    Worker(#[from] crate::workers::WorkerError),
 }
 
 /// What was read from a file.
@@ -282,15 +285,15 @@ fn read_feature(
 /// Reads a file on a worker and stores its boundaries; returns the report to print. Fails
 /// when the file yields no boundary at all.
 pub async fn import(
-    state: &crate::http::AppState,
+    catalog: &crate::catalog::Catalog,
+    workers: &crate::workers::Workers,
     path: &Path,
     kind: TerritoryKind,
     layer: Option<String>,
     assume_epsg: Option<u32>,
-) -> Result<String, crate::Error> {
+) -> Result<String, BoundaryError> {
     let owned = path.to_path_buf();
-    let file = state
-        .workers()
+    let file = workers
         .run(move || read_file(&owned, kind, layer.as_deref(), assume_epsg))
         .await??;
     let mut report = String::new();
@@ -304,15 +307,13 @@ pub async fn import(
                 "layer {} yields no {kind} boundary ({} features skipped)",
                 file.layer, file.skipped
             ),
-        }
-        .into());
+        });
     }
     let source = path
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let stored = state
-        .catalog()
+    let stored = catalog
         .import_boundaries(&file.boundaries, &source)
         .await
         .map_err(BoundaryError::Catalog)?;

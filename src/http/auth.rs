@@ -7,10 +7,10 @@ use std::future::{ready, Ready};
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use sha2::{Digest, Sha256};
 
-use super::problem::Problem;
-use super::AppState;
-use crate::catalog::{Project, StorageType};
+use super::Problem;
+use crate::catalog::Project;
 use crate::config::{ApiKeyConfig, ApiRole};
+use crate::storage::StorageType;
 
 /// The configured keys, by digest.
 #[derive(Debug, Clone, Default)]
@@ -172,10 +172,10 @@ fn identify(request: &HttpRequest) -> Result<Caller, Problem> {
     let Some(presented) = presented else {
         return Ok(Caller::Anonymous);
     };
-    let state = request
-        .app_data::<web::Data<AppState>>()
+    let keys = request
+        .app_data::<web::Data<ApiKeys>>()
         .ok_or_else(|| Problem::unavailable("server state missing"))?;
-    match state.api_keys().find(&presented) {
+    match keys.find(&presented) {
         Some(entry) => Ok(match entry.role {
             ApiRole::Admin => Caller::Admin {
                 name: entry.name.clone(),

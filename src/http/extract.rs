@@ -9,9 +9,9 @@ use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use super::problem::Problem;
-use super::AppState;
+use super::Problem;
 use crate::catalog::FieldError;
+use crate::config::Config;
 
 /// A JSON body. Syntax errors are 400; a value of the wrong type, an unknown or missing field
 /// is 422 with the field's path (`acteurs[1].role`). Bodies over `server.max_body_size` are 413.
@@ -23,8 +23,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = request
-            .app_data::<web::Data<AppState>>()
-            .map(|state| state.config().server.max_body_size.0 as usize)
+            .app_data::<web::Data<Config>>()
+            .map(|config| config.server.max_body_size.0 as usize)
             .unwrap_or(1 << 20);
         let content_type = request
             .headers()
@@ -178,8 +178,8 @@ impl FromRequest for Query {
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let limit = request
-            .app_data::<web::Data<AppState>>()
-            .map(|state| state.config().limits.max_query_text as usize)
+            .app_data::<web::Data<Config>>()
+            .map(|config| config.limits.max_query_text as usize)
             .unwrap_or(crate::catalog::MAX_SEARCH_TEXT);
         let parsed = web::Query::<HashMap<String, String>>::from_query(request.query_string())
             .map(|q| Query(q.into_inner()))

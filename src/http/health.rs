@@ -6,7 +6,9 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::AppState;
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::services::Readiness;
 
 /// What `/health` reports.
 #[derive(Debug, Serialize, ToSchema)]
@@ -31,27 +33,26 @@ pub struct HealthReport {
         (status = 503, description = "Starting, or the catalogue is unreachable", body = HealthReport),
     )
 )]
-pub async fn health(state: web::Data<AppState>) -> HttpResponse {
-    let timeout = state
-        .config()
-        .catalog
-        .connect_timeout
-        .0
-        .min(Duration::from_secs(5));
-    let catalog = match state.catalog().ping(timeout).await {
+pub async fn health(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    ready: web::Data<Readiness>,
+) -> HttpResponse {
+    let timeout = config.catalog.connect_timeout.0.min(Duration::from_secs(5));
+    let answer = match catalog.ping(timeout).await {
         Ok(()) => "ok".to_string(),
         Err(err) => format!("unreachable: {err}"),
     };
-    let ready = state.is_ready();
-    let status = match (catalog == "ok", ready) {
+    let ready = ready.get();
+    let status = match (answer == "ok", ready) {
         (true, true) => "ok",
         (true, false) => "starting",
         (false, _) => "degraded",
     };
     let report = HealthReport {
         status: status.into(),
-        catalog,
-        backend: match state.catalog().backend() {
+        catalog: answer,
+        backend: match catalog.backend() {
             crate::catalog::Backend::Sqlite => "sqlite".into(),
             crate::catalog::Backend::Postgres => "postgres".into(),
         },

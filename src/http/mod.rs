@@ -5,11 +5,8 @@ pub mod api;
 mod auth;
 mod extract;
 mod health;
-mod problem;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -19,110 +16,16 @@ use actix_web::middleware::{from_fn, Compress, Next};
 use actix_web::{web, App, HttpRequest, HttpServer};
 use tracing::Instrument;
 
+pub use crate::ogc::common::{method_not_allowed, resource, Problem, PROBLEM_JSON};
+pub use crate::services::{Readiness, Services};
 pub use auth::{ApiKeys, Caller};
-pub use problem::{Problem, PROBLEM_JSON};
 
-use actix_web::{HttpResponse, Resource, ResponseError};
-
-use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::raster::Mosaics;
-use crate::scan::Scanner;
-use crate::tiles::Tiles;
-use crate::workers::Workers;
 
-/// Everything handlers share; cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    config: Arc<Config>,
-    catalog: Catalog,
-    workers: Workers,
-    scanner: Scanner,
-    mosaics: Mosaics,
-    tiles: Tiles,
-    api_keys: Arc<ApiKeys>,
-    ready: Arc<AtomicBool>,
-}
-
-impl AppState {
-    /// State over a loaded configuration, an open catalogue and the blocking pool. Not ready
-    /// until [`AppState::set_ready`] (start-up scans finished).
-    pub fn new(config: Config, catalog: Catalog, workers: Workers) -> AppState {
-        let api_keys = ApiKeys::from_config(&config.security.api_keys);
-        let scanner = Scanner::new(catalog.clone(), workers.clone(), &config);
-        let mosaics = Mosaics::new(catalog.clone(), workers.clone(), scanner.limits());
-        let tiles = Tiles::new(&config, mosaics.clone(), workers.clone());
-        AppState {
-            config: Arc::new(config),
-            catalog,
-            workers,
-            scanner,
-            mosaics,
-            tiles,
-            api_keys: Arc::new(api_keys),
-            ready: Arc::new(AtomicBool::new(false)),
-        }
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    /// The catalogue.
-    pub fn catalog(&self) -> &Catalog {
-        &self.catalog
-    }
-
-    /// The blocking pool.
-    pub fn workers(&self) -> &Workers {
-        &self.workers
-    }
-
-    /// The scanner.
-    pub fn scanner(&self) -> &Scanner {
-        &self.scanner
-    }
-
-    /// The mosaics being served.
-    pub fn mosaics(&self) -> &Mosaics {
-        &self.mosaics
-    }
-
-    /// The tile service and its cache.
-    pub fn tiles(&self) -> &Tiles {
-        &self.tiles
-    }
-
-    /// Builds every mosaic and keeps them, and the tiles cached over them, in step with scans
-    /// (call once at start-up).
-    pub async fn start_mosaics(&self) {
-        if let Err(err) = self.mosaics.rebuild_all().await {
-            tracing::warn!(error = %err, "mosaics not built");
-        }
-        self.mosaics.follow(&self.scanner);
-        self.tiles.follow();
-    }
-
-    /// The configured API keys.
-    pub fn api_keys(&self) -> &ApiKeys {
-        &self.api_keys
-    }
-
-    /// Marks the service ready (or not) for `/health`.
-    pub fn set_ready(&self, ready: bool) {
-        self.ready.store(ready, Ordering::SeqCst);
-    }
-
-    /// Whether start-up work is finished.
-    pub fn is_ready(&self) -> bool {
-        self.ready.load(Ordering::SeqCst)
-    }
-}
-
-/// The application: every route with its middleware, over `state`.
+/// The application: every route with its middleware. Each part of `services` is registered
+/// as its own `web::Data`, so a handler names only the parts it uses.
 pub fn app(
-    state: AppState,
+    services: Services,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -132,9 +35,18 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let max_body = state.config().server.max_body_size.0 as usize;
+    let config = services.shared_config();
+    let max_body = config.server.max_body_size.0 as usize;
+    let api_keys = ApiKeys::from_config(&config.security.api_keys);
     App::new()
-        .app_data(web::Data::new(state))
+        .app_data(web::Data::from(config))
+        .app_data(web::Data::new(services.catalog().clone()))
+        .app_data(web::Data::new(services.workers().clone()))
+        .app_data(web::Data::new(services.scanner().clone()))
+        .app_data(web::Data::new(services.mosaics().clone()))
+        .app_data(web::Data::new(services.tiles().clone()))
+        .app_data(web::Data::new(services.readiness().clone()))
+        .app_data(web::Data::new(api_keys))
         .app_data(web::PayloadConfig::new(max_body))
         .wrap(Compress::default())
         .wrap(from_fn(request_context))
@@ -175,8 +87,8 @@ async fn request_context(
         .map(str::to_string)
         .unwrap_or_else(new_request_id);
     let timeout = request
-        .app_data::<web::Data<AppState>>()
-        .map(|state| state.config().server.request_timeout.0)
+        .app_data::<web::Data<Config>>()
+        .map(|config| config.server.request_timeout.0)
         .unwrap_or(std::time::Duration::from_secs(60));
     // The path only: query strings may carry things that must not reach the logs.
     let span = tracing::info_span!("request", id = %id, method = %request.method(), path = %request.path());
@@ -252,14 +164,15 @@ impl Bound {
 }
 
 /// Binds the HTTP server on `server.listen`.
-pub fn bind(state: AppState) -> std::io::Result<Bound> {
-    bind_to(state.clone(), state.config().server.listen)
+pub fn bind(services: Services) -> std::io::Result<Bound> {
+    let address = services.config().server.listen;
+    bind_to(services, address)
 }
 
 /// Binds the HTTP server on `address`.
-pub fn bind_to(state: AppState, address: SocketAddr) -> std::io::Result<Bound> {
-    let config = state.config().clone();
-    let server = HttpServer::new(move || app(state.clone()))
+pub fn bind_to(services: Services, address: SocketAddr) -> std::io::Result<Bound> {
+    let config = services.shared_config();
+    let server = HttpServer::new(move || app(services.clone()))
         .workers(config.http_workers())
         .shutdown_timeout(config.server.shutdown_timeout.0.as_secs())
         .client_request_timeout(config.server.request_timeout.0)
@@ -292,29 +205,4 @@ async fn wait_for_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-}
-
-/// 405 with the `Allow` header RFC 9110 requires, listing the resource's methods.
-pub fn method_not_allowed(request: &HttpRequest, allow: &'static str) -> HttpResponse {
-    let mut response = Problem::new(
-        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-        format!(
-            "{} is not allowed on {} (allowed: {allow})",
-            request.method(),
-            request.path()
-        ),
-    )
-    .error_response();
-    response.headers_mut().insert(
-        actix_web::http::header::ALLOW,
-        actix_web::http::header::HeaderValue::from_static(allow),
-    );
-    response
-}
-
-/// A resource whose other methods are answered 405 with `allow` in the `Allow` header.
-pub fn resource(path: &str, allow: &'static str) -> Resource {
-    web::resource(path).default_service(web::to(move |request: HttpRequest| async move {
-        method_not_allowed(&request, allow)
-    }))
 }

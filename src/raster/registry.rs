@@ -6,8 +6,7 @@ use std::sync::{Arc, RwLock};
 
 use super::decode::DecodedCache;
 use super::mosaic::{self, Mosaic};
-use crate::catalog::{Catalog, CatalogError, ScanState};
-use crate::scan::{ScanLimits, Scanner};
+use crate::catalog::{Catalog, CatalogError, ScanEvent, ScanState};
 use crate::storage::{self, vsi, Storage};
 use crate::workers::Workers;
 
@@ -49,18 +48,19 @@ pub struct Mosaics {
     by_name: Arc<RwLock<HashMap<String, Arc<Mosaic>>>>,
     catalog: Catalog,
     workers: Workers,
-    limits: ScanLimits,
+    /// Time allowed for one storage operation while decoding.
+    storage_timeout: std::time::Duration,
     changes: tokio::sync::broadcast::Sender<MosaicChange>,
 }
 
 impl Mosaics {
     /// An empty registry.
-    pub fn new(catalog: Catalog, workers: Workers, limits: ScanLimits) -> Mosaics {
+    pub fn new(catalog: Catalog, workers: Workers, storage_timeout: std::time::Duration) -> Mosaics {
         Mosaics {
             by_name: Arc::new(RwLock::new(HashMap::new())),
             catalog,
             workers,
-            limits,
+            storage_timeout,
             changes: tokio::sync::broadcast::channel(64).0,
         }
     }
@@ -117,8 +117,9 @@ impl Mosaics {
             }
         };
         let project = catalog.project(livrable.project_id).await?;
-        let spec =
-            crate::scan::spec_for(catalog, &storage, &self.limits).map_err(|err| RegistryError::Storage {
+        let spec = catalog
+            .storage_spec(&storage, self.storage_timeout)
+            .map_err(|err| RegistryError::Storage {
                 livrable: livrable_id,
                 detail: err.to_string(),
             })?;
@@ -207,9 +208,9 @@ impl Mosaics {
         }
     }
 
-    /// Rebuilds mosaics as scans finish, dropping decoded blocks of changed dalles.
-    pub fn follow(&self, scanner: &Scanner) {
-        let mut events = scanner.subscribe();
+    /// Rebuilds mosaics as scans finish (`events`, from the scanner), dropping decoded blocks
+    /// of changed dalles.
+    pub fn follow(&self, mut events: tokio::sync::broadcast::Receiver<ScanEvent>) {
         let mosaics = self.clone();
         tokio::spawn(async move {
             loop {

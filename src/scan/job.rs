@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use super::classify::{self, FileClass};
 use super::probe::{self, ProbeError, ProbeInput};
 use super::summary::{self, ScanNotes};
-use super::{spec_for, Inner, ScanError};
+use super::{Inner, ScanError};
 use crate::catalog::{
     DalleRecord, FileChange, ListedFile, Livrable, ProbeOutcome, ScanProgress, ScanRecord, ScanState,
 };
@@ -57,7 +57,7 @@ pub async fn run(inner: &Inner, scan_id: i64) -> Result<ScanState, ScanError> {
     let scan = catalog.scan(scan_id).await?;
     let livrable = catalog.livrable(scan.livrable_id).await?;
     let record = catalog.storage(scan.storage_id).await?;
-    let spec = spec_for(catalog, &record, &inner.limits)?;
+    let spec = catalog.storage_spec(&record, inner.limits.storage_timeout)?;
     let storage = storage::open(spec)?;
     vsi::mount(storage.clone());
     let progress = ScanProgress {

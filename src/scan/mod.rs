@@ -5,7 +5,6 @@
 //! storage fault stopped it.
 
 pub mod classify;
-pub mod cli;
 mod job;
 pub mod jp2;
 pub mod probe;
@@ -18,9 +17,9 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
-use crate::catalog::{Catalog, CatalogError, ScanRecord, ScanState, StorageRecord, StorageType};
-use crate::config::{Config, Secret};
-use crate::storage::{StorageError, StorageSpec};
+use crate::catalog::{Catalog, CatalogError, ScanEvent, ScanRecord, ScanState};
+use crate::config::Config;
+use crate::storage::StorageError;
 use crate::workers::Workers;
 
 /// Why a scan could not start.
@@ -38,17 +37,6 @@ pub enum ScanError {
     /// The storage refused to open.
     #[error(transparent)]
     Storage(#[from] StorageError),
-}
-
-/// Something that happened to a scan, for listeners (mosaics, tile caches, feeds).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScanEvent {
-    /// The deliverable.
-    pub livrable_id: i64,
-    /// The scan.
-    pub scan_id: i64,
-    /// Its final state.
-    pub state: ScanState,
 }
 
 /// Limits of a scan.
@@ -283,48 +271,4 @@ impl Scanner {
         }
         Ok(())
     }
-}
-
-/// The connection settings of a catalogue storage, credentials opened.
-pub fn spec_for(
-    catalog: &Catalog,
-    record: &StorageRecord,
-    limits: &ScanLimits,
-) -> Result<StorageSpec, ScanError> {
-    let open = |sealed: &Option<String>| -> Result<Option<Secret>, ScanError> {
-        sealed
-            .as_deref()
-            .map(|s| catalog.open_secret(s))
-            .transpose()
-            .map_err(ScanError::from)
-    };
-    let key = format!("{}-s{}", catalog.instance(), record.id);
-    let mut spec = match record.kind {
-        StorageType::Http => {
-            let url = record
-                .url
-                .as_deref()
-                .ok_or_else(|| ScanError::Spec("the http storage has no URL".into()))?;
-            StorageSpec::from_url(&key, url).map_err(|err| ScanError::Spec(err.0))?
-        }
-        kind => {
-            let mut spec = StorageSpec::new(&key, kind);
-            spec.host = record.host.clone().unwrap_or_default();
-            spec.tls = record.tls;
-            spec.port = record
-                .port
-                .map(|p| p as u16)
-                .unwrap_or_else(|| crate::storage::default_port(kind, record.tls));
-            spec.root = record.path.clone().unwrap_or_else(|| "/".into());
-            spec
-        }
-    };
-    spec.username = open(&record.username_sealed)?;
-    spec.password = open(&record.password_sealed)?;
-    spec.private_key = open(&record.private_key_sealed)?;
-    spec.tls_insecure = record.tls_insecure;
-    spec.tls_ca_cert = record.tls_ca_cert.clone();
-    spec.host_key = record.host_key.clone();
-    spec.timeout = limits.storage_timeout;
-    Ok(spec)
 }

@@ -138,7 +138,7 @@ impl BlockCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::StorageType;
+    use crate::storage::StorageType;
     use crate::storage::{ByteStream, Entry, Stats};
     use async_trait::async_trait;
 

@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use super::path::{child, clean_path};
 use super::{ByteStream, Entry, Result, Stats, Storage, StorageError, StorageSpec};
-use crate::catalog::StorageType;
+use crate::storage::StorageType;
 
 /// A folder on this machine.
 pub struct FileStorage {

@@ -18,7 +18,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::path::{child, clean_path, join_root};
 use super::{ByteStream, Entry, Result, Stats, Storage, StorageError, StorageSpec};
-use crate::catalog::{StorageType, TlsMode};
+use crate::storage::{StorageType, TlsMode};
 
 type Connection = AsyncRustlsFtpStream;
 type TransferStream = FtpTransfer<suppaftp::tokio::AsyncRustlsStream>;

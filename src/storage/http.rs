@@ -16,7 +16,7 @@ use tokio::sync::Semaphore;
 use super::listing;
 use super::path::clean_path;
 use super::{ByteStream, Entry, Result, Stats, Storage, StorageError, StorageSpec};
-use crate::catalog::StorageType;
+use crate::storage::StorageType;
 
 const RANGES_UNKNOWN: u8 = 0;
 const RANGES_YES: u8 = 1;

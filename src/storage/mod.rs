@@ -9,6 +9,7 @@ mod cache;
 mod file;
 mod ftp;
 mod http;
+mod kind;
 pub mod listing;
 mod path;
 mod retry;
@@ -27,10 +28,9 @@ use futures_util::stream::BoxStream;
 use serde::Serialize;
 
 pub use cache::{BlockCache, FileVersion};
+pub use kind::{StorageType, TlsMode};
 pub use path::clean_path;
 pub use spec::{default_port, percent_decode, StorageSpec, StorageSpecError};
-
-use crate::catalog::StorageType;
 
 /// A file or folder found on a storage. Paths are relative to the storage's start folder,
 /// `/`-separated, without a leading slash (the start folder itself is `""`).

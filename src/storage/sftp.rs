@@ -17,7 +17,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::path::{child, clean_path, join_root};
 use super::{ByteStream, Entry, Result, Stats, Storage, StorageError, StorageSpec};
-use crate::catalog::StorageType;
+use crate::storage::StorageType;
 
 /// libssh2's SFTP error for a missing file.
 const SFTP_NO_SUCH_FILE: i32 = 2;

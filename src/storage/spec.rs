@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use crate::catalog::{StorageType, TlsMode};
 use crate::config::Secret;
+use crate::storage::{StorageType, TlsMode};
 
 use super::retry::RetryPolicy;
 

@@ -1,6 +1,6 @@
 //! Areas that limit seeding, truncation and the cache-size estimate: a CRS:84 box, a drawn or
 //! administrative polygon (GeoJSON), or both. Communes, EPCI and départements become areas
-//! through their imported boundaries (`crate::download::boundaries`).
+//! through their imported boundaries (the download module's `boundaries`).
 
 use geo::{BoundingRect, Coord, Intersects, LineString, Polygon, Rect};
 use serde::{Deserialize, Serialize};

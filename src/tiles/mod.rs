@@ -4,7 +4,6 @@
 
 pub mod area;
 mod cache;
-pub mod cli;
 mod s3;
 pub mod seed;
 pub mod size;
@@ -15,7 +14,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 pub use cache::{CacheStats, Tile, TileCache, TileError, TileKey};
-pub use s3::{S3Settings, S3Tier};
+pub use s3::S3Tier;
 pub use tms::{TileMatrix, TileMatrixSet, TileRange};
 
 use crate::config::Config;
@@ -115,9 +114,9 @@ impl Tiles {
             (dir, cache_config.tile_disk_size.0)
         });
         let mut cache = TileCache::new(cache_config.tile_memory_size.0, disk);
-        if let Some(settings) = config.tile_s3() {
+        if cache_config.s3.enabled() {
             // The settings were checked when the configuration was loaded.
-            match S3Tier::new(&settings) {
+            match S3Tier::new(&cache_config.s3) {
                 Ok(tier) => cache = cache.with_s3(tier),
                 Err(err) => tracing::error!(error = %err, "no bucket tier"),
             }

@@ -10,82 +10,15 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use rusty_s3::actions::{DeleteObjects, GetObject, ListObjectsV2, ObjectIdentifier, PutObject, S3Action};
-use rusty_s3::{Bucket, Credentials, UrlStyle};
+use rusty_s3::{Bucket, Credentials};
 
 use super::cache::TileKey;
+use crate::config::S3Config;
 
 /// How long a signed request stays valid (it is sent at once).
 const SIGNATURE_LIFETIME: Duration = Duration::from_secs(300);
 /// Most keys one DeleteObjects request may name (the S3 limit).
 const DELETE_BATCH: usize = 1000;
-
-/// Where the tier is and how to sign for it.
-#[derive(Debug, Clone)]
-pub struct S3Settings {
-    /// `http(s)://host[:port]` of the S3-compatible server.
-    pub endpoint: String,
-    /// Bucket name.
-    pub bucket: String,
-    /// Region the signatures name (`us-east-1` for most servers that ignore it).
-    pub region: String,
-    /// Key prefix inside the bucket (`tiles/`), possibly empty.
-    pub prefix: String,
-    /// Access key id.
-    pub access_key: String,
-    /// Secret access key.
-    pub secret_key: crate::config::Secret,
-    /// Bucket in the path (`endpoint/bucket/key`) rather than in the host name.
-    pub path_style: bool,
-    /// Time limit of one request.
-    pub timeout: Duration,
-}
-
-impl S3Settings {
-    /// Checks every setting without connecting (nor building an HTTP client, which needs the
-    /// process's TLS set-up); an error names the configuration key and what is wrong.
-    pub fn check(&self) -> Result<(), (&'static str, String)> {
-        let endpoint = url::Url::parse(&self.endpoint).ok();
-        if !endpoint.as_ref().is_some_and(|url| {
-            matches!(url.scheme(), "http" | "https") && url.host_str().is_some() && url.path() == "/"
-        }) {
-            return Err((
-                "cache.tile_s3_endpoint",
-                format!(
-                    "`{}` must be http(s)://host[:port], without a path",
-                    self.endpoint
-                ),
-            ));
-        }
-        for (name, value) in [
-            ("cache.tile_s3_bucket", &self.bucket),
-            ("cache.tile_s3_region", &self.region),
-            ("cache.tile_s3_access_key", &self.access_key),
-            ("cache.tile_s3_secret_key", &self.secret_key.0),
-        ] {
-            if value.is_empty() {
-                return Err((name, "is required when cache.tile_s3_endpoint is set".into()));
-            }
-        }
-        if self.timeout.is_zero() {
-            return Err(("cache.tile_s3_timeout", "must be more than zero".into()));
-        }
-        self.bucket()
-            .map(|_| ())
-            .map_err(|message| ("cache.tile_s3_bucket", message))
-    }
-
-    fn bucket(&self) -> Result<Bucket, String> {
-        let endpoint = url::Url::parse(&self.endpoint)
-            .map_err(|err| format!("cache.tile_s3_endpoint `{}`: {err}", self.endpoint))?;
-        let style = if self.path_style {
-            UrlStyle::Path
-        } else {
-            UrlStyle::VirtualHost
-        };
-        Bucket::new(endpoint, style, self.bucket.clone(), self.region.clone())
-            .map_err(|err| format!("cache.tile_s3_bucket `{}`: {err}", self.bucket))
-    }
-}
 
 /// A bucket holding tiles.
 pub struct S3Tier {
@@ -101,10 +34,12 @@ pub struct S3Tier {
 
 impl S3Tier {
     /// The tier for `settings`; an error naming what is wrong with them.
-    pub fn new(settings: &S3Settings) -> Result<S3Tier, String> {
-        let bucket = settings.bucket()?;
+    pub fn new(settings: &S3Config) -> Result<S3Tier, String> {
+        let bucket = settings
+            .bucket()
+            .map_err(|err| format!("{}: {}", err.key, err.message))?;
         let client = reqwest::Client::builder()
-            .timeout(settings.timeout)
+            .timeout(settings.timeout.0)
             .build()
             .map_err(|err| format!("cache.tile_s3: {err}"))?;
         Ok(S3Tier {

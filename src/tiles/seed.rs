@@ -43,7 +43,68 @@ pub struct SeedPlan {
     pub format: Format,
 }
 
+/// A plan as a user writes it, on the command line or in an API body: every field text.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanText<'a> {
+    /// Layer name.
+    pub layer: &'a str,
+    /// Tile matrix set identifier.
+    pub tms: &'a str,
+    /// Levels, `A-B` or `A`.
+    pub levels: &'a str,
+    /// `west,south,east,north` (CRS:84), if given.
+    pub bbox: Option<&'a str>,
+    /// `jpeg` (default), `png`, `webp` or `jpeg-png`, if given.
+    pub format: Option<&'a str>,
+}
+
+/// What is wrong in a plan's text; [`PlanError::field`] names the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// Levels that are not `A-B` or `A`.
+    #[error("levels `{0}` must be A-B or A")]
+    Levels(String),
+    /// A box that is not `west,south,east,north` in CRS:84.
+    #[error("bbox `{0}` must be west,south,east,north")]
+    Bbox(String),
+    /// A format tiles are not made in.
+    #[error("format `{0}` must be jpeg, png, webp or jpeg-png")]
+    Format(String),
+}
+
+impl PlanError {
+    /// The field at fault: `levels`, `bbox` or `format`.
+    pub fn field(&self) -> &'static str {
+        match self {
+            PlanError::Levels(_) => "levels",
+            PlanError::Bbox(_) => "bbox",
+            PlanError::Format(_) => "format",
+        }
+    }
+}
+
 impl SeedPlan {
+    /// Reads a plan from its text (no area: an area or a territory is added by the caller).
+    pub fn parse(text: &PlanText<'_>) -> Result<SeedPlan, PlanError> {
+        let levels = parse_levels(text.levels).ok_or_else(|| PlanError::Levels(text.levels.to_string()))?;
+        let bbox = match text.bbox {
+            Some(bbox) => Some(parse_area(bbox).ok_or_else(|| PlanError::Bbox(bbox.to_string()))?),
+            None => None,
+        };
+        let format = match text.format {
+            Some(name) => Format::parse(name).ok_or_else(|| PlanError::Format(name.to_string()))?,
+            None => Format::Jpeg,
+        };
+        Ok(SeedPlan {
+            layer: text.layer.to_string(),
+            tms: text.tms.to_string(),
+            levels,
+            bbox,
+            area: None,
+            format,
+        })
+    }
+
     /// The plan as clients are shown it: an area by its counts and box, not every vertex.
     pub fn summary(&self) -> serde_json::Value {
         let mut value = serde_json::to_value(self).unwrap_or_default();
@@ -358,13 +419,13 @@ pub fn describe(progress: &SeedProgress, started: Instant) -> String {
 }
 
 /// Parses `A-B` (or `A`) into a level range.
-pub fn parse_levels(text: &str) -> Option<(u32, u32)> {
+fn parse_levels(text: &str) -> Option<(u32, u32)> {
     let (first, last) = text.split_once('-').unwrap_or((text, text));
     Some((first.trim().parse().ok()?, last.trim().parse().ok()?))
 }
 
 /// Parses `W,S,E,N` (CRS:84).
-pub fn parse_area(text: &str) -> Option<[f64; 4]> {
+fn parse_area(text: &str) -> Option<[f64; 4]> {
     let values: Vec<f64> = text
         .split(',')
         .map(|v| v.trim().parse().ok())

@@ -6,7 +6,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
-use crate::http::resource;
+use crate::ogc::common::resource;
 
 /// A page or asset compiled into the binary.
 struct Asset {

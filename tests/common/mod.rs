@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use dallage::catalog::{Catalog, ScanRecord, Sealer, StorageInput};
 use dallage::config::Config;
-use dallage::http::AppState;
+use dallage::Services;
 use serde_json::{json, Value};
 
 /// Admin key configured by [`config_text`].
@@ -208,12 +208,12 @@ pub fn fixtures() -> PathBuf {
 }
 
 /// A fresh application state on SQLite.
-pub async fn state(dir: &Path) -> AppState {
+pub async fn state(dir: &Path) -> Services {
     state_with(dir, "").await
 }
 
 /// A fresh application state on SQLite, with `extra` appended to the test configuration.
-pub async fn state_with(dir: &Path, extra: &str) -> AppState {
+pub async fn state_with(dir: &Path, extra: &str) -> Services {
     dallage::init_tls();
     dallage::init_gdal();
     let url = fresh_catalog_url(Db::Sqlite, dir).await;
@@ -223,7 +223,7 @@ pub async fn state_with(dir: &Path, extra: &str) -> AppState {
 }
 
 /// A project and a deliverable on `storage`; returns the deliverable's id.
-pub async fn livrable_on(state: &AppState, storage: Value) -> i64 {
+pub async fn livrable_on(state: &Services, storage: Value) -> i64 {
     let catalog = state.catalog();
     let project = match catalog.project_by_slug("pcrs-lyon").await {
         Ok(project) => project,
@@ -246,7 +246,7 @@ pub async fn livrable_on(state: &AppState, storage: Value) -> i64 {
 }
 
 /// Scans a deliverable to its end (two minutes at most).
-pub async fn scan(state: &AppState, livrable: i64) -> ScanRecord {
+pub async fn scan(state: &Services, livrable: i64) -> ScanRecord {
     tokio::time::timeout(
         Duration::from_secs(120),
         state.scanner().scan_to_end(livrable, "test"),

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use dallage::http::AppState;
+use dallage::Services;
 use serde_json::Value;
 
 use super::{livrable_on, scan, state_with, TempDir};
@@ -13,7 +13,7 @@ use super::{livrable_on, scan, state_with, TempDir};
 /// A running server and the layer (deliverable slug) of each storage it was given.
 pub struct Served {
     /// The application state behind the server.
-    pub state: AppState,
+    pub state: Services,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
     /// One layer name per storage, in order.

@@ -5,11 +5,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
+use crate::catalog::Catalog;
 use crate::catalog::{Boundary, TerritoryKind};
+use crate::config::Config;
 use crate::download::boundaries::{area_of, BoundaryError};
 use crate::http::extract::Query;
-use crate::http::problem::Problem;
-use crate::http::AppState;
+use crate::http::Problem;
 use crate::tiles::area::Area;
 
 /// A page of boundaries, and how many of each kind are imported.
@@ -50,8 +51,12 @@ impl From<BoundaryError> for Problem {
         (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list(state: web::Data<AppState>, query: Query) -> Result<HttpResponse, Problem> {
-    let paging = query.paging(state.config().limits.max_page_size)?;
+pub async fn list(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    query: Query,
+) -> Result<HttpResponse, Problem> {
+    let paging = query.paging(config.limits.max_page_size)?;
     let kind = match query.text("kind") {
         Some(text) => Some(TerritoryKind::parse(&text).ok_or_else(|| {
             Problem::bad_request(format!("kind `{text}` must be commune, epci or departement"))
@@ -59,7 +64,7 @@ pub async fn list(state: web::Data<AppState>, query: Query) -> Result<HttpRespon
         None => None,
     };
     let text = query.text("q").unwrap_or_default();
-    let catalog = state.catalog();
+    let catalog = catalog.get_ref();
     let items = catalog
         .find_boundaries(kind, text.trim(), paging.limit, paging.offset)
         .await?;
@@ -92,13 +97,13 @@ pub async fn list(state: web::Data<AppState>, query: Query) -> Result<HttpRespon
     )
 )]
 pub async fn get(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Problem> {
     let (kind, code) = path.into_inner();
     let territory = format!("{kind}:{code}");
     // A code of the wrong shape names no boundary: 404 too, saying why.
-    let area = match area_of(state.catalog(), &territory).await {
+    let area = match area_of(catalog.get_ref(), &territory).await {
         Err(BoundaryError::NotImported(_)) => {
             return Err(Problem::not_found(format!(
                 "{territory} is not among the imported boundaries"

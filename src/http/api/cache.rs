@@ -6,13 +6,13 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::livrables::resolve;
+use crate::catalog::Catalog;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Query};
-use crate::http::problem::Problem;
-use crate::http::AppState;
-use crate::raster::Format;
+use crate::http::Problem;
 use crate::tiles::area::Area;
-use crate::tiles::seed::{parse_area, parse_levels, SeedError, SeedPlan};
+use crate::tiles::seed::{PlanText, SeedError, SeedPlan};
+use crate::tiles::Tiles;
 
 /// Most tiles drawn per level to estimate a cache's size.
 const MAX_SAMPLE: i64 = 64;
@@ -55,36 +55,9 @@ impl From<SeedError> for Problem {
     }
 }
 
-fn plan(
-    layer: &str,
-    tms: &str,
-    levels: &str,
-    bbox: Option<&str>,
-    format: Option<&str>,
-) -> Result<SeedPlan, Problem> {
-    let levels = parse_levels(levels)
-        .ok_or_else(|| Problem::bad_request(format!("levels `{levels}` must be A-B or A")))?;
-    let bbox =
-        match bbox {
-            Some(text) => Some(parse_area(text).ok_or_else(|| {
-                Problem::bad_request(format!("bbox `{text}` must be west,south,east,north"))
-            })?),
-            None => None,
-        };
-    let format = match format {
-        Some(text) => Format::parse(text).ok_or_else(|| {
-            Problem::bad_request(format!("format `{text}` must be jpeg, png, webp or jpeg-png"))
-        })?,
-        None => Format::Jpeg,
-    };
-    Ok(SeedPlan {
-        layer: layer.to_string(),
-        tms: tms.to_string(),
-        levels,
-        bbox,
-        area: None,
-        format,
-    })
+/// The plan the text names; a 400 naming the field otherwise.
+fn plan(text: PlanText<'_>) -> Result<SeedPlan, Problem> {
+    SeedPlan::parse(&text).map_err(|err| Problem::bad_request(err.to_string()))
 }
 
 /// The one territory named by `commune`, `epci` or `departement`, as `kind:code`; a 400 when
@@ -111,12 +84,12 @@ fn territory(
 
 /// Sets the plan's area to the territory's imported boundary.
 async fn over_territory(
-    state: &AppState,
+    catalog: &Catalog,
     plan: &mut SeedPlan,
     territory: Option<String>,
 ) -> Result<(), Problem> {
     if let Some(territory) = territory {
-        plan.area = Some(crate::download::boundaries::area_of(state.catalog(), &territory).await?);
+        plan.area = Some(crate::download::boundaries::area_of(catalog, &territory).await?);
     }
     Ok(())
 }
@@ -137,22 +110,23 @@ async fn over_territory(
     )
 )]
 pub async fn start_seed(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
+    tiles: web::Data<Tiles>,
     caller: Caller,
     path: web::Path<String>,
     body: Json<SeedRequest>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_key()?;
-    let (livrable, project) = resolve(state.catalog(), &path).await?;
+    let (livrable, project) = resolve(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
     let request = body.0;
-    let mut plan = plan(
-        &livrable.slug,
-        &request.tms,
-        &request.levels,
-        request.bbox.as_deref(),
-        request.format.as_deref(),
-    )?;
+    let mut plan = plan(PlanText {
+        layer: &livrable.slug,
+        tms: &request.tms,
+        levels: &request.levels,
+        bbox: request.bbox.as_deref(),
+        format: request.format.as_deref(),
+    })?;
     if let Some(area) = &request.area {
         plan.area =
             Some(Area::from_geojson(area).map_err(|err| Problem::bad_request(format!("area: {err}")))?);
@@ -163,11 +137,8 @@ pub async fn start_seed(
         request.departement,
         request.area.is_some(),
     )?;
-    over_territory(&state, &mut plan, named).await?;
-    let job = state
-        .tiles()
-        .seeds()
-        .start(state.tiles(), plan, request.truncate)?;
+    over_territory(&catalog, &mut plan, named).await?;
+    let job = tiles.seeds().start(tiles.get_ref(), plan, request.truncate)?;
     tracing::info!(
         job = job.id,
         livrable = livrable.id,
@@ -180,10 +151,10 @@ pub async fn start_seed(
 }
 
 /// The run numbered `id`.
-fn seed_job(state: &AppState, id: &str) -> Result<std::sync::Arc<crate::tiles::seed::SeedJob>, Problem> {
+fn seed_job(tiles: &Tiles, id: &str) -> Result<std::sync::Arc<crate::tiles::seed::SeedJob>, Problem> {
     id.parse::<u64>()
         .ok()
-        .and_then(|number| state.tiles().seeds().get(number))
+        .and_then(|number| tiles.seeds().get(number))
         .ok_or_else(|| Problem::not_found(format!("seeding run `{id}` does not exist")))
 }
 
@@ -196,8 +167,8 @@ fn seed_job(state: &AppState, id: &str) -> Result<std::sync::Arc<crate::tiles::s
         (status = 404, description = "No such run", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn get_seed(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, Problem> {
-    let job = seed_job(&state, &path)?;
+pub async fn get_seed(tiles: web::Data<Tiles>, path: web::Path<String>) -> Result<HttpResponse, Problem> {
+    let job = seed_job(&tiles, &path)?;
     Ok(HttpResponse::Ok().json(job.view()))
 }
 
@@ -214,13 +185,14 @@ pub async fn get_seed(state: web::Data<AppState>, path: web::Path<String>) -> Re
     )
 )]
 pub async fn stop_seed(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
+    tiles: web::Data<Tiles>,
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_key()?;
-    let job = seed_job(&state, &path)?;
-    let (_, project) = resolve(state.catalog(), &job.plan.layer).await?;
+    let job = seed_job(&tiles, &path)?;
+    let (_, project) = resolve(catalog.get_ref(), &job.plan.layer).await?;
     caller.require_manage(&project)?;
     job.progress
         .stop
@@ -251,31 +223,34 @@ pub async fn stop_seed(
     )
 )]
 pub async fn cache_size(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
+    tiles: web::Data<Tiles>,
     path: web::Path<String>,
     query: Query,
 ) -> Result<HttpResponse, Problem> {
-    let (livrable, _) = resolve(state.catalog(), &path).await?;
+    let (livrable, _) = resolve(catalog.get_ref(), &path).await?;
     let required = |name: &str| {
         query
             .text(name)
             .ok_or_else(|| Problem::bad_request(format!("query parameter `{name}` is required")))
     };
-    let mut plan = plan(
-        &livrable.slug,
-        &required("tms")?,
-        &required("levels")?,
-        query.text("bbox").as_deref(),
-        query.text("format").as_deref(),
-    )?;
+    let (tms, levels) = (required("tms")?, required("levels")?);
+    let (bbox, format) = (query.text("bbox"), query.text("format"));
+    let mut plan = plan(PlanText {
+        layer: &livrable.slug,
+        tms: &tms,
+        levels: &levels,
+        bbox: bbox.as_deref(),
+        format: format.as_deref(),
+    })?;
     let named = territory(
         query.text("commune"),
         query.text("epci"),
         query.text("departement"),
         false,
     )?;
-    over_territory(&state, &mut plan, named).await?;
+    over_territory(&catalog, &mut plan, named).await?;
     let sample = query.int("sample", 2..=MAX_SAMPLE)?.unwrap_or(16) as usize;
-    let estimate = crate::tiles::size::estimate(state.tiles(), &plan, sample).await?;
+    let estimate = crate::tiles::size::estimate(tiles.get_ref(), &plan, sample).await?;
     Ok(HttpResponse::Ok().json(estimate))
 }

@@ -7,8 +7,7 @@ use serde_json::{json, Value};
 
 use super::livrables::resolve;
 use crate::catalog::{Catalog, DalleRecord, Livrable};
-use crate::http::problem::Problem;
-use crate::http::AppState;
+use crate::http::Problem;
 
 /// Reads the `POLYGON((x y, ...))` WKT this server writes.
 fn polygon_coordinates(wkt: &str) -> Option<Value> {
@@ -85,11 +84,11 @@ fn geojson(value: Value) -> HttpResponse {
     )
 )]
 pub async fn livrable_dalles(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let (livrable, _) = resolve(state.catalog(), &path).await?;
-    let dalles = state.catalog().current_images(Some(livrable.id)).await?;
+    let (livrable, _) = resolve(catalog.get_ref(), &path).await?;
+    let dalles = catalog.current_images(Some(livrable.id)).await?;
     let features: Vec<Value> = dalles.iter().map(|d| dalle_feature(d, &livrable)).collect();
     Ok(geojson(
         json!({"type": "FeatureCollection", "features": features}),
@@ -101,9 +100,9 @@ pub async fn livrable_dalles(
     get, path = "/api/dalles.geojson", tag = "exports",
     responses((status = 200, description = "A FeatureCollection of all image files", content_type = "application/geo+json", body = Object))
 )]
-pub async fn all_dalles(state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
-    let dalles = state.catalog().current_images(None).await?;
-    let livrables = livrables_by_id(state.catalog(), &dalles).await?;
+pub async fn all_dalles(catalog: web::Data<Catalog>) -> Result<HttpResponse, Problem> {
+    let dalles = catalog.current_images(None).await?;
+    let livrables = livrables_by_id(catalog.get_ref(), &dalles).await?;
     let features: Vec<Value> = dalles
         .iter()
         .map(|d| dalle_feature(d, &livrables[&d.livrable_id]))
@@ -144,8 +143,8 @@ async fn livrable_rows(
     get, path = "/api/livrables.geojson", tag = "exports",
     responses((status = 200, description = "A FeatureCollection of the deliverables", content_type = "application/geo+json", body = Object))
 )]
-pub async fn all_livrables(state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
-    let features: Vec<Value> = livrable_rows(state.catalog())
+pub async fn all_livrables(catalog: web::Data<Catalog>) -> Result<HttpResponse, Problem> {
+    let features: Vec<Value> = livrable_rows(catalog.get_ref())
         .await?
         .into_iter()
         .map(|(livrable, project, summary, finished)| {
@@ -206,9 +205,9 @@ fn text<T: ToString>(value: Option<T>) -> String {
     get, path = "/api/dalles.csv", tag = "exports",
     responses((status = 200, description = "One line per image file", content_type = "text/csv", body = String))
 )]
-pub async fn dalles_csv(state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
-    let dalles = state.catalog().current_images(None).await?;
-    let livrables = livrables_by_id(state.catalog(), &dalles).await?;
+pub async fn dalles_csv(catalog: web::Data<Catalog>) -> Result<HttpResponse, Problem> {
+    let dalles = catalog.current_images(None).await?;
+    let livrables = livrables_by_id(catalog.get_ref(), &dalles).await?;
     let mut body = csv_line(
         &[
             "livrable", "path", "format", "size", "mtime", "width", "height", "epsg", "west", "south",
@@ -242,7 +241,7 @@ pub async fn dalles_csv(state: web::Data<AppState>) -> Result<HttpResponse, Prob
     get, path = "/api/livrables.csv", tag = "exports",
     responses((status = 200, description = "One line per deliverable", content_type = "text/csv", body = String))
 )]
-pub async fn livrables_csv(state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+pub async fn livrables_csv(catalog: web::Data<Catalog>) -> Result<HttpResponse, Problem> {
     let mut body = csv_line(
         &[
             "id",
@@ -260,7 +259,7 @@ pub async fn livrables_csv(state: web::Data<AppState>) -> Result<HttpResponse, P
         ]
         .map(String::from),
     );
-    for (livrable, project, summary, finished) in livrable_rows(state.catalog()).await? {
+    for (livrable, project, summary, finished) in livrable_rows(catalog.get_ref()).await? {
         let summary = summary.unwrap_or(Value::Null);
         let field = |key: &str| match &summary[key] {
             Value::Null => String::new(),

@@ -5,10 +5,10 @@ use actix_web::{web, HttpResponse};
 use super::projects::resolve_project;
 use super::views::{livrable_view, LivrablePage, LivrableView, StorageView};
 use crate::catalog::{Catalog, Livrable, LivrableInput, LivrablePatch, Project, StorageInput, StorageType};
+use crate::config::Config;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Query};
-use crate::http::problem::Problem;
-use crate::http::AppState;
+use crate::http::Problem;
 
 /// Finds a deliverable by id or slug, with its project.
 pub(super) async fn resolve(catalog: &Catalog, key: &str) -> Result<(Livrable, Project), Problem> {
@@ -30,15 +30,15 @@ pub(super) async fn resolve(catalog: &Catalog, key: &str) -> Result<(Livrable, P
     )
 )]
 pub async fn list_of_project(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let project = resolve_project(state.catalog(), &path).await?;
+    let project = resolve_project(catalog.get_ref(), &path).await?;
     let manager = caller.can_manage(&project);
     let mut views = Vec::new();
-    for livrable in state.catalog().project_livrables(project.id).await? {
-        views.push(livrable_view(state.catalog(), livrable, manager).await?);
+    for livrable in catalog.project_livrables(project.id).await? {
+        views.push(livrable_view(catalog.get_ref(), livrable, manager).await?);
     }
     Ok(HttpResponse::Ok().json(views))
 }
@@ -59,15 +59,15 @@ pub async fn list_of_project(
     )
 )]
 pub async fn create(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     caller: Caller,
     path: web::Path<String>,
     body: Json<LivrableInput>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_key()?;
-    let project = resolve_project(state.catalog(), &path).await?;
+    let project = resolve_project(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
-    let livrable = state.catalog().create_livrable(project.id, &body.0).await?;
+    let livrable = catalog.create_livrable(project.id, &body.0).await?;
     tracing::info!(
         livrable = livrable.id,
         project = project.id,
@@ -75,7 +75,7 @@ pub async fn create(
         "livrable created"
     );
     let location = format!("/api/livrables/{}", livrable.id);
-    let view = livrable_view(state.catalog(), livrable, true).await?;
+    let view = livrable_view(catalog.get_ref(), livrable, true).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", location))
         .json(view))
@@ -93,19 +93,21 @@ pub async fn create(
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list(state: web::Data<AppState>, caller: Caller, query: Query) -> Result<HttpResponse, Problem> {
-    let paging = query.paging(state.config().limits.max_page_size)?;
-    let page = state
-        .catalog()
-        .list_livrables(paging.limit, paging.offset)
-        .await?;
+pub async fn list(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    caller: Caller,
+    query: Query,
+) -> Result<HttpResponse, Problem> {
+    let paging = query.paging(config.limits.max_page_size)?;
+    let page = catalog.list_livrables(paging.limit, paging.offset).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for livrable in page.items {
         let manager = match &caller {
             Caller::Anonymous => false,
-            _ => caller.can_manage(&state.catalog().project(livrable.project_id).await?),
+            _ => caller.can_manage(&catalog.project(livrable.project_id).await?),
         };
-        items.push(livrable_view(state.catalog(), livrable, manager).await?);
+        items.push(livrable_view(catalog.get_ref(), livrable, manager).await?);
     }
     Ok(HttpResponse::Ok().json(LivrablePage {
         items,
@@ -125,12 +127,12 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, query: Query) -> R
     )
 )]
 pub async fn get(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let (livrable, project) = resolve(state.catalog(), &path).await?;
-    let view = livrable_view(state.catalog(), livrable, caller.can_manage(&project)).await?;
+    let (livrable, project) = resolve(catalog.get_ref(), &path).await?;
+    let view = livrable_view(catalog.get_ref(), livrable, caller.can_manage(&project)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -150,17 +152,17 @@ pub async fn get(
     )
 )]
 pub async fn replace(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     caller: Caller,
     path: web::Path<String>,
     body: Json<LivrableInput>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_key()?;
-    let (livrable, project) = resolve(state.catalog(), &path).await?;
+    let (livrable, project) = resolve(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
-    let livrable = state.catalog().replace_livrable(livrable.id, &body.0).await?;
+    let livrable = catalog.replace_livrable(livrable.id, &body.0).await?;
     tracing::info!(livrable = livrable.id, by = caller.name(), "livrable replaced");
-    Ok(HttpResponse::Ok().json(livrable_view(state.catalog(), livrable, true).await?))
+    Ok(HttpResponse::Ok().json(livrable_view(catalog.get_ref(), livrable, true).await?))
 }
 
 /// Change some fields of a deliverable.
@@ -179,18 +181,18 @@ pub async fn replace(
     )
 )]
 pub async fn patch(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     caller: Caller,
     path: web::Path<String>,
     body: Json<LivrablePatch>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_key()?;
-    let (livrable, project) = resolve(state.catalog(), &path).await?;
+    let (livrable, project) = resolve(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
     let input = body.0.apply(livrable.to_input());
-    let livrable = state.catalog().replace_livrable(livrable.id, &input).await?;
+    let livrable = catalog.replace_livrable(livrable.id, &input).await?;
     tracing::info!(livrable = livrable.id, by = caller.name(), "livrable changed");
-    Ok(HttpResponse::Ok().json(livrable_view(state.catalog(), livrable, true).await?))
+    Ok(HttpResponse::Ok().json(livrable_view(catalog.get_ref(), livrable, true).await?))
 }
 
 /// Delete a deliverable with its storage and scan results.
@@ -206,14 +208,14 @@ pub async fn patch(
     )
 )]
 pub async fn delete(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_key()?;
-    let (livrable, project) = resolve(state.catalog(), &path).await?;
+    let (livrable, project) = resolve(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
-    state.catalog().delete_livrable(livrable.id).await?;
+    catalog.delete_livrable(livrable.id).await?;
     tracing::info!(livrable = livrable.id, by = caller.name(), "livrable deleted");
     Ok(HttpResponse::NoContent().finish())
 }
@@ -228,17 +230,16 @@ pub async fn delete(
     )
 )]
 pub async fn get_storage(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let (livrable, project) = resolve(state.catalog(), &path).await?;
-    let record = state
-        .catalog()
+    let (livrable, project) = resolve(catalog.get_ref(), &path).await?;
+    let record = catalog
         .active_storage(livrable.id)
         .await?
         .ok_or_else(|| Problem::not_found(format!("livrable {} has no storage declared", livrable.id)))?;
-    let view = StorageView::build(state.catalog(), &record, caller.can_manage(&project))?;
+    let view = StorageView::build(catalog.get_ref(), &record, caller.can_manage(&project))?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -258,19 +259,20 @@ pub async fn get_storage(
     )
 )]
 pub async fn put_storage(
-    state: web::Data<AppState>,
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
     caller: Caller,
     path: web::Path<String>,
     body: Json<StorageInput>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_key()?;
-    let (livrable, project) = resolve(state.catalog(), &path).await?;
+    let (livrable, project) = resolve(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
     caller.require_storage_type(body.0.kind)?;
-    require_allowed_host(&state.config().security.storage_hosts, &body.0)?;
-    let record = state.catalog().declare_storage(livrable.id, &body.0).await?;
+    require_allowed_host(&config.security.storage_hosts, &body.0)?;
+    let record = catalog.declare_storage(livrable.id, &body.0).await?;
     tracing::info!(livrable = livrable.id, storage = record.id, kind = %record.kind, by = caller.name(), "storage declared");
-    Ok(HttpResponse::Ok().json(StorageView::build(state.catalog(), &record, true)?))
+    Ok(HttpResponse::Ok().json(StorageView::build(catalog.get_ref(), &record, true)?))
 }
 
 /// Fails with 403 when `security.storage_hosts` is set and the storage names another host.
@@ -330,19 +332,19 @@ fn require_allowed_host(allowed: &[String], input: &StorageInput) -> Result<(), 
     )
 )]
 pub async fn revoke_storage(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_key()?;
-    let (livrable, project) = resolve(state.catalog(), &path).await?;
+    let (livrable, project) = resolve(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
-    let record = state.catalog().revoke_storage(livrable.id).await?;
+    let record = catalog.revoke_storage(livrable.id).await?;
     tracing::info!(
         livrable = livrable.id,
         storage = record.id,
         by = caller.name(),
         "storage revoked"
     );
-    Ok(HttpResponse::Ok().json(StorageView::build(state.catalog(), &record, true)?))
+    Ok(HttpResponse::Ok().json(StorageView::build(catalog.get_ref(), &record, true)?))
 }

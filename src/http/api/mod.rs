@@ -14,8 +14,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::problem::Problem;
 use super::resource;
+use crate::ogc::common::Problem;
 
 pub use views::{LivrableView, ProjectView, StorageView};
 

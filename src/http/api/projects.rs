@@ -4,10 +4,10 @@ use actix_web::{web, HttpResponse};
 
 use super::views::{project_view, ProjectPage, ProjectView};
 use crate::catalog::{Catalog, Project, ProjectInput, ProjectPatch, ProjectQuery};
+use crate::config::Config;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Query};
-use crate::http::problem::Problem;
-use crate::http::AppState;
+use crate::http::Problem;
 
 /// Finds a project by numeric id or by slug.
 pub async fn resolve_project(catalog: &Catalog, key: &str) -> Result<Project, Problem> {
@@ -52,10 +52,14 @@ fn require_holds(caller: &Caller, input: &ProjectInput) -> Result<(), Problem> {
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list(state: web::Data<AppState>, caller: Caller, query: Query) -> Result<HttpResponse, Problem> {
-    let paging = query.paging(state.config().limits.max_page_size)?;
-    let page = state
-        .catalog()
+pub async fn list(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    caller: Caller,
+    query: Query,
+) -> Result<HttpResponse, Problem> {
+    let paging = query.paging(config.limits.max_page_size)?;
+    let page = catalog
         .list_projects(&ProjectQuery {
             q: query.text("q"),
             perimetre: query.text("perimetre"),
@@ -66,7 +70,7 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, query: Query) -> R
         .await?;
     let mut items = Vec::with_capacity(page.items.len());
     for project in page.items {
-        items.push(project_view(state.catalog(), project, &caller).await?);
+        items.push(project_view(catalog.get_ref(), project, &caller).await?);
     }
     Ok(HttpResponse::Ok().json(ProjectPage {
         items,
@@ -90,16 +94,16 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, query: Query) -> R
     )
 )]
 pub async fn create(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     caller: Caller,
     body: Json<ProjectInput>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_key()?;
     require_holds(&caller, &body.0)?;
-    let project = state.catalog().create_project(&body.0).await?;
+    let project = catalog.create_project(&body.0).await?;
     tracing::info!(project = project.id, by = caller.name(), "project created");
     let location = format!("/api/projects/{}", project.id);
-    let view = project_view(state.catalog(), project, &caller).await?;
+    let view = project_view(catalog.get_ref(), project, &caller).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", location))
         .json(view))
@@ -115,12 +119,12 @@ pub async fn create(
     )
 )]
 pub async fn get(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let project = resolve_project(state.catalog(), &path).await?;
-    Ok(HttpResponse::Ok().json(project_view(state.catalog(), project, &caller).await?))
+    let project = resolve_project(catalog.get_ref(), &path).await?;
+    Ok(HttpResponse::Ok().json(project_view(catalog.get_ref(), project, &caller).await?))
 }
 
 /// Replace a project.
@@ -139,18 +143,18 @@ pub async fn get(
     )
 )]
 pub async fn replace(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     caller: Caller,
     path: web::Path<String>,
     body: Json<ProjectInput>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_key()?;
-    let project = resolve_project(state.catalog(), &path).await?;
+    let project = resolve_project(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
     require_holds(&caller, &body.0)?;
-    let project = state.catalog().replace_project(project.id, &body.0).await?;
+    let project = catalog.replace_project(project.id, &body.0).await?;
     tracing::info!(project = project.id, by = caller.name(), "project replaced");
-    Ok(HttpResponse::Ok().json(project_view(state.catalog(), project, &caller).await?))
+    Ok(HttpResponse::Ok().json(project_view(catalog.get_ref(), project, &caller).await?))
 }
 
 /// Change some fields of a project.
@@ -169,19 +173,19 @@ pub async fn replace(
     )
 )]
 pub async fn patch(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     caller: Caller,
     path: web::Path<String>,
     body: Json<ProjectPatch>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_key()?;
-    let project = resolve_project(state.catalog(), &path).await?;
+    let project = resolve_project(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
     let input = body.0.apply(project.to_input());
     require_holds(&caller, &input)?;
-    let project = state.catalog().replace_project(project.id, &input).await?;
+    let project = catalog.replace_project(project.id, &input).await?;
     tracing::info!(project = project.id, by = caller.name(), "project changed");
-    Ok(HttpResponse::Ok().json(project_view(state.catalog(), project, &caller).await?))
+    Ok(HttpResponse::Ok().json(project_view(catalog.get_ref(), project, &caller).await?))
 }
 
 /// Delete a project with its deliverables, storages and scan results.
@@ -197,14 +201,14 @@ pub async fn patch(
     )
 )]
 pub async fn delete(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_key()?;
-    let project = resolve_project(state.catalog(), &path).await?;
+    let project = resolve_project(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
-    state.catalog().delete_project(project.id).await?;
+    catalog.delete_project(project.id).await?;
     tracing::info!(project = project.id, by = caller.name(), "project deleted");
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,11 +4,12 @@
 use actix_web::{web, HttpResponse};
 
 use super::livrables::resolve;
+use crate::catalog::Catalog;
 use crate::catalog::ScanRecord;
 use crate::http::auth::Caller;
-use crate::http::problem::Problem;
-use crate::http::AppState;
+use crate::http::Problem;
 use crate::scan::ScanError;
+use crate::scan::Scanner;
 
 impl From<ScanError> for Problem {
     fn from(err: ScanError) -> Problem {
@@ -38,14 +39,15 @@ impl From<ScanError> for Problem {
     )
 )]
 pub async fn start(
-    state: web::Data<AppState>,
+    catalog: web::Data<Catalog>,
+    scanner: web::Data<Scanner>,
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_key()?;
-    let (livrable, project) = resolve(state.catalog(), &path).await?;
+    let (livrable, project) = resolve(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
-    let scan = state.scanner().start(livrable.id, "api").await?;
+    let scan = scanner.start(livrable.id, "api").await?;
     tracing::info!(
         livrable = livrable.id,
         scan = scan.id,
@@ -66,11 +68,11 @@ pub async fn start(
         (status = 404, description = "No such scan", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn get(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, Problem> {
+pub async fn get(catalog: web::Data<Catalog>, path: web::Path<String>) -> Result<HttpResponse, Problem> {
     let id: i64 = path
         .parse()
         .map_err(|_| Problem::not_found(format!("scan `{path}` does not exist (ids are numbers)")))?;
-    Ok(HttpResponse::Ok().json(state.catalog().scan(id).await?))
+    Ok(HttpResponse::Ok().json(catalog.scan(id).await?))
 }
 
 /// The latest scans of a deliverable, newest first.
@@ -82,7 +84,7 @@ pub async fn get(state: web::Data<AppState>, path: web::Path<String>) -> Result<
         (status = 404, description = "No such deliverable", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, Problem> {
-    let (livrable, _) = resolve(state.catalog(), &path).await?;
-    Ok(HttpResponse::Ok().json(state.catalog().livrable_scans(livrable.id, 50).await?))
+pub async fn list(catalog: web::Data<Catalog>, path: web::Path<String>) -> Result<HttpResponse, Problem> {
+    let (livrable, _) = resolve(catalog.get_ref(), &path).await?;
+    Ok(HttpResponse::Ok().json(catalog.livrable_scans(livrable.id, 50).await?))
 }

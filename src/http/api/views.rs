@@ -8,7 +8,7 @@ use crate::catalog::{
     ProjectNature, Regime, StorageRecord, StorageType, Subvention, TlsMode,
 };
 use crate::http::auth::Caller;
-use crate::http::problem::Problem;
+use crate::http::Problem;
 
 /// A project with its deliverables.
 #[derive(Debug, Serialize, ToSchema)]

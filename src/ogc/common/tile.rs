@@ -1,9 +1,11 @@
 //! The HTTP side of a tile, shared by WMTS, TMS, XYZ and OGC API Tiles: entity tags and
-//! `304 Not Modified`, cache headers, and what an empty tile gets.
+//! `304 Not Modified`, cache headers, what an empty tile gets, and the split of a tile path's
+//! numbers and extension.
 
 use actix_web::http::header::{self, ContentEncoding};
 use actix_web::{HttpRequest, HttpResponse};
 
+use super::formats::Offered;
 use crate::raster::Format;
 use crate::tiles::{EmptyTiles, TileAnswer, Tiles};
 
@@ -57,4 +59,60 @@ fn client_has(request: &HttpRequest, etag: &str) -> bool {
         .flat_map(|value| value.split(','))
         .map(|tag| tag.trim().trim_start_matches("W/"))
         .any(|tag| tag == etag || tag == "*")
+}
+
+/// Why a tile path names no tile: the part at fault (`FORMAT`, or the number's name) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TilePathError {
+    /// `FORMAT`, or the name of the number (`TILEROW`, `y`…).
+    pub part: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The last segment of a tile path, `{number}.{ext}`: the number's text and the format, among
+/// the tile formats offered.
+pub fn split_tile_name(name: &str) -> Result<(&str, Format), TilePathError> {
+    let offered = Offered::TILES;
+    let (number, extension) = name.split_once('.').ok_or_else(|| TilePathError {
+        part: "FORMAT".into(),
+        message: format!("{name}: the tile needs an extension ({})", offered.extensions()),
+    })?;
+    let format = offered.parse(extension).ok_or_else(|| TilePathError {
+        part: "FORMAT".into(),
+        message: format!(".{extension} is not offered ({})", offered.extensions()),
+    })?;
+    Ok((number, format))
+}
+
+/// A whole number of a tile path, `name` naming it in the error.
+pub fn path_number(name: &str, text: &str) -> Result<u32, TilePathError> {
+    text.parse().map_err(|_| TilePathError {
+        part: name.to_string(),
+        message: format!("{name} {text} is not a whole number"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_names_split_into_number_and_format() {
+        assert_eq!(split_tile_name("12.jpg").unwrap(), ("12", Format::Jpeg));
+        assert_eq!(split_tile_name("7.jpeg-png").unwrap(), ("7", Format::JpegPng));
+        let err = split_tile_name("12").unwrap_err();
+        assert_eq!(err.part, "FORMAT");
+        assert!(
+            err.message.contains(".jpeg-png, .jpg, .png, .webp"),
+            "{}",
+            err.message
+        );
+        assert!(split_tile_name("12.gif")
+            .unwrap_err()
+            .message
+            .starts_with(".gif is not offered"));
+        assert_eq!(path_number("y", "3").unwrap(), 3);
+        assert_eq!(path_number("y", "-3").unwrap_err().part, "y");
+    }
 }

@@ -8,10 +8,11 @@ use serde_json::{json, Value};
 
 use std::sync::OnceLock;
 
-use crate::http::{resource, AppState, Problem};
+use crate::config::Config;
 use crate::ogc::common::base_url;
 use crate::ogc::common::tile::tile_response;
-use crate::raster::{Format, Mosaic};
+use crate::ogc::common::{resource, Offered, Problem};
+use crate::raster::{Format, Mosaic, Mosaics};
 use crate::tiles::{self, TileRequest, TileRequestError, Tiles};
 
 /// Conformance classes implemented here.
@@ -51,12 +52,12 @@ pub fn configure(config: &mut web::ServiceConfig) {
 }
 
 /// The OpenAPI 3.0 definition of these routes, with this server's URL.
-async fn openapi(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+async fn openapi(config: web::Data<Config>, request: HttpRequest) -> HttpResponse {
     static DEFINITION: OnceLock<Value> = OnceLock::new();
     let mut definition = DEFINITION
         .get_or_init(|| serde_json::from_str(include_str!("openapi.json")).expect("openapi.json is JSON"))
         .clone();
-    definition["servers"] = json!([{"url": base(&state, &request)}]);
+    definition["servers"] = json!([{"url": base(&config, &request)}]);
     HttpResponse::Ok()
         .content_type("application/vnd.oai.openapi+json;version=3.0")
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
@@ -74,12 +75,12 @@ fn link(rel: &str, href: String, kind: &str, title: &str) -> Value {
     json!({"rel": rel, "href": href, "type": kind, "title": title})
 }
 
-fn base(state: &AppState, request: &HttpRequest) -> String {
-    format!("{}/ogcapi", base_url(request, &state.config().server.public_url))
+fn base(config: &Config, request: &HttpRequest) -> String {
+    format!("{}/ogcapi", base_url(request, &config.server.public_url))
 }
 
-async fn landing(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
-    let base = base(&state, &request);
+async fn landing(config: web::Data<Config>, request: HttpRequest) -> HttpResponse {
+    let base = base(&config, &request);
     json_response(json!({
         "title": "dallage",
         "description": "PCRS deliverables as OGC API collections: orthophoto map tiles.",
@@ -97,8 +98,8 @@ async fn conformance() -> HttpResponse {
     json_response(json!({"conformsTo": CONFORMANCE}))
 }
 
-async fn sets(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
-    let base = base(&state, &request);
+async fn sets(config: web::Data<Config>, request: HttpRequest) -> HttpResponse {
+    let base = base(&config, &request);
     let list: Vec<Value> = tiles::tms::all()
         .values()
         .map(|set| {
@@ -135,34 +136,33 @@ fn collection_json(base: &str, mosaic: &Mosaic) -> Value {
     })
 }
 
-async fn collections(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
-    let base = base(&state, &request);
-    let list: Vec<Value> = state
-        .mosaics()
-        .all()
-        .iter()
-        .map(|m| collection_json(&base, m))
-        .collect();
+async fn collections(
+    config: web::Data<Config>,
+    mosaics: web::Data<Mosaics>,
+    request: HttpRequest,
+) -> HttpResponse {
+    let base = base(&config, &request);
+    let list: Vec<Value> = mosaics.all().iter().map(|m| collection_json(&base, m)).collect();
     json_response(json!({
         "collections": list,
         "links": [link("self", format!("{base}/collections"), "application/json", "collections")],
     }))
 }
 
-fn mosaic(state: &AppState, layer: &str) -> Result<std::sync::Arc<Mosaic>, Problem> {
-    state
-        .mosaics()
+fn mosaic(mosaics: &Mosaics, layer: &str) -> Result<std::sync::Arc<Mosaic>, Problem> {
+    mosaics
         .get(layer)
         .ok_or_else(|| Problem::not_found(format!("collection {layer} does not exist")))
 }
 
 async fn collection(
-    state: web::Data<AppState>,
+    config: web::Data<Config>,
+    mosaics: web::Data<Mosaics>,
     request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let mosaic = mosaic(&state, &path.into_inner())?;
-    Ok(json_response(collection_json(&base(&state, &request), &mosaic)))
+    let mosaic = mosaic(&mosaics, &path.into_inner())?;
+    Ok(json_response(collection_json(&base(&config, &request), &mosaic)))
 }
 
 /// The description of one tileset (a layer in one set).
@@ -178,11 +178,8 @@ fn tileset_json(base: &str, mosaic: &Mosaic, set: &tiles::TileMatrixSet, with_li
             &set.title,
         ),
     ];
-    for (format, name) in [
-        (Format::Png, "png"),
-        (Format::Jpeg, "jpeg"),
-        (Format::Webp, "webp"),
-    ] {
+    for format in Offered::MAPS.formats() {
+        let name = f_name(*format);
         let mut item = link(
             "item",
             format!("{here}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}?f={name}"),
@@ -228,12 +225,13 @@ fn tileset_json(base: &str, mosaic: &Mosaic, set: &tiles::TileMatrixSet, with_li
 }
 
 async fn tilesets(
-    state: web::Data<AppState>,
+    config: web::Data<Config>,
+    mosaics: web::Data<Mosaics>,
     request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let mosaic = mosaic(&state, &path.into_inner())?;
-    let base = base(&state, &request);
+    let mosaic = mosaic(&mosaics, &path.into_inner())?;
+    let base = base(&config, &request);
     let list: Vec<Value> = Tiles::sets_for(&mosaic)
         .into_iter()
         .filter_map(|set| tileset_json(&base, &mosaic, set, false))
@@ -242,22 +240,31 @@ async fn tilesets(
 }
 
 async fn tileset(
-    state: web::Data<AppState>,
+    config: web::Data<Config>,
+    mosaics: web::Data<Mosaics>,
     request: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Problem> {
     let (layer, set_id) = path.into_inner();
-    let mosaic = mosaic(&state, &layer)?;
+    let mosaic = mosaic(&mosaics, &layer)?;
     let set = Tiles::sets_for(&mosaic)
         .into_iter()
         .find(|s| s.id == set_id)
         .ok_or_else(|| Problem::not_found(format!("tile matrix set {set_id} is not offered for {layer}")))?;
-    let value = tileset_json(&base(&state, &request), &mosaic, set, true)
+    let value = tileset_json(&base(&config, &request), &mosaic, set, true)
         .ok_or_else(|| Problem::not_found(format!("{layer} cannot be drawn in {set_id}")))?;
     Ok(json_response(value))
 }
 
-/// The format `f=` or the `Accept` header asks for (PNG by default).
+/// The `f=` name of a format (`png`, `jpeg`, `webp`, `jpeg-png`).
+fn f_name(format: Format) -> &'static str {
+    match format {
+        Format::Jpeg => "jpeg",
+        other => other.extension(),
+    }
+}
+
+/// The format `f=` or the `Accept` header asks for, among the map formats (PNG by default).
 fn negotiate(request: &HttpRequest) -> Result<Format, Problem> {
     let asked = request
         .query_string()
@@ -265,8 +272,9 @@ fn negotiate(request: &HttpRequest) -> Result<Format, Problem> {
         .find_map(|pair| pair.strip_prefix("f="))
         .map(str::to_string);
     if let Some(name) = asked {
-        return Format::parse(&name).ok_or_else(|| {
-            Problem::bad_request(format!("f={name} is not offered (png, jpeg, webp, jpeg-png)"))
+        return Offered::MAPS.parse(&name).ok_or_else(|| {
+            let names: Vec<&str> = Offered::MAPS.formats().iter().map(|f| f_name(*f)).collect();
+            Problem::bad_request(format!("f={name} is not offered ({})", names.join(", ")))
         });
     }
     let accept = request
@@ -276,13 +284,13 @@ fn negotiate(request: &HttpRequest) -> Result<Format, Problem> {
         .unwrap_or("");
     Ok(accept
         .split(',')
-        .filter_map(|part| Format::parse(part.split(';').next().unwrap_or("").trim()))
+        .filter_map(|part| Offered::MAPS.parse(part.split(';').next().unwrap_or("").trim()))
         .next()
         .unwrap_or(Format::Png))
 }
 
 async fn tile(
-    state: web::Data<AppState>,
+    tiles: web::Data<Tiles>,
     request: HttpRequest,
     path: web::Path<(String, String, String, String, String)>,
 ) -> Result<HttpResponse, Problem> {
@@ -304,13 +312,17 @@ async fn tile(
         col: number("tileCol", &col)?,
         format,
     };
-    let answer = state.tiles().tile(&tile_request).await.map_err(|err| match err {
-        TileRequestError::Render(_) => {
-            Problem::new(actix_web::http::StatusCode::SERVICE_UNAVAILABLE, err.to_string())
-        }
-        _ => Problem::not_found(err.to_string()),
-    })?;
-    let mut response = tile_response(&request, state.tiles(), answer, format);
+    let answer = tiles
+        .get_ref()
+        .tile(&tile_request)
+        .await
+        .map_err(|err| match err {
+            TileRequestError::Render(_) => {
+                Problem::new(actix_web::http::StatusCode::SERVICE_UNAVAILABLE, err.to_string())
+            }
+            _ => Problem::not_found(err.to_string()),
+        })?;
+    let mut response = tile_response(&request, tiles.get_ref(), answer, format);
     // The format may come from Accept: shared caches must key on it.
     response
         .headers_mut()

@@ -15,10 +15,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
-use crate::http::{AppState, Problem};
-use crate::ogc::common::tile::tile_response;
-use crate::ogc::common::{base_url, xml::Xml};
-use crate::raster::Format;
+use crate::config::Config;
+use crate::ogc::common::tile::{path_number, split_tile_name, tile_response, TilePathError};
+use crate::ogc::common::{base_url, method_not_allowed, xml::Xml, Offered, Problem};
+use crate::raster::{Format, Mosaics};
 use crate::tiles::{self, TileRequest, TileRequestError, Tiles};
 
 /// Registers the TMS and XYZ paths.
@@ -36,8 +36,12 @@ pub fn configure(config: &mut web::ServiceConfig) {
         );
 }
 
-async fn service(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
-    let base = base_url(&request, &state.config().server.public_url);
+async fn service(
+    config: web::Data<Config>,
+    mosaics: web::Data<Mosaics>,
+    request: HttpRequest,
+) -> HttpResponse {
+    let base = base_url(&request, &config.server.public_url);
     let mut xml = Xml::new();
     xml.open(
         "TileMapService",
@@ -46,7 +50,7 @@ async fn service(state: web::Data<AppState>, request: HttpRequest) -> HttpRespon
     xml.leaf("Title", &[], "dallage — PCRS orthophotos");
     xml.leaf("Abstract", &[], "Tiles of PCRS orthophoto deliverables");
     xml.open("TileMaps", &[]);
-    for mosaic in state.mosaics().all() {
+    for mosaic in mosaics.all() {
         for set in Tiles::sets_for(&mosaic)
             .into_iter()
             .filter(|s| TMS_SETS.contains(&s.id.as_str()))
@@ -81,13 +85,14 @@ fn profile(set: &str) -> &'static str {
 }
 
 async fn tile_map(
-    state: web::Data<AppState>,
+    config: web::Data<Config>,
+    mosaics: web::Data<Mosaics>,
     request: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
     let (layer, set_id) = path.into_inner();
-    let base = base_url(&request, &state.config().server.public_url);
-    let Some(mosaic) = state.mosaics().get(&layer) else {
+    let base = base_url(&request, &config.server.public_url);
+    let Some(mosaic) = mosaics.get(&layer) else {
         return Problem::not_found(format!("layer {layer} is not defined")).error_response();
     };
     let Some(set) = Tiles::sets_for(&mosaic)
@@ -109,7 +114,7 @@ async fn tile_map(
         .query_string()
         .split('&')
         .find_map(|pair| pair.strip_prefix("format="))
-        .and_then(Format::parse)
+        .and_then(|name| Offered::TILES.parse(name))
         .unwrap_or(Format::Jpeg);
     let mut xml = Xml::new();
     xml.open(
@@ -176,22 +181,14 @@ enum RowOrigin {
 }
 
 async fn answer(
-    state: &AppState,
+    tiles: &Tiles,
     request: &HttpRequest,
     (layer, set, z, x, tile): (String, String, String, String, String),
     rows_from: RowOrigin,
 ) -> HttpResponse {
     let result = async {
-        let (y, extension) = tile.split_once('.').ok_or_else(|| {
-            Problem::not_found(format!("{tile}: the tile needs an extension (.jpg, .png, .webp, .jpeg-png)"))
-        })?;
-        let format = Format::parse(extension)
-            .ok_or_else(|| Problem::not_found(format!(".{extension} is not offered (.jpg, .png, .webp, .jpeg-png)")))?;
-        let parse = |name: &str, text: &str| -> Result<u32, Problem> {
-            text.parse()
-                .map_err(|_| Problem::not_found(format!("{name} {text} is not a whole number")))
-        };
-        let (z, col, y) = (parse("level", &z)?, parse("x", &x)?, parse("y", y)?);
+        let (y, format) = split_tile_name(&tile)?;
+        let (z, col, y) = (path_number("level", &z)?, path_number("x", &x)?, path_number("y", y)?);
         let row = match rows_from {
             RowOrigin::Top => y,
             RowOrigin::Bottom => {
@@ -219,11 +216,17 @@ async fn answer(
             col,
             format,
         };
-        let answer = state.tiles().tile(&request_tile).await.map_err(problem)?;
-        Ok::<_, Problem>(tile_response(request, state.tiles(), answer, format))
+        let answer = tiles.tile(&request_tile).await.map_err(problem)?;
+        Ok::<_, Problem>(tile_response(request, tiles, answer, format))
     }
     .await;
     result.unwrap_or_else(|problem| problem.error_response())
+}
+
+impl From<TilePathError> for Problem {
+    fn from(err: TilePathError) -> Problem {
+        Problem::not_found(err.message)
+    }
 }
 
 fn problem(err: TileRequestError) -> Problem {
@@ -234,17 +237,17 @@ fn problem(err: TileRequestError) -> Problem {
 }
 
 async fn tms_tile(
-    state: web::Data<AppState>,
+    tiles: web::Data<Tiles>,
     request: HttpRequest,
     path: web::Path<(String, String, String, String, String)>,
 ) -> HttpResponse {
-    answer(&state, &request, path.into_inner(), RowOrigin::Bottom).await
+    answer(&tiles, &request, path.into_inner(), RowOrigin::Bottom).await
 }
 
 /// `/tiles/{layer}/{z}/{x}/{y}.{ext}` (WebMercatorQuad) or `/tiles/{layer}/{set}/{z}/{x}/{y}.{ext}`.
-async fn xyz_tile(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+async fn xyz_tile(tiles: web::Data<Tiles>, request: HttpRequest) -> HttpResponse {
     if request.method() != actix_web::http::Method::GET && request.method() != actix_web::http::Method::HEAD {
-        return crate::http::method_not_allowed(&request, "GET, HEAD");
+        return method_not_allowed(&request, "GET, HEAD");
     }
     let path = request.path().strip_prefix("/tiles/").unwrap_or("");
     let parts: Vec<String> = path.split('/').map(percent_decode).collect();
@@ -261,7 +264,7 @@ async fn xyz_tile(state: web::Data<AppState>, request: HttpRequest) -> HttpRespo
             }
         },
     };
-    answer(&state, &request, segments, RowOrigin::Top).await
+    answer(&tiles, &request, segments, RowOrigin::Top).await
 }
 
 fn percent_decode(part: &str) -> String {

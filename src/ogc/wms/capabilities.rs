@@ -5,10 +5,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::featureinfo::INFO_FORMATS;
 use super::params::Version;
 use crate::ogc::common::xml::Xml;
+use crate::ogc::common::Offered;
 use crate::raster::crs::{Crs, SERVED_EPSG};
-use crate::raster::{Format, Mosaic};
+use crate::raster::Mosaic;
 
 /// Standardised rendering pixel size (0.28 mm) of scale denominators.
 const PIXEL_METRES: f64 = 0.00028;
@@ -157,14 +159,6 @@ fn operation(xml: &mut Xml, name: &str, formats: &[&str], service_url: &str) {
     xml.close(name);
 }
 
-/// GetFeatureInfo formats.
-pub const INFO_FORMATS: &[&str] = &[
-    "text/plain",
-    "text/html",
-    "application/json",
-    "application/vnd.ogc.gml",
-];
-
 fn requests(xml: &mut Xml, version: Version, service_url: &str) {
     xml.open("Request", &[]);
     let capabilities_format = match version {
@@ -172,15 +166,12 @@ fn requests(xml: &mut Xml, version: Version, service_url: &str) {
         Version::V130 => "text/xml",
     };
     operation(xml, "GetCapabilities", &[capabilities_format], service_url);
-    let map_formats: Vec<&str> = [Format::Png, Format::Jpeg, Format::Webp, Format::JpegPng]
-        .iter()
-        .map(|f| f.mime())
-        .collect();
+    let map_formats: Vec<&str> = Offered::MAPS.formats().iter().map(|f| f.mime()).collect();
     operation(xml, "GetMap", &map_formats, service_url);
     operation(xml, "GetFeatureInfo", INFO_FORMATS, service_url);
     match version {
-        Version::V111 => operation(xml, "GetLegendGraphic", &["image/png"], service_url),
-        Version::V130 => operation(xml, "sld:GetLegendGraphic", &["image/png"], service_url),
+        Version::V111 => operation(xml, "GetLegendGraphic", &map_formats, service_url),
+        Version::V130 => operation(xml, "sld:GetLegendGraphic", &map_formats, service_url),
     }
     xml.close("Request");
 }

@@ -4,13 +4,14 @@
 use actix_web::HttpResponse;
 use serde_json::{json, Value};
 
-use super::exception::WmsError;
+use std::sync::Arc;
+
 use super::params::{self, Version};
-use crate::http::AppState;
 use crate::ogc::common::xml::Xml;
-use crate::ogc::common::Kvp;
+use crate::ogc::common::{Kvp, OwsError};
 use crate::raster::crs::transform_points;
 use crate::raster::{DecodedCache, Mosaic};
+use crate::workers::Workers;
 
 /// One dalle under the point.
 struct Hit {
@@ -26,83 +27,141 @@ struct Hit {
     rgba: Option<[u8; 4]>,
 }
 
-/// Answers a GetFeatureInfo; `base` is the public URL the GML's schema location starts with.
-pub async fn get_feature_info(state: &AppState, kvp: &Kvp, base: &str) -> Result<HttpResponse, WmsError> {
-    let limits = &state.config().limits;
+/// A question about one pixel of a map: which dalles of `layers` lie under pixel (`i`, `j`)
+/// of a `width` × `height` map of `bbox` in EPSG `epsg`, answered in `info_format`. WMS
+/// GetFeatureInfo and WMTS GetFeatureInfo (over a tile's box) both ask it.
+#[derive(Clone)]
+pub struct PointQuery {
+    /// Mosaics queried.
+    pub layers: Vec<Arc<Mosaic>>,
+    /// EPSG code of the map.
+    pub epsg: u32,
+    /// Box of the map, easting or longitude first.
+    pub bbox: [f64; 4],
+    /// Map width in pixels.
+    pub width: u32,
+    /// Map height in pixels.
+    pub height: u32,
+    /// Column of the pixel.
+    pub i: u32,
+    /// Row of the pixel.
+    pub j: u32,
+    /// One of [`INFO_FORMATS`], lower-cased.
+    pub info_format: String,
+    /// Most dalles reported.
+    pub count: usize,
+}
+
+/// GetFeatureInfo formats, as the WMS capabilities list them (WMTS lists JSON first).
+pub const INFO_FORMATS: &[&str] = &[
+    "text/plain",
+    "text/html",
+    "application/json",
+    "application/vnd.ogc.gml",
+];
+
+/// The info format `name` asks for (`default` when absent), checked against
+/// [`INFO_FORMATS`]; `code` is the exception code of another one.
+pub fn info_format(
+    kvp: &Kvp,
+    name: &str,
+    default: Option<&str>,
+    code: &'static str,
+) -> Result<String, OwsError> {
+    let format = match (kvp.non_empty(name), default) {
+        (Some(text), _) => text.to_ascii_lowercase(),
+        (None, Some(default)) => default.to_string(),
+        (None, None) => return Err(OwsError::missing(name)),
+    };
+    if !INFO_FORMATS.contains(&format.as_str()) {
+        return Err(OwsError::new(
+            code,
+            name,
+            format!("{name}={format} is not offered ({})", INFO_FORMATS.join(", ")),
+        ));
+    }
+    Ok(format)
+}
+
+/// Answers a WMS GetFeatureInfo; `base` is the public URL the GML's schema location starts
+/// with.
+pub async fn get_feature_info(wms: &super::Wms, kvp: &Kvp, base: &str) -> Result<HttpResponse, OwsError> {
+    let limits = &wms.config.limits;
     let map = params::map_params(
         kvp,
-        state.mosaics(),
+        wms.mosaics.get_ref(),
         limits.max_image_width,
         limits.max_image_height,
     )?;
-    let names = kvp
-        .non_empty("QUERY_LAYERS")
-        .ok_or_else(|| WmsError::missing("QUERY_LAYERS"))?;
-    let mut queried = Vec::new();
+    let names = kvp.required("QUERY_LAYERS")?;
+    let mut layers = Vec::new();
     for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         let (_, mosaics) = map
             .layers
             .iter()
             .find(|(layer, _)| layer == name)
             .ok_or_else(|| {
-                WmsError::new(
+                OwsError::new(
                     "LayerNotDefined",
                     "QUERY_LAYERS",
                     format!("query layer {name} is not among LAYERS"),
                 )
             })?;
-        queried.extend(mosaics.iter().cloned());
+        layers.extend(mosaics.iter().cloned());
     }
     let (i_name, j_name) = match map.version {
         Version::V111 => ("X", "Y"),
         Version::V130 => ("I", "J"),
     };
-    let pixel = |name: &str, limit: u32| -> Result<u32, WmsError> {
-        let text = kvp.non_empty(name).ok_or_else(|| WmsError::missing(name))?;
+    let pixel = |name: &str, limit: u32| -> Result<u32, OwsError> {
+        let text = kvp.required(name)?;
         text.parse::<u32>().ok().filter(|v| *v < limit).ok_or_else(|| {
-            WmsError::new(
+            OwsError::new(
                 "InvalidPoint",
                 name,
                 format!("{name}={text} is not a pixel of the {limit}-pixel map"),
             )
         })
     };
-    let (i, j) = (pixel(i_name, map.width)?, pixel(j_name, map.height)?);
-    let format = kvp
-        .non_empty("INFO_FORMAT")
-        .unwrap_or("text/plain")
-        .to_ascii_lowercase();
-    if !super::capabilities::INFO_FORMATS.contains(&format.as_str()) {
-        return Err(WmsError::new(
-            "InvalidFormat",
-            "INFO_FORMAT",
-            format!(
-                "INFO_FORMAT={format} is not offered ({})",
-                super::capabilities::INFO_FORMATS.join(", ")
-            ),
-        ));
-    }
     let count = match kvp.non_empty("FEATURE_COUNT") {
         Some(text) => text.parse::<usize>().ok().filter(|v| *v >= 1).ok_or_else(|| {
-            WmsError::invalid(
+            OwsError::invalid(
                 "FEATURE_COUNT",
                 format!("FEATURE_COUNT={text} must be a positive whole number"),
             )
         })?,
         None => 1,
     };
-    let x = map.bbox[0] + (f64::from(i) + 0.5) * (map.bbox[2] - map.bbox[0]) / f64::from(map.width);
-    let y = map.bbox[3] - (f64::from(j) + 0.5) * (map.bbox[3] - map.bbox[1]) / f64::from(map.height);
-    let epsg = map.crs.epsg;
-    let hits = state
-        .workers()
-        .run(move || find_hits(&queried, epsg, x, y, count))
-        .await?;
-    Ok(respond(&format, &hits, base))
+    let query = PointQuery {
+        layers,
+        epsg: map.crs.epsg,
+        bbox: map.bbox,
+        width: map.width,
+        height: map.height,
+        i: pixel(i_name, map.width)?,
+        j: pixel(j_name, map.height)?,
+        info_format: info_format(kvp, "INFO_FORMAT", Some("text/plain"), "InvalidFormat")?,
+        count,
+    };
+    answer_point(&query, &wms.workers, base).await
+}
+
+/// Answers `query`: the dalles under its pixel, with the pixel's colour, as it asks.
+pub async fn answer_point(
+    query: &PointQuery,
+    workers: &Workers,
+    base: &str,
+) -> Result<HttpResponse, OwsError> {
+    let [min_x, min_y, max_x, max_y] = query.bbox;
+    let x = min_x + (f64::from(query.i) + 0.5) * (max_x - min_x) / f64::from(query.width);
+    let y = max_y - (f64::from(query.j) + 0.5) * (max_y - min_y) / f64::from(query.height);
+    let (layers, epsg, count) = (query.layers.clone(), query.epsg, query.count);
+    let hits = workers.run(move || find_hits(&layers, epsg, x, y, count)).await?;
+    Ok(respond(&query.info_format, &hits, base))
 }
 
 /// The dalles under (`x`, `y`) of the output CRS, with the pixel there (blocking: decodes).
-fn find_hits(mosaics: &[std::sync::Arc<Mosaic>], out_epsg: u32, x: f64, y: f64, count: usize) -> Vec<Hit> {
+fn find_hits(mosaics: &[Arc<Mosaic>], out_epsg: u32, x: f64, y: f64, count: usize) -> Vec<Hit> {
     let mut hits = Vec::new();
     for mosaic in mosaics {
         for group in &mosaic.groups {

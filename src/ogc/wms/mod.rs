@@ -12,14 +12,37 @@ use std::sync::Arc;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-pub use exception::WmsError;
-pub use featureinfo::get_feature_info;
+pub use featureinfo::{answer_point, info_format, PointQuery, INFO_FORMATS};
 pub use params::{ExceptionMode, Version};
 
-use crate::http::AppState;
-use crate::ogc::common::{base_url, Kvp};
+use crate::config::Config;
+use crate::ogc::common::{base_url, part, Kvp, OwsError};
 use crate::raster::{self, Crs, Mosaic, Mosaics, RenderRequest, Resampling};
+use crate::workers::Workers;
 use params::LayerSource;
+
+/// What the WMS reads: its limits and public URL, the mosaics it draws, the pool it draws on.
+/// Handlers take it as an extractor.
+pub struct Wms {
+    config: web::Data<Config>,
+    mosaics: web::Data<Mosaics>,
+    workers: web::Data<Workers>,
+}
+
+impl actix_web::FromRequest for Wms {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Wms, actix_web::Error>>;
+
+    fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready((|| {
+            Ok(Wms {
+                config: part(request)?,
+                mosaics: part(request)?,
+                workers: part(request)?,
+            })
+        })())
+    }
+}
 
 /// Registers `/wms`.
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -53,63 +76,53 @@ impl LayerSource for Mosaics {
     }
 }
 
-async fn endpoint(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
-    let kvp = Kvp::parse(request.query_string());
-    dispatch(&state, &request, kvp).await
+async fn endpoint(wms: Wms, request: HttpRequest) -> HttpResponse {
+    wms.dispatch(&request, Kvp::parse(request.query_string())).await
 }
 
 /// KVP sent as a form body (some clients POST GetMap); query-string values win.
-async fn endpoint_post(state: web::Data<AppState>, request: HttpRequest, body: web::Bytes) -> HttpResponse {
+async fn endpoint_post(wms: Wms, request: HttpRequest, body: web::Bytes) -> HttpResponse {
     let merged = format!("{}&{}", request.query_string(), String::from_utf8_lossy(&body));
-    dispatch(&state, &request, Kvp::parse(&merged)).await
+    wms.dispatch(&request, Kvp::parse(&merged)).await
 }
 
-async fn dispatch(state: &AppState, request: &HttpRequest, kvp: Kvp) -> HttpResponse {
-    let version = Version::negotiate(&kvp);
-    if let Some(service) = kvp.non_empty("SERVICE") {
-        if !service.eq_ignore_ascii_case("WMS") {
-            return WmsError::invalid("SERVICE", format!("SERVICE={service}: this endpoint is a WMS"))
-                .report(version);
-        }
+impl Wms {
+    async fn dispatch(&self, request: &HttpRequest, kvp: Kvp) -> HttpResponse {
+        let version = Version::negotiate(&kvp);
+        let preamble = match kvp.preamble("WMS") {
+            Ok(preamble) => preamble,
+            Err(err) => return err.report(version.report()),
+        };
+        let base = base_url(request, &self.config.server.public_url);
+        let result = match preamble.request.as_str() {
+            "getcapabilities" | "capabilities" => Ok(self.capabilities(&base, version)),
+            "getmap" | "map" => return self.get_map(&kvp).await,
+            "getfeatureinfo" | "feature_info" => featureinfo::get_feature_info(self, &kvp, &base).await,
+            "getlegendgraphic" => self.get_legend(&kvp).await,
+            other => Err(OwsError::unsupported(
+                other,
+                &["GetCapabilities", "GetMap", "GetFeatureInfo", "GetLegendGraphic"],
+            )),
+        };
+        result.unwrap_or_else(|err| err.report(version.report()))
     }
-    let Some(operation) = kvp.non_empty("REQUEST") else {
-        return WmsError::missing("REQUEST").report(version);
-    };
-    let result = match operation.to_ascii_lowercase().as_str() {
-        "getcapabilities" | "capabilities" => Ok(capabilities_response(state, request, version)),
-        "getmap" | "map" => return get_map(state, &kvp).await,
-        "getfeatureinfo" | "feature_info" => {
-            let base = base_url(request, &state.config().server.public_url);
-            featureinfo::get_feature_info(state, &kvp, &base).await
-        }
-        "getlegendgraphic" => get_legend(state, &kvp).await,
-        other => Err(WmsError::new(
-            "OperationNotSupported",
-            "REQUEST",
-            format!(
-                "REQUEST={other} is not offered (GetCapabilities, GetMap, GetFeatureInfo, GetLegendGraphic)"
-            ),
-        )),
-    };
-    result.unwrap_or_else(|err| err.report(version))
-}
 
-fn capabilities_response(state: &AppState, request: &HttpRequest, version: Version) -> HttpResponse {
-    let base = base_url(request, &state.config().server.public_url);
-    let context = capabilities::CapabilitiesContext {
-        base: &base,
-        max_width: state.config().limits.max_image_width,
-        max_height: state.config().limits.max_image_height,
-    };
-    let body = capabilities::document(version, &context, &state.mosaics().all());
-    let content_type = match version {
-        Version::V111 => "application/vnd.ogc.wms_xml; charset=utf-8",
-        Version::V130 => "text/xml; charset=utf-8",
-    };
-    HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(("Cache-Control", "public, max-age=60"))
-        .body(body)
+    fn capabilities(&self, base: &str, version: Version) -> HttpResponse {
+        let context = capabilities::CapabilitiesContext {
+            base,
+            max_width: self.config.limits.max_image_width,
+            max_height: self.config.limits.max_image_height,
+        };
+        let body = capabilities::document(version, &context, &self.mosaics.all());
+        let content_type = match version {
+            Version::V111 => "application/vnd.ogc.wms_xml; charset=utf-8",
+            Version::V130 => "text/xml; charset=utf-8",
+        };
+        HttpResponse::Ok()
+            .content_type(content_type)
+            .insert_header(("Cache-Control", "public, max-age=60"))
+            .body(body)
+    }
 }
 
 /// The mosaics of the request worth drawing at its scale.
@@ -123,137 +136,112 @@ fn drawable(layers: &[(String, Vec<Arc<Mosaic>>)], crs: Crs, bbox: [f64; 4], wid
         .collect()
 }
 
-async fn get_map(state: &AppState, kvp: &Kvp) -> HttpResponse {
-    let version = Version::negotiate(kvp);
-    let limits = &state.config().limits;
-    let mode = ExceptionMode::from_kvp(kvp);
-    let map = match params::map_params(
-        kvp,
-        state.mosaics(),
-        limits.max_image_width,
-        limits.max_image_height,
-    ) {
-        Ok(map) => map,
-        Err(err) => {
-            return exception_response(
-                &err,
-                version,
-                kvp,
-                mode,
-                limits.max_image_width,
-                limits.max_image_height,
-            )
+impl Wms {
+    async fn get_map(&self, kvp: &Kvp) -> HttpResponse {
+        let version = Version::negotiate(kvp);
+        let mode = ExceptionMode::from_kvp(kvp);
+        let map = match self.map_params(kvp) {
+            Ok(map) => map,
+            Err(err) => return self.exception(&err, version, kvp, mode),
+        };
+        let render = RenderRequest {
+            mosaics: drawable(&map.layers, map.crs, map.bbox, map.width),
+            crs: map.crs,
+            bbox: map.bbox,
+            width: map.width,
+            height: map.height,
+            resampling: map.resampling,
+        };
+        match self.draw(render, map.encode).await {
+            Ok(bytes) => HttpResponse::Ok()
+                .content_type(map.encode.format.mime_of(&bytes))
+                .insert_header(("Cache-Control", "public, max-age=300"))
+                .body(bytes),
+            Err(err) => self.exception(&err, version, kvp, mode),
         }
-    };
-    let render = RenderRequest {
-        mosaics: drawable(&map.layers, map.crs, map.bbox, map.width),
-        crs: map.crs,
-        bbox: map.bbox,
-        width: map.width,
-        height: map.height,
-        resampling: map.resampling,
-    };
-    let encode = map.encode;
-    let job = state
-        .workers()
-        .run(move || -> Result<Vec<u8>, WmsError> {
-            let image = raster::render(&render)?;
-            raster::encode(&image, &encode)
-                .map_err(|err| WmsError::server(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))
-        })
-        .await;
-    match job.map_err(WmsError::from).and_then(|r| r) {
-        Ok(bytes) => HttpResponse::Ok()
-            .content_type(map.encode.format.mime_of(&bytes))
-            .insert_header(("Cache-Control", "public, max-age=300"))
-            .body(bytes),
-        Err(err) => exception_response(
-            &err,
-            version,
+    }
+
+    fn map_params(&self, kvp: &Kvp) -> Result<params::MapParams, OwsError> {
+        let limits = &self.config.limits;
+        params::map_params(
             kvp,
-            mode,
+            self.mosaics.get_ref(),
             limits.max_image_width,
             limits.max_image_height,
-        ),
+        )
     }
-}
 
-/// An exception as the client asked for it: XML, or an image when it can be made.
-fn exception_response(
-    err: &WmsError,
-    version: Version,
-    kvp: &Kvp,
-    mode: ExceptionMode,
-    max_width: u32,
-    max_height: u32,
-) -> HttpResponse {
-    if mode == ExceptionMode::Xml {
-        return err.report(version);
+    /// Renders and encodes on the blocking pool.
+    async fn draw(&self, render: RenderRequest, encode: raster::EncodeOptions) -> Result<Vec<u8>, OwsError> {
+        self.workers
+            .run(move || -> Result<Vec<u8>, OwsError> {
+                let image = raster::render(&render)?;
+                raster::encode(&image, &encode)
+                    .map_err(|err| OwsError::server(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))
+            })
+            .await?
     }
-    match (
-        params::size(kvp, max_width, max_height),
-        params::encoding(kvp, "FORMAT", true),
-    ) {
-        (Ok((width, height)), Ok(options)) => {
-            err.image(version, width, height, &options, mode == ExceptionMode::InImage)
+
+    /// An exception as the client asked for it: XML, or an image when it can be made.
+    fn exception(&self, err: &OwsError, version: Version, kvp: &Kvp, mode: ExceptionMode) -> HttpResponse {
+        if mode == ExceptionMode::Xml {
+            return err.report(version.report());
         }
-        _ => err.report(version),
+        let limits = &self.config.limits;
+        match (
+            params::size(kvp, limits.max_image_width, limits.max_image_height),
+            params::encoding(kvp, "FORMAT", true),
+        ) {
+            (Ok((width, height)), Ok(options)) => exception::image(
+                err,
+                version,
+                width,
+                height,
+                &options,
+                mode == ExceptionMode::InImage,
+            ),
+            _ => err.report(version.report()),
+        }
     }
-}
 
-async fn get_legend(state: &AppState, kvp: &Kvp) -> Result<HttpResponse, WmsError> {
-    let name = kvp.non_empty("LAYER").ok_or_else(|| WmsError::missing("LAYER"))?;
-    let mosaics = state
-        .mosaics()
-        .resolve(name)
-        .ok_or_else(|| WmsError::new("LayerNotDefined", "LAYER", format!("layer {name} is not defined")))?;
-    let options = params::encoding(kvp, "FORMAT", false)?;
-    let read = |parameter: &str| -> Result<u32, WmsError> {
-        match kvp.non_empty(parameter) {
+    async fn get_legend(&self, kvp: &Kvp) -> Result<HttpResponse, OwsError> {
+        let name = kvp.required("LAYER")?;
+        let mosaics = self.mosaics.resolve(name).ok_or_else(|| {
+            OwsError::new("LayerNotDefined", "LAYER", format!("layer {name} is not defined"))
+        })?;
+        let options = params::encoding(kvp, "FORMAT", false)?;
+        let side = |parameter: &str| match kvp.non_empty(parameter) {
             None => Ok(64),
-            Some(text) => text
-                .parse::<u32>()
-                .ok()
-                .filter(|v| (1..=512).contains(v))
-                .ok_or_else(|| {
-                    WmsError::invalid(parameter, format!("{parameter}={text} must be between 1 and 512"))
-                }),
-        }
-    };
-    let (width, height) = (read("WIDTH")?, read("HEIGHT")?);
-    // A thumbnail of the dalle in the middle of the first layer: the look of the imagery.
-    let mosaic = mosaics[0].clone();
-    let Some(group) = mosaic.groups.first() else {
-        return Err(WmsError::server(StatusCode::NOT_FOUND, "the layer has no dalle"));
-    };
-    let centre = [
-        (group.extent[0] + group.extent[2]) / 2.0,
-        (group.extent[1] + group.extent[3]) / 2.0,
-    ];
-    let dalle = group
-        .dalles_in([centre[0], centre[1], centre[0], centre[1]])
-        .next()
-        .or_else(|| group.dalles().next())
-        .map(|d| d.bbox)
-        .unwrap_or(group.extent);
-    let render = RenderRequest {
-        mosaics: vec![mosaic.clone()],
-        crs: Crs::epsg(group.epsg),
-        bbox: dalle,
-        width,
-        height,
-        resampling: Resampling::Bilinear,
-    };
-    let bytes = state
-        .workers()
-        .run(move || -> Result<Vec<u8>, WmsError> {
-            let image = raster::render(&render)?;
-            raster::encode(&image, &options)
-                .map_err(|err| WmsError::server(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))
-        })
-        .await??;
-    Ok(HttpResponse::Ok()
-        .content_type(options.format.mime_of(&bytes))
-        .insert_header(("Cache-Control", "public, max-age=3600"))
-        .body(bytes))
+            Some(_) => kvp.whole_in(parameter, 1..=512),
+        };
+        let (width, height) = (side("WIDTH")?, side("HEIGHT")?);
+        // A thumbnail of the dalle in the middle of the first layer: the look of the imagery.
+        let mosaic = mosaics[0].clone();
+        let Some(group) = mosaic.groups.first() else {
+            return Err(OwsError::server(StatusCode::NOT_FOUND, "the layer has no dalle"));
+        };
+        let centre = [
+            (group.extent[0] + group.extent[2]) / 2.0,
+            (group.extent[1] + group.extent[3]) / 2.0,
+        ];
+        let dalle = group
+            .dalles_in([centre[0], centre[1], centre[0], centre[1]])
+            .next()
+            .or_else(|| group.dalles().next())
+            .map(|d| d.bbox)
+            .unwrap_or(group.extent);
+        let render = RenderRequest {
+            mosaics: vec![mosaic.clone()],
+            crs: Crs::epsg(group.epsg),
+            bbox: dalle,
+            width,
+            height,
+            resampling: Resampling::Bilinear,
+        };
+        let bytes = self.draw(render, options).await?;
+        Ok(HttpResponse::Ok()
+            .content_type(options.format.mime_of(&bytes))
+            .insert_header(("Cache-Control", "public, max-age=3600"))
+            .body(bytes))
+    }
 }

@@ -2,8 +2,7 @@
 
 use std::sync::Arc;
 
-use super::exception::WmsError;
-use crate::ogc::common::{parse_bbox, parse_colour, Kvp};
+use crate::ogc::common::{parse_colour, Kvp, Offered, OwsError, Report};
 use crate::raster::{Crs, EncodeOptions, Format, Mosaic, Resampling};
 
 /// Protocol version.
@@ -32,10 +31,25 @@ impl Version {
         }
     }
 
+    /// How this version writes exception reports.
+    pub fn report(self) -> Report {
+        match self {
+            Version::V111 => Report::Wms111,
+            Version::V130 => Report::Wms130,
+        }
+    }
+
     fn crs_parameter(self) -> &'static str {
         match self {
             Version::V111 => "SRS",
             Version::V130 => "CRS",
+        }
+    }
+
+    fn other_crs_parameter(self) -> &'static str {
+        match self {
+            Version::V111 => "CRS",
+            Version::V130 => "SRS",
         }
     }
 }
@@ -90,34 +104,19 @@ pub trait LayerSource {
 }
 
 /// Width and height, as the service can render them.
-pub fn size(kvp: &Kvp, max_width: u32, max_height: u32) -> Result<(u32, u32), WmsError> {
-    let read = |name: &str, max: u32| -> Result<u32, WmsError> {
-        let text = kvp.non_empty(name).ok_or_else(|| WmsError::missing(name))?;
-        let value: u32 = text
-            .parse()
-            .map_err(|_| WmsError::invalid(name, format!("{name}={text} is not a whole number")))?;
-        if value == 0 || value > max {
-            return Err(WmsError::invalid(
-                name,
-                format!("{name}={value} must be between 1 and {max}"),
-            ));
-        }
-        Ok(value)
-    };
-    Ok((read("WIDTH", max_width)?, read("HEIGHT", max_height)?))
+pub fn size(kvp: &Kvp, max_width: u32, max_height: u32) -> Result<(u32, u32), OwsError> {
+    Ok((
+        kvp.whole_in("WIDTH", 1..=max_width)?,
+        kvp.whole_in("HEIGHT", 1..=max_height)?,
+    ))
 }
 
-/// The encoding options `FORMAT`, `TRANSPARENT` and `BGCOLOR` ask for.
-pub fn encoding(kvp: &Kvp, format_parameter: &str, required: bool) -> Result<EncodeOptions, WmsError> {
+/// The encoding options `FORMAT` (among the map formats), `TRANSPARENT` and `BGCOLOR` ask for;
+/// PNG when the format is absent and not `required`.
+pub fn encoding(kvp: &Kvp, format_parameter: &str, required: bool) -> Result<EncodeOptions, OwsError> {
     let format = match kvp.non_empty(format_parameter) {
-        Some(text) => Format::parse(text).ok_or_else(|| {
-            WmsError::new(
-                "InvalidFormat",
-                format_parameter,
-                format!("format {text} is not offered (image/png, image/jpeg, image/webp)"),
-            )
-        })?,
-        None if required => return Err(WmsError::missing(format_parameter)),
+        Some(_) => kvp.format(format_parameter, &Offered::MAPS, "InvalidFormat")?,
+        None if required => return Err(OwsError::missing(format_parameter)),
         None => Format::Png,
     };
     let transparent = match kvp.non_empty("TRANSPARENT").map(|t| t.to_ascii_uppercase()) {
@@ -125,7 +124,7 @@ pub fn encoding(kvp: &Kvp, format_parameter: &str, required: bool) -> Result<Enc
         Some(t) if t == "TRUE" => true,
         Some(t) if t == "FALSE" => false,
         Some(t) => {
-            return Err(WmsError::invalid(
+            return Err(OwsError::invalid(
                 "TRANSPARENT",
                 format!("TRANSPARENT={t} must be TRUE or FALSE"),
             ))
@@ -133,7 +132,7 @@ pub fn encoding(kvp: &Kvp, format_parameter: &str, required: bool) -> Result<Enc
     };
     let background = match kvp.non_empty("BGCOLOR") {
         Some(text) => parse_colour(text)
-            .ok_or_else(|| WmsError::invalid("BGCOLOR", format!("BGCOLOR={text} must be 0xRRGGBB")))?,
+            .ok_or_else(|| OwsError::invalid("BGCOLOR", format!("BGCOLOR={text} must be 0xRRGGBB")))?,
         None => [255, 255, 255],
     };
     Ok(EncodeOptions {
@@ -150,21 +149,21 @@ pub fn map_params(
     layers: &dyn LayerSource,
     max_width: u32,
     max_height: u32,
-) -> Result<MapParams, WmsError> {
+) -> Result<MapParams, OwsError> {
     let version = Version::negotiate(kvp);
     let names = kvp
         .non_empty("LAYERS")
-        .ok_or_else(|| WmsError::missing("LAYERS"))?;
+        .ok_or_else(|| OwsError::missing("LAYERS"))?;
     let names: Vec<&str> = names
         .split(',')
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .collect();
     if names.is_empty() {
-        return Err(WmsError::missing("LAYERS"));
+        return Err(OwsError::missing("LAYERS"));
     }
     if names.len() > 16 {
-        return Err(WmsError::invalid(
+        return Err(OwsError::invalid(
             "LAYERS",
             "at most 16 layers per request (LayerLimit)",
         ));
@@ -172,7 +171,7 @@ pub fn map_params(
     let mut resolved = Vec::with_capacity(names.len());
     for name in &names {
         let mosaics = layers.resolve(name).ok_or_else(|| {
-            WmsError::new(
+            OwsError::new(
                 "LayerNotDefined",
                 "LAYERS",
                 format!("layer {name} is not defined"),
@@ -183,7 +182,7 @@ pub fn map_params(
     if let Some(styles) = kvp.get("STYLES") {
         let styles: Vec<&str> = styles.split(',').map(str::trim).collect();
         if !(styles.len() == 1 && styles[0].is_empty()) && styles.len() != names.len() {
-            return Err(WmsError::invalid(
+            return Err(OwsError::invalid(
                 "STYLES",
                 format!("{} styles for {} layers", styles.len(), names.len()),
             ));
@@ -192,35 +191,30 @@ pub fn map_params(
             .iter()
             .find(|s| !s.is_empty() && !s.eq_ignore_ascii_case("default"))
         {
-            return Err(WmsError::new(
+            return Err(OwsError::new(
                 "StyleNotDefined",
                 "STYLES",
                 format!("style {bad} is not defined (use default)"),
             ));
         }
     } else if version == Version::V130 {
-        return Err(WmsError::missing("STYLES"));
+        return Err(OwsError::missing("STYLES"));
     }
     let crs_name = version.crs_parameter();
-    let crs_text = kvp
-        .non_empty(crs_name)
-        .or_else(|| kvp.non_empty(if crs_name == "CRS" { "SRS" } else { "CRS" }))
-        .ok_or_else(|| WmsError::missing(crs_name))?;
-    let crs = Crs::parse(crs_text).ok_or_else(|| {
-        WmsError::new(
-            "InvalidCRS",
-            crs_name,
-            format!("{crs_name}={crs_text} is not offered"),
-        )
-    })?;
-    let bbox_text = kvp.non_empty("BBOX").ok_or_else(|| WmsError::missing("BBOX"))?;
-    let mut bbox = parse_bbox(bbox_text)
-        .ok_or_else(|| WmsError::invalid("BBOX", format!("BBOX={bbox_text} must be four numbers")))?;
+    // Clients mix the two names up; the other is read when the version's own is absent.
+    let crs_name = match kvp.non_empty(crs_name) {
+        Some(_) => crs_name,
+        None if kvp.non_empty(version.other_crs_parameter()).is_some() => version.other_crs_parameter(),
+        None => crs_name,
+    };
+    let crs = kvp.crs(crs_name, "InvalidCRS")?;
+    let bbox_text = kvp.required("BBOX")?;
+    let mut bbox = kvp.bbox("BBOX")?;
     if version == Version::V130 && crs.latitude_first() {
         bbox = [bbox[1], bbox[0], bbox[3], bbox[2]];
     }
     if bbox[0] >= bbox[2] || bbox[1] >= bbox[3] {
-        return Err(WmsError::invalid(
+        return Err(OwsError::invalid(
             "BBOX",
             format!("BBOX={bbox_text}: the minimum must be below the maximum on both axes"),
         ));
@@ -229,7 +223,7 @@ pub fn map_params(
     let encode = encoding(kvp, "FORMAT", true)?;
     let resampling = match kvp.non_empty("RESAMPLING") {
         Some(text) => Resampling::parse(text).ok_or_else(|| {
-            WmsError::invalid(
+            OwsError::invalid(
                 "RESAMPLING",
                 format!("RESAMPLING={text} must be nearest, bilinear or cubic"),
             )
@@ -237,7 +231,7 @@ pub fn map_params(
         None => Resampling::default(),
     };
     if kvp.non_empty("TIME").is_some() || kvp.non_empty("ELEVATION").is_some() {
-        return Err(WmsError::new(
+        return Err(OwsError::new(
             "InvalidDimensionValue",
             "TIME",
             "these layers have no TIME or ELEVATION dimension",

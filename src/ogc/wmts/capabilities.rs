@@ -6,26 +6,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::ogc::common::xml::Xml;
+use crate::ogc::common::Offered;
+use crate::ogc::wms::INFO_FORMATS;
 use crate::raster::Mosaic;
 use crate::tiles::{LayerInSet, TileMatrixSet, TileRange, Tiles};
-
-/// Formats offered for tiles, with their REST extensions.
-/// Formats, the first being the one clients take by default (GDAL does): JPEG inside the data,
-/// PNG on tiles over its edges.
-pub const FORMATS: &[(&str, &str)] = &[
-    ("image/vnd.jpeg-png", "jpeg-png"),
-    ("image/jpeg", "jpg"),
-    ("image/png", "png"),
-    ("image/webp", "webp"),
-];
-
-/// GetFeatureInfo formats.
-pub const INFO_FORMATS: &[&str] = &[
-    "application/json",
-    "text/plain",
-    "text/html",
-    "application/vnd.ogc.gml",
-];
 
 /// The document, with links from `base`.
 pub fn document(base: &str, mosaics: &[Arc<Mosaic>]) -> Vec<u8> {
@@ -124,10 +108,12 @@ fn layer(xml: &mut Xml, base: &str, mosaic: &Mosaic, sets: &[&'static TileMatrix
     xml.open("Style", &[("isDefault", "true")]);
     xml.leaf("ows:Identifier", &[], "default");
     xml.close("Style");
-    for (mime, _) in FORMATS {
-        xml.leaf("Format", &[], mime);
+    for format in Offered::TILES.formats() {
+        xml.leaf("Format", &[], format.mime());
     }
-    for mime in INFO_FORMATS {
+    // JSON first, then the WMS's order.
+    let json_first = INFO_FORMATS.iter().filter(|f| **f == "application/json");
+    for mime in json_first.chain(INFO_FORMATS.iter().filter(|f| **f != "application/json")) {
         xml.leaf("InfoFormat", &[], mime);
     }
     for set in sets {
@@ -152,7 +138,8 @@ fn layer(xml: &mut Xml, base: &str, mosaic: &Mosaic, sets: &[&'static TileMatrix
         xml.close("TileMatrixSetLimits");
         xml.close("TileMatrixSetLink");
     }
-    for (mime, extension) in FORMATS {
+    for format in Offered::TILES.formats() {
+        let (mime, extension) = (format.mime(), format.extension());
         let template = format!(
             "{base}/wmts/1.0.0/{}/{{Style}}/{{TileMatrixSet}}/{{TileMatrix}}/{{TileRow}}/{{TileCol}}.{extension}",
             mosaic.name

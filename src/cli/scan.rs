@@ -1,16 +1,16 @@
 //! Scanning from the command line: `dallage scan URL` (a scan without a server, in a throwaway
-//! catalogue) and the storages given to `dallage serve URL...`.
+//! catalogue unless `--keep`) and the storages given to `dallage serve URL...`.
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::{ScanError, Scanner};
 use crate::catalog::{
     Acteur, ActeurRole, Catalog, CatalogError, Etape, EtapeStatut, Licence, Livrable, LivrableInput,
     LivrableNature, ProjectInput, ProjectNature, Regime, ScanRecord, ScanState, StorageInput, StorageType,
 };
+use crate::scan::{ScanError, Scanner};
 use crate::storage::StorageSpec;
 
 /// How to reach a storage given by URL.

@@ -1,8 +1,9 @@
-//! RFC 7807 problem details: every error of `/api` (and later OGC API) is one of these.
+//! RFC 7807 problem details: every error of `/api` and of the OGC API at `/ogcapi` is one of
+//! these; and the routes that answer other methods with a 405 problem naming the allowed ones.
 
 use actix_web::body::BoxBody;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
+use actix_web::{web, HttpRequest, HttpResponse, Resource, Responder, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -164,4 +165,29 @@ impl From<WorkerError> for Problem {
             }
         }
     }
+}
+
+/// 405 with the `Allow` header RFC 9110 requires, listing the resource's methods.
+pub fn method_not_allowed(request: &HttpRequest, allow: &'static str) -> HttpResponse {
+    let mut response = Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!(
+            "{} is not allowed on {} (allowed: {allow})",
+            request.method(),
+            request.path()
+        ),
+    )
+    .error_response();
+    response.headers_mut().insert(
+        actix_web::http::header::ALLOW,
+        actix_web::http::header::HeaderValue::from_static(allow),
+    );
+    response
+}
+
+/// A resource whose other methods are answered 405 with `allow` in the `Allow` header.
+pub fn resource(path: &str, allow: &'static str) -> Resource {
+    web::resource(path).default_service(web::to(move |request: HttpRequest| async move {
+        method_not_allowed(&request, allow)
+    }))
 }

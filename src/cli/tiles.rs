@@ -5,9 +5,9 @@ use std::io::IsTerminal;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use super::seed::{describe, seed as seed_plan, truncate, SeedPlan, SeedProgress};
-use super::size::SizeEstimate;
-use super::Tiles;
+use crate::tiles::seed::{describe, seed as seed_plan, truncate, SeedPlan, SeedProgress};
+use crate::tiles::size::SizeEstimate;
+use crate::tiles::Tiles;
 use crate::Error;
 
 /// Seeds (or truncates) `plan`, showing progress; Ctrl-C stops after the current batch and

@@ -1,0 +1,264 @@
+//! What each command does, for `main.rs` to call once it has parsed the command line: serving
+//! (with the storages given by URL, or the demo), scanning, seeding and sizing tile caches,
+//! importing boundaries. `serve`, `serve URL…` and `demo` share one start-up ([`start`]).
+
+pub mod scan;
+pub mod tiles;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::catalog::{Catalog, Livrable, ScanState, TerritoryKind};
+use crate::config::Config;
+use crate::download::boundaries;
+use crate::tiles::area::Area;
+use crate::tiles::seed::{PlanText, SeedPlan};
+use crate::{demo, http, Error, Services};
+pub use scan::UrlOptions;
+
+/// How often the scheduler looks for storages due for a rescan and partial scans to resume.
+const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
+
+/// Start-up shared by every serving command: partial scans left by a stop resume; mosaics
+/// are built and follow scans; `livrables` are scanned to their end, each mosaic built before
+/// the server says it is ready; the scheduler starts; then the service is ready.
+pub async fn start(services: &Services, livrables: &[Livrable]) -> Result<(), Error> {
+    services.scanner().recover().await?;
+    services.start_mosaics().await;
+    for livrable in livrables {
+        let scan = services.scanner().scan_to_end(livrable.id, "startup").await?;
+        tracing::info!(livrable = %livrable.slug, state = %scan.state, files = scan.files_listed, "storage scanned");
+        // Ready means served: build the mosaic now rather than when the scan's event arrives.
+        if let Err(err) = services.mosaics().rebuild(livrable.id).await {
+            tracing::warn!(livrable = %livrable.slug, error = %err, "mosaic not built");
+        }
+    }
+    services.scanner().spawn_scheduler(SCHEDULE_EVERY);
+    services.set_ready(true);
+    Ok(())
+}
+
+/// `dallage serve [URL…]`: registers each storage URL as a deliverable, starts, serves.
+pub async fn serve(config: Config, urls: &[String], options: &UrlOptions) -> Result<(), Error> {
+    let services = crate::open_state(config).await?;
+    let mut livrables = Vec::new();
+    for url in urls {
+        livrables.push(scan::register_url(services.catalog(), url, options).await?);
+    }
+    start(&services, &livrables).await?;
+    serve_until_stopped(services, &[]).await
+}
+
+/// `dallage demo`: makes the demo deliverables when missing, registers them, starts, and
+/// serves unless `no_serve`.
+pub async fn demo(config: Config, no_serve: bool) -> Result<(), Error> {
+    let data_dir = config.data.dir.clone();
+    let services = crate::open_state(config).await?;
+    tracing::info!(dir = %data_dir.join("demo").display(), "preparing the demo deliverables");
+    let files = services
+        .workers()
+        .run(move || demo::ensure_files(&data_dir))
+        .await??;
+    if files.generated > 0 {
+        tracing::info!(
+            dalles = files.generated,
+            seconds = files.seconds,
+            "demo dalles generated"
+        );
+    }
+    let project = demo::register(services.catalog(), &files).await?;
+    tracing::info!(project = %project.slug, "demo project registered");
+    let livrables = services.catalog().project_livrables(project.id).await?;
+    start(&services, &livrables).await?;
+    if no_serve {
+        return Ok(());
+    }
+    serve_until_stopped(services, &[format!("/api/projects/{}", project.slug)]).await
+}
+
+/// Binds, prints the URLs, serves until SIGTERM or SIGINT, then leaves the scans resumable.
+async fn serve_until_stopped(services: Services, extra_paths: &[String]) -> Result<(), Error> {
+    let catalog = services.catalog().clone();
+    let scanner = services.scanner().clone();
+    let bound = http::bind(services)?;
+    let base = match bound.addresses().first() {
+        Some(address) => format!("http://{address}"),
+        None => String::from("http://?"),
+    };
+    println!("dallage is serving on {base}");
+    println!("  health:          {base}/health");
+    println!("  API:             {base}/api/projects");
+    println!("  OpenAPI:         {base}/api/openapi.json");
+    println!("  calculator:      {base}/calculator");
+    for path in extra_paths {
+        println!("  demo project:    {base}{path}");
+    }
+    bound.run().await?;
+    scanner.shutdown();
+    catalog.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// `dallage scan URL`: scans into a throwaway catalogue (or, with `keep`, the configured one)
+/// and prints the report; an error when the scan does not end `done`.
+pub async fn scan_command(
+    mut config: Config,
+    url: &str,
+    options: &UrlOptions,
+    json: bool,
+    keep: bool,
+) -> Result<(), Error> {
+    let scratch = tempfile::tempdir()?;
+    if !keep {
+        config.catalog.url = format!("sqlite://{}/scan.db", scratch.path().display());
+        config.data.dir = scratch.path().to_path_buf();
+    }
+    let services = crate::open_state(config).await?;
+    let record = scan::scan_url(services.scanner(), services.catalog(), url, options).await?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&scan::report(&record)).unwrap_or_default()
+        );
+    } else {
+        print!("{}", scan::human_report(&record));
+    }
+    services.catalog().close().await;
+    match record.state {
+        ScanState::Done => Ok(()),
+        other => Err(Error::Usage(format!(
+            "the scan ended {other}: {}",
+            record.message.unwrap_or_default()
+        ))),
+    }
+}
+
+/// Which tiles a `seed` or `cache-size` command names.
+#[derive(Debug, Clone)]
+pub struct TileSelection {
+    /// Tile matrix set.
+    pub tms: String,
+    /// Levels, `A-B` or `A`.
+    pub levels: String,
+    /// `west,south,east,north` (CRS:84).
+    pub bbox: Option<String>,
+    /// A GeoJSON file of polygons (CRS:84).
+    pub area: Option<PathBuf>,
+    /// A territory, `kind:code`, whose imported boundary limits the plan.
+    pub territory: Option<String>,
+    /// Tile format.
+    pub format: String,
+}
+
+impl TileSelection {
+    /// The plan over `layer`, its area read from the file or the catalogue's boundaries.
+    pub async fn plan(&self, layer: &str, catalog: &Catalog) -> Result<SeedPlan, Error> {
+        let mut plan = SeedPlan::parse(&PlanText {
+            layer,
+            tms: &self.tms,
+            levels: &self.levels,
+            bbox: self.bbox.as_deref(),
+            format: Some(&self.format),
+        })
+        .map_err(|err| Error::Usage(format!("--{}: {err}", err.field())))?;
+        if let Some(path) = &self.area {
+            plan.area = Some(read_area(path)?);
+        }
+        if let Some(territory) = &self.territory {
+            plan.area = Some(boundaries::area_of(catalog, territory).await?);
+        }
+        Ok(plan)
+    }
+}
+
+fn read_area(path: &std::path::Path) -> Result<Area, Error> {
+    let at = |detail: String| Error::Usage(format!("--area {}: {detail}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|err| at(err.to_string()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|err| at(format!("not JSON: {err}")))?;
+    Area::from_geojson(&value).map_err(|err| at(err.to_string()))
+}
+
+/// Services with every mosaic built, for the commands that draw tiles without serving.
+async fn open_with_mosaics(config: Config) -> Result<Services, Error> {
+    let services = crate::open_state(config).await?;
+    services
+        .mosaics()
+        .rebuild_all()
+        .await
+        .map_err(|err| Error::Usage(err.to_string()))?;
+    Ok(services)
+}
+
+/// `dallage seed LAYER`: fills (or with `truncate`, empties) the tile cache over a selection.
+pub async fn seed(
+    config: Config,
+    layer: &str,
+    selection: &TileSelection,
+    truncate: bool,
+) -> Result<(), Error> {
+    let services = open_with_mosaics(config).await?;
+    let result = async {
+        let plan = selection.plan(layer, services.catalog()).await?;
+        tiles::seed(services.tiles(), &plan, truncate).await
+    }
+    .await;
+    services.catalog().close().await;
+    result
+}
+
+/// `dallage cache-size LAYER`: estimates the cache of a selection from `sample` tiles a level.
+pub async fn cache_size(
+    config: Config,
+    layer: &str,
+    selection: &TileSelection,
+    sample: usize,
+    json: bool,
+) -> Result<(), Error> {
+    let services = open_with_mosaics(config).await?;
+    let result = async {
+        let plan = selection.plan(layer, services.catalog()).await?;
+        crate::tiles::size::estimate(services.tiles(), &plan, sample.max(2))
+            .await
+            .map_err(|err| Error::Usage(err.to_string()))
+    }
+    .await;
+    services.catalog().close().await;
+    let estimate = result?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&estimate).unwrap_or_default());
+    } else {
+        print!("{}", tiles::describe_estimate(&estimate));
+    }
+    Ok(())
+}
+
+/// `dallage import-boundaries FILE`: stores the communes, EPCI or départements of a file.
+pub async fn import_boundaries(
+    config: Config,
+    file: &std::path::Path,
+    kind: &str,
+    layer: Option<String>,
+    crs: Option<u32>,
+) -> Result<(), Error> {
+    let kind = TerritoryKind::parse(kind)
+        .ok_or_else(|| Error::Usage(format!("--kind {kind}: expected commune, epci or departement")))?;
+    let services = crate::open_state(config).await?;
+    let result = boundaries::import(services.catalog(), services.workers(), file, kind, layer, crs).await;
+    services.catalog().close().await;
+    print!("{}", result?);
+    Ok(())
+}
+
+/// `dallage fixtures DIR`: the trees the tests and benchmarks serve.
+pub async fn fixtures(dir: PathBuf, field: bool, many: Option<usize>) -> Result<(), Error> {
+    tokio::task::spawn_blocking(move || match (field, many) {
+        (true, _) => demo::write_field_fixtures(&dir),
+        (false, Some(count)) => demo::write_many_dalles(&dir, count),
+        (false, None) => demo::write_scanner_fixtures(&dir),
+    })
+    .await
+    .map_err(|err| Error::Usage(err.to_string()))??;
+    Ok(())
+}

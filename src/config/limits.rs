@@ -1,0 +1,61 @@
+//! `[limits]`: what clients may ask for and what a scan may walk.
+
+use serde::Deserialize;
+
+use super::{ByteSize, KeyError, Seconds};
+
+/// The longest search text the catalogue matches, in characters: the ceiling of
+/// `limits.max_query_text`, and the catalogue's own guard for every other caller (SQLite refuses
+/// `LIKE` patterns over 50 000 bytes).
+pub const MAX_SEARCH_TEXT: usize = 1000;
+
+/// `[limits]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Largest GetMap width.
+    pub max_image_width: u32,
+    /// Largest GetMap height.
+    pub max_image_height: u32,
+    /// Most features in one page.
+    pub max_features_per_page: u32,
+    /// Largest bulk download.
+    pub max_download_size: ByteSize,
+    /// Deepest folder a scan follows.
+    pub scan_max_depth: u32,
+    /// Most files a scan lists.
+    pub scan_max_files: u64,
+    /// Time allowed for one storage operation.
+    pub storage_timeout: Seconds,
+    /// Largest JSON API page.
+    pub max_page_size: u32,
+    /// Longest value of a query parameter of the JSON API (search texts, codes), in characters.
+    pub max_query_text: u32,
+}
+
+impl LimitsConfig {
+    /// Checks that no limit is zero and the query-text limit is under its ceiling.
+    pub fn check(&self) -> Result<(), KeyError> {
+        for (name, value) in [
+            ("limits.max_image_width", self.max_image_width),
+            ("limits.max_image_height", self.max_image_height),
+            ("limits.max_features_per_page", self.max_features_per_page),
+            ("limits.max_page_size", self.max_page_size),
+            ("limits.max_query_text", self.max_query_text),
+        ] {
+            if value == 0 {
+                return Err(KeyError::new(name, "must be at least 1"));
+            }
+        }
+        if self.max_query_text as usize > MAX_SEARCH_TEXT {
+            return Err(KeyError::new(
+                "limits.max_query_text",
+                format!("must be at most {MAX_SEARCH_TEXT}"),
+            ));
+        }
+        if self.storage_timeout.0.is_zero() {
+            return Err(KeyError::new("limits.storage_timeout", "must be more than zero"));
+        }
+        Ok(())
+    }
+}
