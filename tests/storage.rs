@@ -326,7 +326,7 @@ async fn probe_bytes(storage: Arc<dyn Storage>) -> (u64, dallage::scan::probe::P
         .await
         .unwrap();
     let input = dallage::scan::probe::ProbeInput {
-        gdal_path: storage::vsi::path(storage.key(), JP2),
+        gdal_path: storage::FileSource::of(storage.as_ref(), JP2).gdal_path(),
         siblings: listed.iter().map(|e| e.name().to_string()).collect(),
         prj: None,
         world_file: true,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::served::{gdal_tool, gdalwarp, xmllint, Rgba, Served};
 use common::*;
 use dallage::raster::crs::transform_points;
-use dallage::tiles::tms;
+use dallage::tiles::matrix_sets;
 use serde_json::json;
 
 const WMTS_XSD: &str = "ogc/wmts/1.0/wmtsGetCapabilities_response.xsd";
@@ -36,7 +36,7 @@ async fn served_folder() -> Served {
 
 /// Row and column of the tile over a Lambert-93 point.
 fn tile_at(set_id: &str, z: u32, point: [f64; 2]) -> (u32, u32) {
-    let set = tms::get(set_id).unwrap();
+    let set = matrix_sets::get(set_id).unwrap();
     let (mut xs, mut ys) = ([point[0]], [point[1]]);
     assert!(transform_points(2154, set.crs.epsg, &mut xs, &mut ys));
     let range = set
@@ -81,7 +81,7 @@ async fn wmts_tiles_are_the_wms_picture_of_their_box_in_every_set() {
         assert!(by_kvp == tile, "{set_id}: KVP and REST give the same tile");
 
         // The WMS picture of the tile's box (CRS:84 for the CRS84 set, x first).
-        let set = tms::get(set_id).unwrap();
+        let set = matrix_sets::get(set_id).unwrap();
         let [a, b, c, d] = set.matrix(z).unwrap().tile_bbox(row, col);
         let map = served
             .wms(&format!(

@@ -5,6 +5,7 @@
 pub mod crs;
 mod decode;
 pub mod encode;
+mod image;
 mod mosaic;
 mod registry;
 mod render;
@@ -13,6 +14,7 @@ mod warp;
 pub use crs::Crs;
 pub use decode::{DecodeError, DecodedCache};
 pub use encode::{encode, EncodeOptions, Format};
+pub use image::{Image, RenderError, RenderRequest, Resampling};
 pub use mosaic::{CrsGroup, Dalle, LayerInfo, Level, Mosaic};
 pub use registry::{MosaicChange, Mosaics, RegistryError};
-pub use render::{render, Image, RenderError, RenderRequest, Resampling};
+pub use render::render;

@@ -8,6 +8,7 @@ use rstar::{RTree, RTreeObject, AABB};
 use serde_json::Value;
 
 use crate::catalog::DalleRecord;
+use crate::storage::FileSource;
 
 /// One resolution level of a dalle.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,7 +32,9 @@ pub struct Dalle {
     pub id: i64,
     /// Path in its storage.
     pub path: String,
-    /// What GDAL opens.
+    /// Where its bytes are.
+    pub source: FileSource,
+    /// What GDAL opens (made once from `source`).
     pub gdal_path: String,
     /// Identifies this version of the file (for decoded-block cache keys).
     pub version: u64,
@@ -192,7 +195,7 @@ fn levels_of(probe: &Value, width: u32, height: u32) -> Vec<Level> {
 }
 
 /// A dalle from its catalogue record, if it was probed, is readable and north-up.
-pub fn dalle_from_record(record: &DalleRecord, gdal_path: String) -> Option<(u32, Dalle)> {
+pub fn dalle_from_record(record: &DalleRecord, source: FileSource) -> Option<(u32, Dalle)> {
     if record.error.is_some() {
         return None;
     }
@@ -225,7 +228,8 @@ pub fn dalle_from_record(record: &DalleRecord, gdal_path: String) -> Option<(u32
         Dalle {
             id: record.id,
             path: record.path.clone(),
-            gdal_path,
+            gdal_path: source.gdal_path(),
+            source,
             version,
             origin_x: gt[0],
             origin_y: gt[3],

@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 use super::decode::DecodedCache;
 use super::mosaic::{self, Mosaic};
 use crate::catalog::{Catalog, CatalogError, ScanEvent, ScanState};
-use crate::storage::{self, vsi, Storage};
+use crate::storage::{self, vsi, FileSource, Storage};
 use crate::workers::Workers;
 
 /// Why a mosaic could not be (re)built.
@@ -154,11 +154,7 @@ impl Mosaics {
             .iter()
             .filter(|f| f.class == "jpeg2000" || f.class == "geotiff")
             .filter_map(|record| {
-                let gdal_path = opened
-                    .local_path(&record.path)
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| vsi::path(opened.key(), &record.path));
-                mosaic::dalle_from_record(record, gdal_path)
+                mosaic::dalle_from_record(record, FileSource::of(opened.as_ref(), &record.path))
             })
             .collect();
         if dalles.is_empty() {

@@ -5,7 +5,7 @@
 //! a mosaic, take integer paths; only edges and holes pay for premultiplied floats.
 
 use super::crs::transform_points;
-use super::render::{Canvas, Image, RenderError, RenderRequest, Resampling};
+use super::image::{Canvas, Image, RenderError, RenderRequest, Resampling};
 
 /// Spacing of the exactly transformed points; pixels in between are interpolated. Over 16
 /// pixels of a 5 cm – 1 m tile the error of a linear step between CRSs of France is far below

@@ -16,7 +16,7 @@ use super::{Inner, ScanError};
 use crate::catalog::{
     DalleRecord, FileChange, ListedFile, Livrable, ProbeOutcome, ScanProgress, ScanRecord, ScanState,
 };
-use crate::storage::{self, vsi, BlockCache, Entry, FileVersion, Storage, StorageError};
+use crate::storage::{self, vsi, BlockCache, Entry, FileSource, FileVersion, Storage, StorageError};
 
 /// Bytes read from the start of each image: enough for TIFF directories and JPEG 2000 main
 /// headers of PCRS dalles.
@@ -520,10 +520,7 @@ async fn probe_one(
         }
         None => None,
     };
-    let gdal_path = storage
-        .local_path(&record.path)
-        .map(|p| p.to_string_lossy().into_owned())
-        .unwrap_or_else(|| vsi::path(storage.key(), &record.path));
+    let gdal_path = FileSource::of(storage.as_ref(), &record.path).gdal_path();
     let input = ProbeInput {
         gdal_path,
         siblings: names,

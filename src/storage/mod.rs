@@ -330,6 +330,45 @@ pub trait Storage: Send + Sync + 'static {
     }
 }
 
+/// Where a file's bytes are, for GDAL: a file of this machine, or a path on a storage that
+/// GDAL reaches through the `Storage` trait.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FileSource {
+    /// A file of this machine (a `file` storage): GDAL reads it directly.
+    Local(std::path::PathBuf),
+    /// A file on the storage whose key is `storage`.
+    Remote {
+        /// The storage's key.
+        storage: String,
+        /// The file's path in it.
+        path: String,
+    },
+}
+
+impl FileSource {
+    /// The source of `path` on `storage`.
+    pub fn of(storage: &dyn Storage, path: &str) -> FileSource {
+        match storage.local_path(path) {
+            Some(local) => FileSource::Local(local),
+            None => FileSource::Remote {
+                storage: storage.key().to_string(),
+                path: path.to_string(),
+            },
+        }
+    }
+
+    /// What GDAL opens. A remote file is `/vsidallage/<storage>/<path>`: GDAL hands that name
+    /// to the virtual file handler `vsi::install` registered, which finds the storage mounted
+    /// under that key (`vsi::mount`) and answers GDAL's reads with its `read_range` through
+    /// the shared block cache. This is the only place that name is made.
+    pub fn gdal_path(&self) -> String {
+        match self {
+            FileSource::Local(path) => path.to_string_lossy().into_owned(),
+            FileSource::Remote { storage, path } => format!("{}{storage}/{path}", vsi::PREFIX),
+        }
+    }
+}
+
 /// Opens a storage from its specification (no network activity until the first call).
 pub fn open(spec: StorageSpec) -> Result<Arc<dyn Storage>> {
     Ok(match spec.kind {

@@ -131,11 +131,6 @@ pub fn unmount(key: &str) {
     }
 }
 
-/// The GDAL path of `path` on storage `key`.
-pub fn path(key: &str, path: &str) -> String {
-    format!("{PREFIX}{key}/{path}")
-}
-
 fn find_mount(key: &str) -> Option<Arc<Mount>> {
     STATE.get()?.mounts.read().ok()?.get(key).cloned()
 }

@@ -6,7 +6,7 @@ use geo::{BoundingRect, Coord, Intersects, LineString, Polygon, Rect};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::tms::TileMatrixSet;
+use super::matrix_sets::TileMatrixSet;
 use crate::raster::crs::{transform_bbox, transform_points};
 
 /// Most vertices accepted in one area (a detailed commune boundary has a few thousand; the
@@ -316,7 +316,7 @@ mod tests {
     fn regions_refuse_empty_polygons_and_areas_apart_from_the_bbox() {
         let empty = Area::from_geojson(&json!({"type": "Polygon", "coordinates": []})).unwrap_err();
         assert!(empty.contains("outer ring"), "{empty}");
-        let set = crate::tiles::tms::get("2154_5cm").unwrap();
+        let set = crate::tiles::matrix_sets::get("2154_5cm").unwrap();
         let area = square(4.88, 45.81, 4.89, 45.82);
         let err = Region::new(set, Some([5.0, 46.0, 5.1, 46.1]), Some(&area)).unwrap_err();
         assert!(err.contains("do not overlap"), "{err}");
@@ -331,7 +331,7 @@ mod tests {
         assert!(cut.len() > 200, "{}", cut.len());
         assert_eq!(cut.first(), Some(&(2.0, 46.0)));
         assert_eq!(cut.last(), Some(&(2.0, 46.0)));
-        let set = crate::tiles::tms::get("2154_5cm").unwrap();
+        let set = crate::tiles::matrix_sets::get("2154_5cm").unwrap();
         // Around Lambert-93's central meridian (3°E) the 46°N parallel dips between 2.5°E and
         // 3.5°E, about 120 m below its ends: a straight edge between the corners cuts it off.
         let region = Region::new(set, None, Some(&square(2.5, 46.0, 3.5, 47.0))).unwrap();

@@ -4,18 +4,20 @@
 
 pub mod area;
 mod cache;
-mod s3;
+mod key;
+pub mod matrix_sets;
 pub mod seed;
 pub mod size;
-pub mod tms;
+mod store;
 
 use std::sync::Arc;
 
 use bytes::Bytes;
 
-pub use cache::{CacheStats, Tile, TileCache, TileError, TileKey};
-pub use s3::S3Tier;
-pub use tms::{TileMatrix, TileMatrixSet, TileRange};
+pub use cache::{CacheStats, TileCache, TileError};
+pub use key::{Tile, TileKey};
+pub use matrix_sets::{TileMatrix, TileMatrixSet, TileRange};
+pub use store::{DiskStore, Doomed, MemoryStore, S3Store, StoreStats, TileStore};
 
 use crate::config::Config;
 pub use crate::config::EmptyTiles;
@@ -116,8 +118,8 @@ impl Tiles {
         let mut cache = TileCache::new(cache_config.tile_memory_size.0, disk);
         if cache_config.s3.enabled() {
             // The settings were checked when the configuration was loaded.
-            match S3Tier::new(&cache_config.s3) {
-                Ok(tier) => cache = cache.with_s3(tier),
+            match S3Store::new(&cache_config.s3) {
+                Ok(tier) => cache = cache.with_tier(Arc::new(tier)),
                 Err(err) => tracing::error!(error = %err, "no bucket tier"),
             }
         }
@@ -166,10 +168,10 @@ impl Tiles {
     pub fn sets_for(mosaic: &Mosaic) -> Vec<&'static TileMatrixSet> {
         let mut sets: Vec<&'static TileMatrixSet> = ["WebMercatorQuad", "WorldCRS84Quad", "LAMB93"]
             .iter()
-            .filter_map(|id| tms::get(id))
+            .filter_map(|id| matrix_sets::get(id))
             .collect();
         for group in &mosaic.groups {
-            if let Some(native) = tms::native_for(group.epsg) {
+            if let Some(native) = matrix_sets::native_for(group.epsg) {
                 if !sets.iter().any(|s| s.id == native.id) {
                     sets.push(native);
                 }
@@ -181,12 +183,12 @@ impl Tiles {
     /// The set named `id` (any case) if the layer is offered in it; no list is built, as this
     /// runs for every tile request.
     pub fn set_for(mosaic: &Mosaic, id: &str) -> Option<&'static TileMatrixSet> {
-        let set = tms::get(id)?;
+        let set = matrix_sets::get(id)?;
         let offered = ["WebMercatorQuad", "WorldCRS84Quad", "LAMB93"].contains(&set.id.as_str())
             || mosaic
                 .groups
                 .iter()
-                .any(|group| tms::native_for(group.epsg).is_some_and(|native| native.id == set.id));
+                .any(|group| matrix_sets::native_for(group.epsg).is_some_and(|native| native.id == set.id));
         offered.then_some(set)
     }
 
@@ -330,7 +332,7 @@ impl Tiles {
             }
         }
         let mut boxes: Vec<(String, [f64; 4])> = Vec::new();
-        for set in tms::all().values() {
+        for set in matrix_sets::all().values() {
             for bbox in &boxes_wgs84 {
                 if let Some(projected) = raster::crs::transform_bbox(4326, set.crs.epsg, *bbox) {
                     boxes.push((set.id.clone(), projected));
@@ -342,7 +344,7 @@ impl Tiles {
             .cache
             .invalidate(&change.layer, move |tms_id, z, row, col| {
                 boxes.iter().filter(|(id, _)| id == tms_id).any(|(id, bbox)| {
-                    let Some(matrix) = tms::get(id).and_then(|set| set.matrix(z)) else {
+                    let Some(matrix) = matrix_sets::get(id).and_then(|set| set.matrix(z)) else {
                         return false;
                     };
                     // Resampling reaches a pixel or two past a dalle's edge.

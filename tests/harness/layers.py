@@ -18,8 +18,10 @@ lower layer than the file's own (or the same module). Layers, lowest first:
   7  lib, main, cli, error,   the program: start-up, commands, the demo (may reach anything)
      demo
 
-`super::` paths stay inside a module and are not checked. Prints each breach with its file and
-line and exits 1 when there is one.
+Inside a module, files name each other with `super::<file>`: those arrows must not make a
+cycle (render ↔ warp, cache ↔ s3 were two; shared types go in a small file of their own).
+
+Prints each breach with its file and line and exits 1 when there is one.
 """
 import pathlib
 import re
@@ -73,6 +75,38 @@ def named_modules(text: str):
                     yield line, name.group(1)
 
 
+SIBLING = re.compile(r"\bsuper::([a-z_][a-z0-9_]*)")
+
+
+def sibling_cycles(src: pathlib.Path):
+    """Cycles among the files of one folder that name each other with `super::<file>`."""
+    cycles = []
+    for folder in sorted({p.parent for p in src.rglob("*.rs")}):
+        files = {p.stem: p for p in folder.glob("*.rs") if p.stem != "mod"}
+        edges = {}
+        for name, path in files.items():
+            text = path.read_text(encoding="utf-8")
+            # Test modules reach their parent with `super::*`: not an arrow between files.
+            text = text.split("#[cfg(test)]", 1)[0]
+            edges[name] = {m.group(1) for m in SIBLING.finditer(text) if m.group(1) in files and m.group(1) != name}
+        state = {}
+
+        def visit(node, trail):
+            state[node] = "open"
+            for nxt in sorted(edges.get(node, ())):
+                if state.get(nxt) == "open":
+                    loop = trail[trail.index(nxt):] + [nxt]
+                    cycles.append(f"{folder}: files import each other: {' → '.join(loop)}")
+                elif nxt not in state:
+                    visit(nxt, trail + [nxt])
+            state[node] = "done"
+
+        for name in sorted(files):
+            if name not in state:
+                visit(name, [name])
+    return cycles
+
+
 def main() -> int:
     src = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "src")
     breaches = []
@@ -97,6 +131,7 @@ def main() -> int:
                 breaches.append(
                     f"{path}:{line}: `{own}` (layer {LAYERS[own]}) imports `{other}` (layer {LAYERS[other]})"
                 )
+    breaches.extend(sibling_cycles(src))
     for breach in sorted(set(breaches)):
         print(breach)
     if breaches:

@@ -100,7 +100,7 @@ async fn conformance() -> HttpResponse {
 
 async fn sets(config: web::Data<Config>, request: HttpRequest) -> HttpResponse {
     let base = base(&config, &request);
-    let list: Vec<Value> = tiles::tms::all()
+    let list: Vec<Value> = tiles::matrix_sets::all()
         .values()
         .map(|set| {
             json!({
@@ -116,7 +116,7 @@ async fn sets(config: web::Data<Config>, request: HttpRequest) -> HttpResponse {
 
 async fn set(path: web::Path<String>) -> Result<HttpResponse, Problem> {
     let id = path.into_inner();
-    let set = tiles::tms::get(&id)
+    let set = tiles::matrix_sets::get(&id)
         .ok_or_else(|| Problem::not_found(format!("tile matrix set {id} does not exist")))?;
     Ok(json_response(set.document()))
 }

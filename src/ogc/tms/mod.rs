@@ -198,7 +198,7 @@ async fn answer(
                         TMS_SETS.join(", ")
                     )));
                 }
-                let height = tiles::tms::get(&set)
+                let height = tiles::matrix_sets::get(&set)
                     .and_then(|s| s.matrix(z))
                     .map(|m| m.matrix_height)
                     .ok_or_else(|| Problem::not_found(format!("level {z} of {set} does not exist")))?;

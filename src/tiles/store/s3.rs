@@ -12,8 +12,11 @@ use bytes::Bytes;
 use rusty_s3::actions::{DeleteObjects, GetObject, ListObjectsV2, ObjectIdentifier, PutObject, S3Action};
 use rusty_s3::{Bucket, Credentials};
 
-use super::cache::TileKey;
+use async_trait::async_trait;
+
+use super::{Doomed, StoreStats, TileStore};
 use crate::config::S3Config;
+use crate::tiles::key::{parse_relative, TileKey};
 
 /// How long a signed request stays valid (it is sent at once).
 const SIGNATURE_LIFETIME: Duration = Duration::from_secs(300);
@@ -21,7 +24,7 @@ const SIGNATURE_LIFETIME: Duration = Duration::from_secs(300);
 const DELETE_BATCH: usize = 1000;
 
 /// A bucket holding tiles.
-pub struct S3Tier {
+pub struct S3Store {
     bucket: Bucket,
     credentials: Credentials,
     prefix: String,
@@ -32,17 +35,17 @@ pub struct S3Tier {
     pub errors: AtomicU64,
 }
 
-impl S3Tier {
+impl S3Store {
     /// The tier for `settings`; an error naming what is wrong with them.
-    pub fn new(settings: &S3Config) -> Result<S3Tier, String> {
+    pub fn new(settings: &S3Config) -> Result<S3Store, String> {
         let bucket = settings
             .bucket()
             .map_err(|err| format!("{}: {}", err.key, err.message))?;
         let client = reqwest::Client::builder()
             .timeout(settings.timeout.0)
             .build()
-            .map_err(|err| format!("cache.tile_s3: {err}"))?;
-        Ok(S3Tier {
+            .map_err(|err| format!("cache.s3: {err}"))?;
+        Ok(S3Store {
             bucket,
             credentials: Credentials::new(settings.access_key.clone(), settings.secret_key.expose()),
             prefix: settings.prefix.clone(),
@@ -63,7 +66,7 @@ impl S3Tier {
     }
 
     /// The tile's bytes, or `None` when the bucket does not hold it (or does not answer).
-    pub async fn read(&self, key: &TileKey) -> Option<Bytes> {
+    async fn read(&self, key: &TileKey) -> Option<Bytes> {
         let object = self.object(key);
         let url = GetObject::new(&self.bucket, Some(&self.credentials), &object).sign(SIGNATURE_LIFETIME);
         let response = match self.client.get(url).send().await {
@@ -93,7 +96,7 @@ impl S3Tier {
     }
 
     /// Stores a tile (a failure only costs a later re-render).
-    pub async fn write(&self, key: &TileKey, bytes: &Bytes) {
+    async fn write(&self, key: &TileKey, bytes: &Bytes) {
         let object = self.object(key);
         let url = PutObject::new(&self.bucket, Some(&self.credentials), &object).sign(SIGNATURE_LIFETIME);
         let sent = self
@@ -111,17 +114,14 @@ impl S3Tier {
     }
 
     /// Deletes one tile.
-    pub async fn remove(&self, key: &TileKey) {
+    async fn remove(&self, key: &TileKey) {
         let object = self.object(key);
         self.delete(vec![object]).await;
     }
 
     /// Deletes every tile of `layer` (of every layer when `None`) that `doomed` selects
     /// (given set, level, row, column); returns how many.
-    pub async fn remove_where<F>(&self, layer: Option<&str>, doomed: F) -> u64
-    where
-        F: Fn(&str, u32, u32, u32) -> bool,
-    {
+    async fn remove_where(&self, layer: Option<&str>, doomed: Doomed) -> u64 {
         let listed = match layer {
             Some(layer) => format!("{}{layer}/", self.prefix),
             None => self.prefix.clone(),
@@ -141,7 +141,7 @@ impl S3Tier {
                         Some(_) => relative,
                         None => relative.and_then(|r| r.split_once('/')).map(|(_, tile)| tile),
                     };
-                    tile.and_then(parse_object)
+                    tile.and_then(parse_relative)
                         .is_some_and(|(tms, z, col, row)| doomed(tms, z, row, col))
                 })
                 .collect();
@@ -220,15 +220,35 @@ impl S3Tier {
     }
 }
 
-/// `tms/z/col/row.ext` as (tms, z, col, row).
-fn parse_object(relative: &str) -> Option<(&str, u32, u32, u32)> {
-    let mut parts = relative.split('/');
-    let (tms, z, col, file) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None;
+#[async_trait]
+impl TileStore for S3Store {
+    fn name(&self) -> &'static str {
+        "s3"
     }
-    let row = file.split('.').next()?;
-    Some((tms, z.parse().ok()?, col.parse().ok()?, row.parse().ok()?))
+
+    async fn get(&self, key: &TileKey) -> Option<Bytes> {
+        self.read(key).await
+    }
+
+    async fn put(&self, key: &TileKey, bytes: &Bytes) {
+        self.write(key, bytes).await
+    }
+
+    async fn delete(&self, key: &TileKey) {
+        self.remove(key).await
+    }
+
+    async fn delete_where(&self, layer: Option<&str>, doomed: Doomed) -> u64 {
+        self.remove_where(layer, doomed).await
+    }
+
+    fn stats(&self) -> StoreStats {
+        StoreStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            errors: self.errors.load(Ordering::Relaxed),
+            ..StoreStats::default()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -238,11 +258,11 @@ mod tests {
     #[test]
     fn object_keys_are_parsed_back_and_others_ignored() {
         assert_eq!(
-            parse_object("2154_5cm/20/7/12.png"),
+            parse_relative("2154_5cm/20/7/12.png"),
             Some(("2154_5cm", 20, 7, 12))
         );
-        assert_eq!(parse_object("2154_5cm/20/7"), None);
-        assert_eq!(parse_object("2154_5cm/20/7/12.png/x"), None);
-        assert_eq!(parse_object(".seeds/abc"), None);
+        assert_eq!(parse_relative("2154_5cm/20/7"), None);
+        assert_eq!(parse_relative("2154_5cm/20/7/12.png/x"), None);
+        assert_eq!(parse_relative(".seeds/abc"), None);
     }
 }
