@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! dallage publishes PCRS deliverables — 5 cm orthophoto dalles (JPEG 2000, GeoTIFF) and vector
 //! PCRS (CNIG GML) — straight from the HTTP, FTP(S), SFTP or local storages where they are kept.
 //!

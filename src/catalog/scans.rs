@@ -316,97 +316,15 @@ impl Catalog {
         storage_id: i64,
         files: &[ListedFile],
     ) -> Result<Vec<FileChange>> {
+        let at = ListedIn {
+            scan_id,
+            livrable_id,
+            storage_id,
+        };
         let mut tx = self.pool.begin().await?;
         let mut changes = Vec::with_capacity(files.len());
         for file in files {
-            let existing = sqlx::query(
-                "SELECT id, size, mtime, etag, removed_scan_id, changed_scan_id, first_scan_id, footprint_wgs84 \
-                 FROM dalles WHERE storage_id = $1 AND path = $2",
-            )
-            .bind(storage_id)
-            .bind(&file.path)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let change = match existing {
-                None => {
-                    sqlx::query(
-                        "INSERT INTO dalles (livrable_id, storage_id, path, class, size, mtime, etag, \
-                         first_scan_id, last_scan_id, needs_probe) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
-                    )
-                    .bind(livrable_id)
-                    .bind(storage_id)
-                    .bind(&file.path)
-                    .bind(&file.class)
-                    .bind(file.size)
-                    .bind(&file.mtime)
-                    .bind(&file.etag)
-                    .bind(scan_id)
-                    .bind(true)
-                    .execute(&mut *tx)
-                    .await?;
-                    FileChange::Added
-                }
-                Some(row) => {
-                    let id: i64 = row.try_get("id")?;
-                    let removed: Option<i64> = row.try_get("removed_scan_id")?;
-                    let first: Option<i64> = row.try_get("first_scan_id")?;
-                    let changed_in: Option<i64> = row.try_get("changed_scan_id")?;
-                    let same = row.try_get::<i64, _>("size")? == file.size
-                        && row.try_get::<Option<String>, _>("mtime")? == file.mtime
-                        && row.try_get::<Option<String>, _>("etag")? == file.etag;
-                    if removed.is_some() || first == Some(scan_id) {
-                        // Back after removal (or already added by this scan before a resume).
-                        sqlx::query(
-                            "UPDATE dalles SET class = $1, size = $2, mtime = $3, etag = $4, first_scan_id = $5, \
-                             last_scan_id = $5, removed_scan_id = NULL, needs_probe = CASE WHEN $6 THEN needs_probe ELSE $7 END \
-                             WHERE id = $8",
-                        )
-                        .bind(&file.class)
-                        .bind(file.size)
-                        .bind(&file.mtime)
-                        .bind(&file.etag)
-                        .bind(scan_id)
-                        .bind(same && removed.is_none())
-                        .bind(true)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                        FileChange::Added
-                    } else if same {
-                        sqlx::query("UPDATE dalles SET last_scan_id = $1, class = $2 WHERE id = $3")
-                            .bind(scan_id)
-                            .bind(&file.class)
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?;
-                        if changed_in == Some(scan_id) {
-                            FileChange::Modified
-                        } else {
-                            FileChange::Unchanged
-                        }
-                    } else {
-                        let previous: Option<String> = row.try_get("footprint_wgs84")?;
-                        sqlx::query(
-                            "UPDATE dalles SET class = $1, size = $2, mtime = $3, etag = $4, last_scan_id = $5, \
-                             changed_scan_id = $5, needs_probe = $6, \
-                             previous_footprint = CASE WHEN changed_scan_id = $5 THEN previous_footprint ELSE $7 END \
-                             WHERE id = $8",
-                        )
-                        .bind(&file.class)
-                        .bind(file.size)
-                        .bind(&file.mtime)
-                        .bind(&file.etag)
-                        .bind(scan_id)
-                        .bind(true)
-                        .bind(previous)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                        FileChange::Modified
-                    }
-                }
-            };
-            changes.push(change);
+            changes.push(record_one(&mut tx, &at, file).await?);
         }
         tx.commit().await?;
         Ok(changes)
@@ -607,4 +525,112 @@ pub struct ScanEvent {
     pub scan_id: i64,
     /// Its final state.
     pub state: ScanState,
+}
+
+impl DalleRecord {
+    /// The file as its storage lists it: path, size, date, entity tag.
+    pub fn entry(&self) -> crate::storage::Entry {
+        crate::storage::Entry {
+            path: self.path.clone(),
+            is_dir: false,
+            size: Some(self.size.max(0) as u64),
+            size_approximate: false,
+            mtime: self.mtime.clone(),
+            etag: self.etag.clone(),
+        }
+    }
+}
+
+/// Where a listing was made: the scan, its deliverable and storage.
+struct ListedIn {
+    scan_id: i64,
+    livrable_id: i64,
+    storage_id: i64,
+}
+
+/// Records one listed file and says how it compares with what the catalogue knew.
+async fn record_one(conn: &mut sqlx::AnyConnection, at: &ListedIn, file: &ListedFile) -> Result<FileChange> {
+    let existing = sqlx::query(
+        "SELECT id, size, mtime, etag, removed_scan_id, changed_scan_id, first_scan_id, footprint_wgs84 \
+         FROM dalles WHERE storage_id = $1 AND path = $2",
+    )
+    .bind(at.storage_id)
+    .bind(&file.path)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = existing else {
+        sqlx::query(
+            "INSERT INTO dalles (livrable_id, storage_id, path, class, size, mtime, etag, \
+             first_scan_id, last_scan_id, needs_probe) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
+        )
+        .bind(at.livrable_id)
+        .bind(at.storage_id)
+        .bind(&file.path)
+        .bind(&file.class)
+        .bind(file.size)
+        .bind(&file.mtime)
+        .bind(&file.etag)
+        .bind(at.scan_id)
+        .bind(true)
+        .execute(&mut *conn)
+        .await?;
+        return Ok(FileChange::Added);
+    };
+    let id: i64 = row.try_get("id")?;
+    let removed: Option<i64> = row.try_get("removed_scan_id")?;
+    let first: Option<i64> = row.try_get("first_scan_id")?;
+    let changed_in: Option<i64> = row.try_get("changed_scan_id")?;
+    let same = row.try_get::<i64, _>("size")? == file.size
+        && row.try_get::<Option<String>, _>("mtime")? == file.mtime
+        && row.try_get::<Option<String>, _>("etag")? == file.etag;
+    if removed.is_some() || first == Some(at.scan_id) {
+        // Back after removal (or already added by this scan before a resume).
+        sqlx::query(
+            "UPDATE dalles SET class = $1, size = $2, mtime = $3, etag = $4, first_scan_id = $5, \
+             last_scan_id = $5, removed_scan_id = NULL, needs_probe = CASE WHEN $6 THEN needs_probe ELSE $7 END \
+             WHERE id = $8",
+        )
+        .bind(&file.class)
+        .bind(file.size)
+        .bind(&file.mtime)
+        .bind(&file.etag)
+        .bind(at.scan_id)
+        .bind(same && removed.is_none())
+        .bind(true)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        return Ok(FileChange::Added);
+    }
+    if same {
+        sqlx::query("UPDATE dalles SET last_scan_id = $1, class = $2 WHERE id = $3")
+            .bind(at.scan_id)
+            .bind(&file.class)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(if changed_in == Some(at.scan_id) {
+            FileChange::Modified
+        } else {
+            FileChange::Unchanged
+        });
+    }
+    let previous: Option<String> = row.try_get("footprint_wgs84")?;
+    sqlx::query(
+        "UPDATE dalles SET class = $1, size = $2, mtime = $3, etag = $4, last_scan_id = $5, \
+         changed_scan_id = $5, needs_probe = $6, \
+         previous_footprint = CASE WHEN changed_scan_id = $5 THEN previous_footprint ELSE $7 END \
+         WHERE id = $8",
+    )
+    .bind(&file.class)
+    .bind(file.size)
+    .bind(&file.mtime)
+    .bind(&file.etag)
+    .bind(at.scan_id)
+    .bind(true)
+    .bind(previous)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(FileChange::Modified)
 }

@@ -20,107 +20,111 @@ impl Catalog {
         self.livrable(livrable_id).await?;
         let current = self.active_storage(livrable_id).await?;
         let same_target = current.as_ref().is_some_and(|c| same_target(c, input));
-        let keep = |given: &Option<String>, stored: Option<&String>| -> Option<String> {
-            match given {
-                Some(text) if text.is_empty() => None,
-                Some(text) => Some(self.sealer.seal(text)),
-                None if same_target => stored.cloned(),
-                None => None,
-            }
-        };
-        let username = keep(
-            &input.username,
-            current.as_ref().and_then(|c| c.username_sealed.as_ref()),
-        );
-        let password = keep(
-            &input.password,
-            current.as_ref().and_then(|c| c.password_sealed.as_ref()),
-        );
-        let private_key = keep(
-            &input.private_key,
-            current.as_ref().and_then(|c| c.private_key_sealed.as_ref()),
-        );
-        if input.kind == StorageType::Sftp {
-            let mut missing = Vec::new();
-            if username.is_none() {
-                missing.push(FieldError {
-                    field: "username".into(),
-                    message: "is required for an sftp storage".into(),
-                });
-            }
-            if password.is_none() && private_key.is_none() {
-                missing.push(FieldError {
-                    field: "password".into(),
-                    message: "an sftp storage needs a password or a private_key".into(),
-                });
-            }
-            if !missing.is_empty() {
-                return Err(ValidationErrors(missing).into());
-            }
-        }
+        let secrets = self.sealed_secrets(input, current.as_ref().filter(|_| same_target));
+        secrets.check(input.kind)?;
         let host_key = current
             .as_ref()
             .filter(|_| same_target)
             .and_then(|c| c.host_key.clone());
-        let stamp = now();
         let id = match &current {
             Some(current) => {
-                sqlx::query(
-                    "UPDATE storages SET kind = $1, url = $2, host = $3, port = $4, path = $5, \
-                     username_sealed = $6, password_sealed = $7, tls = $8, tls_insecure = $9, \
-                     tls_ca_cert = $10, host_key = $11, credentials_public = $12, \
-                     download_allowed = $13, scan_interval = $14, updated_at = $15, private_key_sealed = $17 \
-                     WHERE id = $16",
-                )
-                .bind(input.kind.as_str())
-                .bind(&input.url)
-                .bind(input.host.as_deref().map(str::to_ascii_lowercase))
-                .bind(input.port.map(i64::from))
-                .bind(&input.path)
-                .bind(&username)
-                .bind(&password)
-                .bind(input.tls_mode().as_str())
-                .bind(input.tls_insecure)
-                .bind(&input.tls_ca_cert)
-                .bind(&host_key)
-                .bind(input.credentials_public)
-                .bind(input.download_allowed)
-                .bind(input.scan_interval)
-                .bind(&stamp)
-                .bind(current.id)
-                .bind(&private_key)
-                .execute(&self.pool)
-                .await?;
+                self.update_storage(current.id, input, &secrets, host_key.as_deref())
+                    .await?;
                 current.id
             }
-            None => sqlx::query(
-                "INSERT INTO storages (livrable_id, kind, url, host, port, path, username_sealed, \
-                 password_sealed, tls, tls_insecure, tls_ca_cert, credentials_public, \
-                 download_allowed, scan_interval, created_at, updated_at, private_key_sealed) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) \
-                 RETURNING id",
-            )
-            .bind(livrable_id)
-            .bind(input.kind.as_str())
-            .bind(&input.url)
-            .bind(input.host.as_deref().map(str::to_ascii_lowercase))
-            .bind(input.port.map(i64::from))
-            .bind(&input.path)
-            .bind(&username)
-            .bind(&password)
-            .bind(input.tls_mode().as_str())
-            .bind(input.tls_insecure)
-            .bind(&input.tls_ca_cert)
-            .bind(input.credentials_public)
-            .bind(input.download_allowed)
-            .bind(input.scan_interval)
-            .bind(&stamp)
-            .bind(&private_key)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("id")?,
+            None => self.insert_storage(livrable_id, input, &secrets).await?,
         };
         self.storage(id).await
+    }
+
+    /// The credentials to store, sealed: those given (an empty one erases it), else those of
+    /// `kept` (the current storage, when the target stays the same).
+    fn sealed_secrets(&self, input: &StorageInput, kept: Option<&StorageRecord>) -> SealedSecrets {
+        let seal = |given: &Option<String>, stored: Option<&String>| -> Option<String> {
+            match given {
+                Some(text) if text.is_empty() => None,
+                Some(text) => Some(self.sealer.seal(text)),
+                None => stored.cloned(),
+            }
+        };
+        SealedSecrets {
+            username: seal(&input.username, kept.and_then(|c| c.username_sealed.as_ref())),
+            password: seal(&input.password, kept.and_then(|c| c.password_sealed.as_ref())),
+            private_key: seal(
+                &input.private_key,
+                kept.and_then(|c| c.private_key_sealed.as_ref()),
+            ),
+        }
+    }
+
+    async fn update_storage(
+        &self,
+        id: i64,
+        input: &StorageInput,
+        secrets: &SealedSecrets,
+        host_key: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE storages SET kind = $1, url = $2, host = $3, port = $4, path = $5, \
+             username_sealed = $6, password_sealed = $7, tls = $8, tls_insecure = $9, \
+             tls_ca_cert = $10, host_key = $11, credentials_public = $12, \
+             download_allowed = $13, scan_interval = $14, updated_at = $15, private_key_sealed = $17 \
+             WHERE id = $16",
+        )
+        .bind(input.kind.as_str())
+        .bind(&input.url)
+        .bind(input.host.as_deref().map(str::to_ascii_lowercase))
+        .bind(input.port.map(i64::from))
+        .bind(&input.path)
+        .bind(&secrets.username)
+        .bind(&secrets.password)
+        .bind(input.tls_mode().as_str())
+        .bind(input.tls_insecure)
+        .bind(&input.tls_ca_cert)
+        .bind(host_key)
+        .bind(input.credentials_public)
+        .bind(input.download_allowed)
+        .bind(input.scan_interval)
+        .bind(now())
+        .bind(id)
+        .bind(&secrets.private_key)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_storage(
+        &self,
+        livrable_id: i64,
+        input: &StorageInput,
+        secrets: &SealedSecrets,
+    ) -> Result<i64> {
+        let row = sqlx::query(
+            "INSERT INTO storages (livrable_id, kind, url, host, port, path, username_sealed, \
+             password_sealed, tls, tls_insecure, tls_ca_cert, credentials_public, \
+             download_allowed, scan_interval, created_at, updated_at, private_key_sealed) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) \
+             RETURNING id",
+        )
+        .bind(livrable_id)
+        .bind(input.kind.as_str())
+        .bind(&input.url)
+        .bind(input.host.as_deref().map(str::to_ascii_lowercase))
+        .bind(input.port.map(i64::from))
+        .bind(&input.path)
+        .bind(&secrets.username)
+        .bind(&secrets.password)
+        .bind(input.tls_mode().as_str())
+        .bind(input.tls_insecure)
+        .bind(&input.tls_ca_cert)
+        .bind(input.credentials_public)
+        .bind(input.download_allowed)
+        .bind(input.scan_interval)
+        .bind(now())
+        .bind(&secrets.private_key)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("id")?)
     }
 
     /// Revokes the deliverable's active storage: its credentials are erased; the record, its
@@ -265,5 +269,39 @@ impl Catalog {
         spec.host_key = record.host_key.clone();
         spec.timeout = timeout;
         Ok(spec)
+    }
+}
+
+/// A storage's credentials, sealed, as they are about to be stored.
+struct SealedSecrets {
+    username: Option<String>,
+    password: Option<String>,
+    private_key: Option<String>,
+}
+
+impl SealedSecrets {
+    /// An SFTP storage needs a username, and a password or a private key.
+    fn check(&self, kind: StorageType) -> Result<()> {
+        if kind != StorageType::Sftp {
+            return Ok(());
+        }
+        let mut missing = Vec::new();
+        if self.username.is_none() {
+            missing.push(FieldError {
+                field: "username".into(),
+                message: "is required for an sftp storage".into(),
+            });
+        }
+        if self.password.is_none() && self.private_key.is_none() {
+            missing.push(FieldError {
+                field: "password".into(),
+                message: "an sftp storage needs a password or a private_key".into(),
+            });
+        }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationErrors(missing).into())
+        }
     }
 }

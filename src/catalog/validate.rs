@@ -220,63 +220,9 @@ pub fn livrable(input: &LivrableInput) -> Result<(), ValidationErrors> {
 pub fn storage(input: &StorageInput) -> Result<(), ValidationErrors> {
     let mut errors = Collector::default();
     match input.kind {
-        StorageType::Http => {
-            match input.url.as_deref() {
-                None | Some("") => errors.push("url", "is required for an http storage"),
-                Some(url) => {
-                    if let Err(message) = check_http_url(url) {
-                        errors.push("url", message);
-                    }
-                }
-            }
-            for (name, present) in [("host", input.host.is_some()), ("port", input.port.is_some())] {
-                if present {
-                    errors.push(name, "is not used by an http storage (put it in `url`)");
-                }
-            }
-        }
-        StorageType::Ftp | StorageType::Sftp => {
-            if input.url.is_some() {
-                errors.push(
-                    "url",
-                    "is not used by ftp/sftp storages (give host, port and path)",
-                );
-            }
-            match input.host.as_deref() {
-                None | Some("") => errors.push("host", "is required"),
-                Some(host) => {
-                    if !is_host(host) {
-                        errors.push("host", format!("`{host}` is not a host name or IP address"));
-                    }
-                }
-            }
-            if let Some(port) = input.port {
-                if !(1..=65535).contains(&port) {
-                    errors.push("port", "must be between 1 and 65535");
-                }
-            }
-            if let Some(path) = &input.path {
-                check_remote_path(path, "path", &mut errors);
-            }
-        }
-        StorageType::File => {
-            match input.path.as_deref() {
-                None | Some("") => errors.push("path", "is required for a file storage"),
-                Some(path) => check_remote_path(path, "path", &mut errors),
-            }
-            for (name, present) in [
-                ("url", input.url.is_some()),
-                ("host", input.host.is_some()),
-                ("port", input.port.is_some()),
-                ("username", input.username.is_some()),
-                ("password", input.password.is_some()),
-                ("private_key", input.private_key.is_some()),
-            ] {
-                if present {
-                    errors.push(name, "is not used by a file storage");
-                }
-            }
-        }
+        StorageType::Http => http_location(input, &mut errors),
+        StorageType::Ftp | StorageType::Sftp => remote_location(input, &mut errors),
+        StorageType::File => file_location(input, &mut errors),
     }
     if input.kind != StorageType::Ftp && (input.secure || input.tls.is_some_and(|t| t != TlsMode::None)) {
         errors.push(
@@ -284,6 +230,80 @@ pub fn storage(input: &StorageInput) -> Result<(), ValidationErrors> {
             "FTPS applies to ftp storages only (http uses https:// URLs)",
         );
     }
+    storage_secrets(input, &mut errors);
+    if let Some(interval) = input.scan_interval {
+        if !(300..=366 * 86400).contains(&interval) {
+            errors.push("scan_interval", "must be between 300 seconds and one year");
+        }
+    }
+    errors.finish()
+}
+
+/// An http storage: a URL, no host or port of its own.
+fn http_location(input: &StorageInput, errors: &mut Collector) {
+    match input.url.as_deref() {
+        None | Some("") => errors.push("url", "is required for an http storage"),
+        Some(url) => {
+            if let Err(message) = check_http_url(url) {
+                errors.push("url", message);
+            }
+        }
+    }
+    for (name, present) in [("host", input.host.is_some()), ("port", input.port.is_some())] {
+        if present {
+            errors.push(name, "is not used by an http storage (put it in `url`)");
+        }
+    }
+}
+
+/// An ftp or sftp storage: a host, a port in range, an absolute path without `..`; no URL.
+fn remote_location(input: &StorageInput, errors: &mut Collector) {
+    if input.url.is_some() {
+        errors.push(
+            "url",
+            "is not used by ftp/sftp storages (give host, port and path)",
+        );
+    }
+    match input.host.as_deref() {
+        None | Some("") => errors.push("host", "is required"),
+        Some(host) => {
+            if !is_host(host) {
+                errors.push("host", format!("`{host}` is not a host name or IP address"));
+            }
+        }
+    }
+    if let Some(port) = input.port {
+        if !(1..=65535).contains(&port) {
+            errors.push("port", "must be between 1 and 65535");
+        }
+    }
+    if let Some(path) = &input.path {
+        check_remote_path(path, "path", errors);
+    }
+}
+
+/// A file storage: a path of the server, nothing to connect with.
+fn file_location(input: &StorageInput, errors: &mut Collector) {
+    match input.path.as_deref() {
+        None | Some("") => errors.push("path", "is required for a file storage"),
+        Some(path) => check_remote_path(path, "path", errors),
+    }
+    for (name, present) in [
+        ("url", input.url.is_some()),
+        ("host", input.host.is_some()),
+        ("port", input.port.is_some()),
+        ("username", input.username.is_some()),
+        ("password", input.password.is_some()),
+        ("private_key", input.private_key.is_some()),
+    ] {
+        if present {
+            errors.push(name, "is not used by a file storage");
+        }
+    }
+}
+
+/// Usernames and passwords of sane length and characters, PEM keys and certificates.
+fn storage_secrets(input: &StorageInput, errors: &mut Collector) {
     for (name, value) in [("username", &input.username), ("password", &input.password)] {
         if let Some(text) = value {
             if text.len() > 256 {
@@ -312,12 +332,6 @@ pub fn storage(input: &StorageInput) -> Result<(), ValidationErrors> {
             );
         }
     }
-    if let Some(interval) = input.scan_interval {
-        if !(300..=366 * 86400).contains(&interval) {
-            errors.push("scan_interval", "must be between 300 seconds and one year");
-        }
-    }
-    errors.finish()
 }
 
 /// Parses `kind:code` and checks the code's shape for its kind.

@@ -4,12 +4,16 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::catalog::{
     Acteur, ActeurRole, Catalog, CatalogError, Etape, EtapeStatut, Licence, Livrable, LivrableInput,
     LivrableNature, ProjectInput, ProjectNature, Regime, ScanRecord, ScanState, StorageInput, StorageType,
 };
+use crate::scan::summary::{Broken, Conformity, Footprint, PhaseSeconds, ReadCounts, Summary};
 use crate::scan::{ScanError, Scanner};
 use crate::storage::StorageSpec;
 
@@ -161,42 +165,72 @@ pub async fn scan_url(
     }
 }
 
+/// The summary and conformity report of a finished scan, read back from the catalogue.
+fn reports(scan: &ScanRecord) -> (Option<Summary>, Option<Conformity>) {
+    fn read<T: serde::de::DeserializeOwned>(value: &Option<Value>) -> Option<T> {
+        value.clone().and_then(|v| serde_json::from_value(v).ok())
+    }
+    (read(&scan.summary), read(&scan.conformity))
+}
+
 /// The JSON report of `dallage scan --json`.
-pub fn report(scan: &ScanRecord) -> Value {
-    let summary = scan.summary.clone().unwrap_or(Value::Null);
-    json!({
-        "state": scan.state,
-        "message": scan.message,
-        "files": summary.get("files").cloned().unwrap_or(json!(scan.files_listed)),
-        "dalles": summary["dalles"],
-        "format": summary["format"],
-        "projection": summary["projection"],
-        "epsg": summary["epsg"],
-        "bytes": summary.get("bytes").cloned().unwrap_or(json!(scan.bytes_listed)),
-        "bands": summary["bands"],
-        "resolution": summary["resolution"],
-        "footprint": summary["footprint"],
-        "files_by_class": summary["files_by_class"],
-        "conformity": scan.conformity,
-        "errors": summary["broken"],
-        "read": summary["read"],
-        "seconds": summary["seconds"],
-    })
+#[derive(Serialize)]
+pub struct ScanReport {
+    state: ScanState,
+    message: Option<String>,
+    files: u64,
+    dalles: usize,
+    format: Option<String>,
+    projection: Option<String>,
+    epsg: Option<i32>,
+    bytes: u64,
+    bands: Option<Vec<String>>,
+    resolution: Option<f64>,
+    footprint: Option<Footprint>,
+    files_by_class: BTreeMap<String, usize>,
+    conformity: Option<Conformity>,
+    errors: Vec<Broken>,
+    read: Option<ReadCounts>,
+    seconds: Option<PhaseSeconds>,
+}
+
+/// The report of `scan`: its summary's figures, or the counters of a scan that ended early.
+pub fn report(scan: &ScanRecord) -> ScanReport {
+    let (summary, conformity) = reports(scan);
+    let summary = summary.unwrap_or_default();
+    ScanReport {
+        state: scan.state,
+        message: scan.message.clone(),
+        files: if summary.files > 0 {
+            summary.files as u64
+        } else {
+            scan.files_listed.max(0) as u64
+        },
+        dalles: summary.dalles,
+        format: summary.format,
+        projection: summary.projection,
+        epsg: summary.epsg,
+        bytes: if summary.files > 0 {
+            summary.bytes
+        } else {
+            scan.bytes_listed.max(0) as u64
+        },
+        bands: summary.bands,
+        resolution: summary.resolution,
+        footprint: summary.footprint,
+        files_by_class: summary.files_by_class,
+        conformity,
+        errors: summary.broken,
+        read: summary.read,
+        seconds: summary.seconds,
+    }
 }
 
 /// The human report of `dallage scan`, in the manner of pcrs.beta.gouv.fr's "Scan" box.
 pub fn human_report(scan: &ScanRecord) -> String {
-    let summary = scan.summary.clone().unwrap_or(Value::Null);
-    let text = |v: &Value| match v {
-        Value::Null => "—".to_string(),
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items
-            .iter()
-            .map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string()))
-            .collect::<Vec<_>>()
-            .join(" "),
-        other => other.to_string(),
-    };
+    let (summary, conformity) = reports(scan);
+    let summary = summary.unwrap_or_default();
+    let or_dash = |value: Option<String>| value.unwrap_or_else(|| "—".to_string());
     let mut out = String::new();
     out.push_str(&format!(
         "Scan {} ({})\n",
@@ -206,55 +240,50 @@ pub fn human_report(scan: &ScanRecord) -> String {
     if let Some(message) = &scan.message {
         out.push_str(&format!("  note       : {message}\n"));
     }
-    let bytes = summary["bytes"].as_f64().unwrap_or(0.0);
+    let bytes = summary.bytes;
     for (label, value) in [
-        ("nature", text(&summary["nature"])),
-        ("format", text(&summary["format"])),
-        ("dalles", text(&summary["dalles"])),
-        ("projection", text(&summary["projection"])),
         (
-            "poids",
-            format!("{:.2} Go ({} octets)", bytes / 1e9, bytes as u64),
+            "nature",
+            or_dash(Some(summary.nature.clone()).filter(|n| !n.is_empty())),
         ),
-        ("bandes", text(&summary["bands"])),
+        ("format", or_dash(summary.format.clone())),
+        ("dalles", summary.dalles.to_string()),
+        ("projection", or_dash(summary.projection.clone())),
+        ("poids", format!("{:.2} Go ({bytes} octets)", bytes as f64 / 1e9)),
+        ("bandes", or_dash(summary.bands.as_ref().map(|b| b.join(" ")))),
         (
             "résolution",
-            summary["resolution"]
-                .as_f64()
-                .map(|r| format!("{} m", r))
-                .unwrap_or_else(|| "—".into()),
+            or_dash(summary.resolution.map(|r| format!("{r} m"))),
         ),
-        ("fichiers", text(&summary["files"])),
+        ("fichiers", summary.files.to_string()),
     ] {
         out.push_str(&format!("  {label:<11}: {value}\n"));
     }
-    if let Some(classes) = summary["files_by_class"].as_object() {
-        let list: Vec<String> = classes.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    if !summary.files_by_class.is_empty() {
+        let list: Vec<String> = summary
+            .files_by_class
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
         out.push_str(&format!("  par classe : {}\n", list.join(", ")));
     }
-    if let Some(broken) = summary["broken"].as_array().filter(|b| !b.is_empty()) {
+    if !summary.broken.is_empty() {
         out.push_str("  illisibles :\n");
-        for item in broken {
-            out.push_str(&format!(
-                "    {} — {}\n",
-                text(&item["path"]),
-                text(&item["reason"])
-            ));
+        for item in &summary.broken {
+            out.push_str(&format!("    {} — {}\n", item.path, item.reason));
         }
     }
-    if let Some(conformity) = &scan.conformity {
-        let verdict = match conformity["conform"].as_bool() {
+    if let Some(conformity) = conformity {
+        let verdict = match conformity.conform {
             Some(true) => "conforme",
             Some(false) => "non conforme",
             None => "sans objet",
         };
         out.push_str(&format!("Conformité PCRS : {verdict}\n"));
-        for check in conformity["checks"].as_array().into_iter().flatten() {
+        for check in &conformity.checks {
             out.push_str(&format!(
                 "  [{:<7}] {}: {}\n",
-                text(&check["status"]),
-                text(&check["title"]),
-                text(&check["detail"])
+                check.status, check.title, check.detail
             ));
         }
     }

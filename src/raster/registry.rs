@@ -6,7 +6,9 @@ use std::sync::{Arc, RwLock};
 
 use super::decode::DecodedCache;
 use super::mosaic::{self, Mosaic};
-use crate::catalog::{Catalog, CatalogError, ScanEvent, ScanState};
+use crate::catalog::{
+    ActeurRole, Catalog, CatalogError, Licence, Livrable, Project, ScanEvent, ScanState, StorageRecord,
+};
 use crate::storage::{self, vsi, FileSource, Storage};
 use crate::workers::Workers;
 
@@ -117,39 +119,10 @@ impl Mosaics {
             }
         };
         let project = catalog.project(livrable.project_id).await?;
-        let spec = catalog
-            .storage_spec(&storage, self.storage_timeout)
-            .map_err(|err| RegistryError::Storage {
-                livrable: livrable_id,
-                detail: err.to_string(),
-            })?;
-        let opened: Arc<dyn Storage> = storage::open(spec).map_err(|err| RegistryError::Storage {
-            livrable: livrable_id,
-            detail: err.to_string(),
-        })?;
-        vsi::mount(opened.clone());
+        let opened = self.mount(livrable_id, &storage)?;
         let files = catalog.storage_files(storage.id).await?;
         // Tell GDAL's handler what is there, folder by folder.
-        let mut folders: HashMap<String, Vec<storage::Entry>> = HashMap::new();
-        for file in &files {
-            let parent = file
-                .path
-                .rsplit_once('/')
-                .map(|(d, _)| d)
-                .unwrap_or("")
-                .to_string();
-            folders.entry(parent).or_default().push(storage::Entry {
-                path: file.path.clone(),
-                is_dir: false,
-                size: Some(file.size.max(0) as u64),
-                size_approximate: false,
-                mtime: file.mtime.clone(),
-                etag: file.etag.clone(),
-            });
-        }
-        for (dir, entries) in &folders {
-            vsi::remember_listing(opened.key(), dir, entries);
-        }
+        vsi::remember_files(opened.key(), files.iter().map(|f| f.entry()).collect());
         let dalles: Vec<(u32, mosaic::Dalle)> = files
             .iter()
             .filter(|f| f.class == "jpeg2000" || f.class == "geotiff")
@@ -161,30 +134,7 @@ impl Mosaics {
             self.remove(&livrable.slug);
             return Ok(());
         }
-        let licence = match livrable.licence {
-            crate::catalog::Licence::OuvertLo => "Licence Ouverte Etalab 2.0",
-            crate::catalog::Licence::OuvertOdbl => "Open Database License (ODbL)",
-            crate::catalog::Licence::Ferme => "licence fermée",
-        };
-        let holder = project
-            .acteurs
-            .iter()
-            .find(|a| {
-                matches!(
-                    a.role,
-                    crate::catalog::ActeurRole::Aplc | crate::catalog::ActeurRole::Porteur
-                )
-            })
-            .and_then(|a| a.nom.clone());
-        let info = mosaic::LayerInfo {
-            name: livrable.slug.clone(),
-            title: livrable.nom.clone(),
-            description: format!("{} — {} ({}).", project.nom, livrable.nom, livrable.nature),
-            project: project.slug.clone(),
-            project_title: project.nom.clone(),
-            attribution: holder,
-            licence: licence.to_string(),
-        };
+        let info = layer_info(&livrable, &project);
         let count = dalles.len();
         // Extents go through PROJ: on a worker, like all GDAL work.
         let built = self
@@ -196,6 +146,21 @@ impl Mosaics {
         }
         tracing::info!(layer = %livrable.slug, dalles = count, "mosaic ready");
         Ok(())
+    }
+
+    /// Opens the deliverable's storage and mounts it for GDAL's handler.
+    fn mount(&self, livrable_id: i64, storage: &StorageRecord) -> Result<Arc<dyn Storage>, RegistryError> {
+        let failed = |detail: String| RegistryError::Storage {
+            livrable: livrable_id,
+            detail,
+        };
+        let spec = self
+            .catalog
+            .storage_spec(storage, self.storage_timeout)
+            .map_err(|err| failed(err.to_string()))?;
+        let opened: Arc<dyn Storage> = storage::open(spec).map_err(|err| failed(err.to_string()))?;
+        vsi::mount(opened.clone());
+        Ok(opened)
     }
 
     fn remove(&self, name: &str) {
@@ -246,5 +211,28 @@ impl Mosaics {
                 }
             }
         });
+    }
+}
+
+/// What the services say of a deliverable's layer: names, titles, holder, licence.
+fn layer_info(livrable: &Livrable, project: &Project) -> mosaic::LayerInfo {
+    let licence = match livrable.licence {
+        Licence::OuvertLo => "Licence Ouverte Etalab 2.0",
+        Licence::OuvertOdbl => "Open Database License (ODbL)",
+        Licence::Ferme => "licence fermée",
+    };
+    let holder = project
+        .acteurs
+        .iter()
+        .find(|a| matches!(a.role, ActeurRole::Aplc | ActeurRole::Porteur))
+        .and_then(|a| a.nom.clone());
+    mosaic::LayerInfo {
+        name: livrable.slug.clone(),
+        title: livrable.nom.clone(),
+        description: format!("{} — {} ({}).", project.nom, livrable.nom, livrable.nature),
+        project: project.slug.clone(),
+        project_title: project.nom.clone(),
+        attribution: holder,
+        licence: licence.to_string(),
     }
 }

@@ -2,7 +2,7 @@
 //! storage fault (or a restart) leaves a `partial` scan that resumes: folders still to list
 //! are saved as `resume_state`, files still to probe keep their `needs_probe` flag.
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::classify::{self, FileClass};
 use super::probe::{self, ProbeError, ProbeInput};
-use super::summary::{self, ScanNotes};
+use super::summary::{self, ChangeSet, ChangedFile, PhaseSeconds, ReadCounts, ScanNotes};
 use super::{Inner, ScanError};
 use crate::catalog::{
     DalleRecord, FileChange, ListedFile, Livrable, ProbeOutcome, ScanProgress, ScanRecord, ScanState,
@@ -370,16 +370,10 @@ impl Job<'_> {
             .storage_files(storage_id)
             .await
             .map_err(|err| Stop::Fault(catalog_fault(err)))?;
-        let mut folders: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
-        for file in &present {
-            folders
-                .entry(parent_of(&file.path).to_string())
-                .or_default()
-                .push(entry_of(file));
-        }
-        for (dir, entries) in &folders {
-            vsi::remember_listing(self.storage.key(), dir, entries);
-        }
+        let folders = vsi::remember_files(
+            self.storage.key(),
+            present.iter().map(DalleRecord::entry).collect(),
+        );
         let parallel = inner.workers.threads().max(1) * 2;
         let declared_epsg = self.livrable.crs;
         let storage = self.storage.clone();
@@ -432,15 +426,15 @@ impl Job<'_> {
         let mut summary = summary::summarize(&files, &self.notes);
         // What the scan cost the storage (since its last start, for a resumed scan).
         let stats = self.storage.stats();
-        summary["read"] = json!({
-            "requests": stats.request_count(),
-            "bytes": stats.bytes(),
-            "connections": stats.connection_count(),
+        summary.read = Some(ReadCounts {
+            requests: stats.request_count(),
+            bytes: stats.bytes(),
+            connections: stats.connection_count(),
         });
         let seconds = |d: Duration| (d.as_secs_f64() * 1000.0).round() / 1000.0;
-        summary["seconds"] = json!({
-            "listing": seconds(self.phases.listing),
-            "probing": seconds(self.phases.probing),
+        summary.seconds = Some(PhaseSeconds {
+            listing: seconds(self.phases.listing),
+            probing: seconds(self.phases.probing),
         });
         let conformity = summary::conformity(&files);
         self.progress.errors = files.iter().filter(|f| f.error.is_some()).count() as i64
@@ -454,18 +448,18 @@ impl Job<'_> {
                 self.scan.id,
                 ScanState::Done,
                 message.as_deref(),
-                Some(&summary),
-                Some(&conformity),
-                Some(&changes),
+                Some(&as_json(&summary)),
+                Some(&as_json(&conformity)),
+                Some(&as_json(&changes)),
             )
             .await?;
         tracing::info!(
             scan = self.scan.id,
             livrable = self.livrable.id,
             files = files.len(),
-            dalles = summary["dalles"].as_u64().unwrap_or(0),
-            added = changes["added"].as_array().map(Vec::len).unwrap_or(0),
-            modified = changes["modified"].as_array().map(Vec::len).unwrap_or(0),
+            dalles = summary.dalles,
+            added = changes.added.len(),
+            modified = changes.modified.len(),
             removed,
             "scan done"
         );
@@ -483,7 +477,7 @@ async fn probe_one(
     siblings: Vec<Entry>,
     declared_epsg: Option<i32>,
 ) -> (DalleRecord, Result<ProbeOutcome, StorageError>) {
-    let entry = entry_of(&record);
+    let entry = record.entry();
     let version = FileVersion::of(storage.key(), &entry);
     let head = match BlockCache::global()
         .read(storage.as_ref(), &version, 0..HEAD_BYTES)
@@ -562,6 +556,11 @@ async fn file_failure(storage: &dyn Storage, path: &str, err: StorageError) -> R
     }
 }
 
+/// A report as the catalogue stores it (JSON text).
+fn as_json(report: &impl serde::Serialize) -> Value {
+    serde_json::to_value(report).unwrap_or(Value::Null)
+}
+
 fn catalog_fault(err: crate::catalog::CatalogError) -> StorageError {
     StorageError::Io {
         target: "catalogue".into(),
@@ -606,17 +605,6 @@ fn parent_of(path: &str) -> &str {
     path.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("")
 }
 
-fn entry_of(record: &DalleRecord) -> Entry {
-    Entry {
-        path: record.path.clone(),
-        is_dir: false,
-        size: Some(record.size.max(0) as u64),
-        size_approximate: false,
-        mtime: record.mtime.clone(),
-        etag: record.etag.clone(),
-    }
-}
-
 fn broken(reason: String) -> ProbeOutcome {
     ProbeOutcome {
         error: Some(reason),
@@ -639,36 +627,32 @@ fn outcome_of(probe: &probe::Probe) -> ProbeOutcome {
 
 /// Added, modified and removed files of a scan, with footprints (old and new) for whoever must
 /// invalidate caches over them.
-fn change_set(changed: &[DalleRecord], scan_id: i64) -> Value {
-    let describe = |file: &DalleRecord| {
-        json!({
-            "path": file.path,
-            "class": file.class,
-            "epsg": file.epsg,
-            "bbox": file.bbox,
-            "bbox_wgs84": file.bbox_wgs84,
-            "footprint_wgs84": file.footprint_wgs84,
-        })
-    };
+fn change_set(changed: &[DalleRecord], scan_id: i64) -> ChangeSet {
     let mut seen = HashSet::new();
-    let mut added = Vec::new();
-    let mut modified = Vec::new();
-    let mut removed = Vec::new();
+    let mut changes = ChangeSet::default();
     for file in changed {
         if !seen.insert(file.id) {
             continue;
         }
+        let mut item = ChangedFile {
+            path: file.path.clone(),
+            class: file.class.clone(),
+            epsg: file.epsg,
+            bbox: file.bbox,
+            bbox_wgs84: file.bbox_wgs84,
+            footprint_wgs84: file.footprint_wgs84.clone(),
+            previous_footprint_wgs84: None,
+        };
         if file.removed_scan_id == Some(scan_id) {
-            removed.push(describe(file));
+            changes.removed.push(item);
         } else if file.first_scan_id == Some(scan_id) {
-            added.push(describe(file));
+            changes.added.push(item);
         } else if file.changed_scan_id == Some(scan_id) {
-            let mut item = describe(file);
-            item["previous_footprint_wgs84"] = json!(file.previous_footprint);
-            modified.push(item);
+            item.previous_footprint_wgs84 = Some(file.previous_footprint.clone());
+            changes.modified.push(item);
         }
     }
-    json!({"added": added, "modified": modified, "removed": removed})
+    changes
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod classify;
 mod job;
 pub mod jp2;
 pub mod probe;
+mod report;
 pub mod summary;
 
 use std::collections::HashMap;

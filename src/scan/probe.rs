@@ -165,20 +165,7 @@ fn clean_gdal_message(message: &str) -> String {
 
 fn describe(dataset: &Dataset, input: &ProbeInput) -> Result<Probe, ProbeError> {
     let (width, height) = dataset.raster_size();
-    let count = dataset.raster_count();
-    if count == 0 {
-        return Err(ProbeError::Broken("the file holds no raster band".into()));
-    }
-    let mut bands = Vec::with_capacity(count);
-    for index in 1..=count {
-        let band = dataset
-            .rasterband(index)
-            .map_err(|err| ProbeError::Broken(err.to_string()))?;
-        bands.push(Band {
-            colour: colour_name(band.color_interpretation()),
-            data_type: band.band_type().name(),
-        });
-    }
+    let bands = bands(dataset)?;
     let first = dataset
         .rasterband(1)
         .map_err(|err| ProbeError::Broken(err.to_string()))?;
@@ -200,52 +187,7 @@ fn describe(dataset: &Dataset, input: &ProbeInput) -> Result<Probe, ProbeError> 
         .metadata_item("COMPRESSION", "IMAGE_STRUCTURE")
         .or_else(|| first.metadata_item("COMPRESSION", "IMAGE_STRUCTURE"));
     let reversibility = dataset.metadata_item("COMPRESSION_REVERSIBILITY", "IMAGE_STRUCTURE");
-
-    let geotransform = dataset
-        .geo_transform()
-        .ok()
-        .filter(|gt| *gt != [0.0, 1.0, 0.0, 0.0, 0.0, 1.0]);
-    let internal_srs = dataset.spatial_ref().ok();
-    let (srs, crs_source) = match internal_srs {
-        Some(srs) => (Some(srs), "internal"),
-        None => match input.prj.as_deref().and_then(|text| {
-            SpatialRef::from_esri(text)
-                .or_else(|_| SpatialRef::from_wkt(text))
-                .ok()
-        }) {
-            Some(srs) => (Some(srs), "prj"),
-            None => match input
-                .declared_epsg
-                .and_then(|code| SpatialRef::from_epsg(code as u32).ok())
-            {
-                Some(srs) => (Some(srs), "declared"),
-                None => (None, "none"),
-            },
-        },
-    };
-    let (epsg, crs_name) = match &srs {
-        Some(srs) => (epsg_of(srs), srs.name()),
-        None => (None, None),
-    };
-    let georef_source = match (&geotransform, crs_source) {
-        (None, _) => "none",
-        (Some(_), _) if input.world_file && crs_source != "internal" => "world_file",
-        (Some(_), _) => "internal",
-    };
-    let (bbox, pixel_size) = match &geotransform {
-        Some(gt) => {
-            let corners = corners(gt, width as f64, height as f64);
-            (
-                Some(bounds(&corners)),
-                Some([gt[1].hypot(gt[4]), gt[2].hypot(gt[5])]),
-            )
-        }
-        None => (None, None),
-    };
-    let (bbox_wgs84, footprint_wgs84) = match (&geotransform, &srs) {
-        (Some(gt), Some(srs)) => wgs84_footprint(gt, width as f64, height as f64, srs),
-        _ => (None, None),
-    };
+    let place = placement(dataset, input, width as f64, height as f64);
     Ok(Probe {
         driver,
         width: width as u64,
@@ -257,18 +199,114 @@ fn describe(dataset: &Dataset, input: &ProbeInput) -> Result<Probe, ProbeError> 
         tiled,
         overviews,
         codestream,
-        epsg,
-        crs_name,
-        crs_source: crs_source.into(),
-        georeferenced: geotransform.is_some(),
-        georef_source: georef_source.into(),
-        pixel_size,
-        geotransform,
-        bbox,
-        bbox_wgs84,
-        footprint_wgs84,
+        epsg: place.epsg,
+        crs_name: place.crs_name,
+        crs_source: place.crs_source.into(),
+        georeferenced: place.geotransform.is_some(),
+        georef_source: place.georef_source.into(),
+        pixel_size: place.pixel_size,
+        geotransform: place.geotransform,
+        bbox: place.bbox,
+        bbox_wgs84: place.bbox_wgs84,
+        footprint_wgs84: place.footprint_wgs84,
         nodata,
     })
+}
+
+/// Each band's colour and data type; an error for a file without bands.
+fn bands(dataset: &Dataset) -> Result<Vec<Band>, ProbeError> {
+    let count = dataset.raster_count();
+    if count == 0 {
+        return Err(ProbeError::Broken("the file holds no raster band".into()));
+    }
+    (1..=count)
+        .map(|index| {
+            let band = dataset
+                .rasterband(index)
+                .map_err(|err| ProbeError::Broken(err.to_string()))?;
+            Ok(Band {
+                colour: colour_name(band.color_interpretation()),
+                data_type: band.band_type().name(),
+            })
+        })
+        .collect()
+}
+
+/// Where an image lies and where that knowledge came from.
+struct Placement {
+    geotransform: Option<[f64; 6]>,
+    epsg: Option<i32>,
+    crs_name: Option<String>,
+    /// `internal`, `prj`, `declared` or `none`.
+    crs_source: &'static str,
+    /// `internal`, `world_file` or `none`.
+    georef_source: &'static str,
+    bbox: Option<[f64; 4]>,
+    pixel_size: Option<[f64; 2]>,
+    bbox_wgs84: Option<[f64; 4]>,
+    footprint_wgs84: Option<Vec<[f64; 2]>>,
+}
+
+/// The image's placement: its geotransform, and its CRS from the file, else from the `.prj`
+/// beside its world file, else the one the deliverable declares.
+fn placement(dataset: &Dataset, input: &ProbeInput, width: f64, height: f64) -> Placement {
+    let geotransform = dataset
+        .geo_transform()
+        .ok()
+        .filter(|gt| *gt != [0.0, 1.0, 0.0, 0.0, 0.0, 1.0]);
+    let from_prj = || {
+        input.prj.as_deref().and_then(|text| {
+            SpatialRef::from_esri(text)
+                .or_else(|_| SpatialRef::from_wkt(text))
+                .ok()
+        })
+    };
+    let declared = || {
+        input
+            .declared_epsg
+            .and_then(|code| SpatialRef::from_epsg(code as u32).ok())
+    };
+    let (srs, crs_source) = match dataset.spatial_ref().ok() {
+        Some(srs) => (Some(srs), "internal"),
+        None => match from_prj() {
+            Some(srs) => (Some(srs), "prj"),
+            None => match declared() {
+                Some(srs) => (Some(srs), "declared"),
+                None => (None, "none"),
+            },
+        },
+    };
+    let (epsg, crs_name) = match &srs {
+        Some(srs) => (epsg_of(srs), srs.name()),
+        None => (None, None),
+    };
+    let georef_source = match &geotransform {
+        None => "none",
+        Some(_) if input.world_file && crs_source != "internal" => "world_file",
+        Some(_) => "internal",
+    };
+    let (bbox, pixel_size) = match &geotransform {
+        Some(gt) => (
+            Some(bounds(&corners(gt, width, height))),
+            Some([gt[1].hypot(gt[4]), gt[2].hypot(gt[5])]),
+        ),
+        None => (None, None),
+    };
+    let (bbox_wgs84, footprint_wgs84) = match (&geotransform, &srs) {
+        (Some(gt), Some(srs)) => wgs84_footprint(gt, width, height, srs),
+        _ => (None, None),
+    };
+    Placement {
+        geotransform,
+        epsg,
+        crs_name,
+        crs_source,
+        georef_source,
+        bbox,
+        pixel_size,
+        bbox_wgs84,
+        footprint_wgs84,
+    }
 }
 
 /// Refuses files cut short: a JPEG 2000 whose codestream box is longer than the file, a

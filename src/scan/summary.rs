@@ -3,14 +3,15 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use geo::{Coord, LineString, MultiPolygon, Polygon, Simplify};
-use rstar::{RTree, RTreeObject, AABB};
-use serde::Serialize;
-use serde_json::{json, Value};
-
 use super::probe::Probe;
+pub use super::report::{
+    Broken, ChangeSet, ChangedFile, Check, Conformity, DalleOnly, Finding, Footprint, PhaseSeconds,
+    ReadCounts, Summary,
+};
 use crate::catalog::validate::PCRS_EPSG_CODES;
 use crate::catalog::DalleRecord;
+use geo::{Coord, LineString, MultiPolygon, Polygon, Simplify};
+use rstar::{RTree, RTreeObject, AABB};
 
 /// PCRS ground resolution, metres.
 pub const PCRS_RESOLUTION: f64 = 0.05;
@@ -69,27 +70,17 @@ fn dominant<T: Ord + Clone + std::hash::Hash + Eq>(values: impl Iterator<Item = 
 }
 
 /// The deliverable summary.
-pub fn summarize(files: &[DalleRecord], notes: &ScanNotes) -> Value {
+pub fn summarize(files: &[DalleRecord], notes: &ScanNotes) -> Summary {
     let images = images(files);
-    let mut by_class: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_class: BTreeMap<String, usize> = BTreeMap::new();
     for file in files {
-        *by_class.entry(file.class.as_str()).or_default() += 1;
+        *by_class.entry(file.class.clone()).or_default() += 1;
     }
-    let has_vector = files.iter().any(|f| {
-        matches!(
-            f.class.as_str(),
-            "gml" | "geopackage" | "dxf" | "dwg" | "shapefile"
-        )
-    });
-    let nature = match (!images.is_empty(), has_vector) {
-        (true, true) => "PCRS mixte",
-        (true, false) => "PCRS raster",
-        (false, true) => "PCRS vecteur",
-        (false, false) => "aucun livrable reconnu",
-    };
-    let mut formats: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut formats: BTreeMap<String, usize> = BTreeMap::new();
     for image in &images {
-        *formats.entry(format_label(&image.record.class)).or_default() += 1;
+        *formats
+            .entry(format_label(&image.record.class).to_string())
+            .or_default() += 1;
     }
     let format = dominant(images.iter().map(|i| format_label(&i.record.class)));
     let epsg = dominant(images.iter().filter_map(|i| i.probe.epsg));
@@ -120,41 +111,60 @@ pub fn summarize(files: &[DalleRecord], notes: &ScanNotes) -> Value {
             .map(|p| (p[0] * 1000.0).round() as i64),
     )
     .map(|mm| mm as f64 / 1000.0);
-    let mut broken: Vec<Value> = files
-        .iter()
-        .filter_map(|f| {
-            f.error
-                .as_ref()
-                .map(|reason| json!({"path": f.path, "reason": reason}))
+    Summary {
+        nature: nature(files, !images.is_empty()).to_string(),
+        format: format.map(str::to_string),
+        formats,
+        dalles: images.len(),
+        projection,
+        epsg,
+        projections,
+        bytes: files.iter().map(|f| f.size.max(0) as u64).sum::<u64>(),
+        files: files.len(),
+        files_by_class: by_class,
+        bands,
+        resolution,
+        footprint: union_footprint(&images),
+        broken: broken(files, notes),
+        truncated: notes.truncated.clone(),
+        read: None,
+        seconds: None,
+    }
+}
+
+/// What the deliverable holds: raster, vector, both, or nothing recognised.
+fn nature(files: &[DalleRecord], has_images: bool) -> &'static str {
+    let has_vector = files.iter().any(|f| {
+        matches!(
+            f.class.as_str(),
+            "gml" | "geopackage" | "dxf" | "dwg" | "shapefile"
+        )
+    });
+    match (has_images, has_vector) {
+        (true, true) => "PCRS mixte",
+        (true, false) => "PCRS raster",
+        (false, true) => "PCRS vecteur",
+        (false, false) => "aucun livrable reconnu",
+    }
+}
+
+/// Files that could not be read, then folders that could not be listed.
+fn broken(files: &[DalleRecord], notes: &ScanNotes) -> Vec<Broken> {
+    let files = files.iter().filter_map(|f| {
+        f.error.as_ref().map(|reason| Broken {
+            path: f.path.clone(),
+            reason: reason.clone(),
         })
-        .collect();
-    broken.extend(
-        notes
-            .unreadable_folders
-            .iter()
-            .map(|(path, reason)| json!({"path": format!("{path}/"), "reason": reason})),
-    );
-    json!({
-        "nature": nature,
-        "format": format,
-        "formats": formats,
-        "dalles": images.len(),
-        "projection": projection,
-        "epsg": epsg,
-        "projections": projections,
-        "bytes": files.iter().map(|f| f.size.max(0) as u64).sum::<u64>(),
-        "files": files.len(),
-        "files_by_class": by_class,
-        "bands": bands,
-        "resolution": resolution,
-        "footprint": union_footprint(&images),
-        "broken": broken,
-        "truncated": notes.truncated,
-    })
+    });
+    let folders = notes.unreadable_folders.iter().map(|(path, reason)| Broken {
+        path: format!("{path}/"),
+        reason: reason.clone(),
+    });
+    files.chain(folders).collect()
 }
 
 /// The union of the images' WGS84 footprints, simplified to about a metre, as GeoJSON.
-fn union_footprint(images: &[Image<'_>]) -> Value {
+fn union_footprint(images: &[Image<'_>]) -> Option<Footprint> {
     let polygons: Vec<Polygon<f64>> = images
         .iter()
         .filter_map(|i| i.probe.footprint_wgs84.as_ref())
@@ -170,40 +180,31 @@ fn union_footprint(images: &[Image<'_>]) -> Value {
         })
         .collect();
     if polygons.is_empty() {
-        return Value::Null;
+        return None;
     }
     let union: MultiPolygon<f64> = geo::unary_union(&polygons);
     let simplified = union.simplify(1e-5);
-    let coordinates: Vec<Value> = simplified
+    let coordinates = simplified
         .0
         .iter()
         .map(|polygon| {
-            let mut rings = vec![ring_json(polygon.exterior())];
-            rings.extend(polygon.interiors().iter().map(ring_json));
-            Value::Array(rings)
+            let mut rings = vec![ring_positions(polygon.exterior())];
+            rings.extend(polygon.interiors().iter().map(ring_positions));
+            rings
         })
         .collect();
-    json!({"type": "MultiPolygon", "coordinates": coordinates})
+    Some(Footprint {
+        kind: "MultiPolygon".into(),
+        coordinates,
+    })
 }
 
-fn ring_json(ring: &LineString<f64>) -> Value {
-    Value::Array(
-        ring.0
-            .iter()
-            .map(|c| json!([(c.x * 1e7).round() / 1e7, (c.y * 1e7).round() / 1e7]))
-            .collect(),
-    )
-}
-
-/// One check of the conformity report.
-#[derive(Debug, Clone, Serialize)]
-struct Check {
-    id: &'static str,
-    title: &'static str,
-    status: &'static str,
-    detail: String,
-    items: Vec<Value>,
-    count: usize,
+/// A ring's positions, to 1e-7 degree (about a centimetre).
+fn ring_positions(ring: &LineString<f64>) -> Vec<[f64; 2]> {
+    ring.0
+        .iter()
+        .map(|c| [(c.x * 1e7).round() / 1e7, (c.y * 1e7).round() / 1e7])
+        .collect()
 }
 
 impl Check {
@@ -211,15 +212,15 @@ impl Check {
         id: &'static str,
         title: &'static str,
         failing_status: &'static str,
-        items: Vec<Value>,
+        items: Vec<Finding>,
         ok: &str,
         failing: String,
     ) -> Check {
         let count = items.len();
         Check {
-            id,
-            title,
-            status: if count == 0 { "ok" } else { failing_status },
+            id: id.to_string(),
+            title: title.to_string(),
+            status: if count == 0 { "ok" } else { failing_status }.to_string(),
             detail: if count == 0 { ok.to_string() } else { failing },
             items: items.into_iter().take(MAX_LISTED).collect(),
             count,
@@ -229,138 +230,160 @@ impl Check {
 
 /// The PCRS conformity report: resolution, projection, 200 m grid, 4000×4000 px, 8-bit RGB,
 /// homogeneity, gaps, overlaps, georeferencing.
-pub fn conformity(files: &[DalleRecord]) -> Value {
+pub fn conformity(files: &[DalleRecord]) -> Conformity {
     let images = images(files);
     if images.is_empty() {
-        return json!({"conform": Value::Null, "dalles": 0, "checks": []});
+        return Conformity {
+            conform: None,
+            dalles: 0,
+            checks: Vec::new(),
+        };
     }
-    let mut checks = Vec::new();
-
-    let unplaced: Vec<Value> = images
-        .iter()
-        .filter(|i| !i.probe.georeferenced)
-        .map(|i| json!({"path": i.record.path}))
-        .collect();
-    checks.push(Check::new(
-        "georeferencing",
-        "Every dalle is georeferenced",
-        "error",
-        unplaced.clone(),
-        "every dalle is placed on the ground",
-        format!(
-            "{} dalles have no georeferencing (no internal one, no world file)",
-            unplaced.len()
-        ),
-    ));
-
-    let off_resolution: Vec<Value> = images
-        .iter()
-        .filter_map(|i| {
-            let size = i.probe.pixel_size?;
-            let off = (size[0] - PCRS_RESOLUTION).abs() > 5e-4 || (size[1] - PCRS_RESOLUTION).abs() > 5e-4;
-            off.then(|| json!({"path": i.record.path, "pixel_size": size}))
-        })
-        .collect();
-    checks.push(Check::new(
-        "resolution",
-        "Ground resolution is 5 cm",
-        "error",
-        off_resolution.clone(),
-        "every dalle has 5 cm pixels",
-        format!("{} dalles do not have 5 cm pixels", off_resolution.len()),
-    ));
-
-    let off_crs: Vec<Value> = images
-        .iter()
-        .filter(|i| !i.probe.epsg.is_some_and(|c| PCRS_EPSG_CODES.contains(&c)))
-        .map(|i| json!({"path": i.record.path, "epsg": i.probe.epsg, "crs": i.probe.crs_name}))
-        .collect();
-    checks.push(Check::new(
-        "projection",
-        "Projection is Lambert-93 or a CC zone (EPSG 2154, 3942–3950)",
-        "error",
-        off_crs.clone(),
-        "every dalle is in a PCRS projection",
-        format!("{} dalles are in another projection or none", off_crs.len()),
-    ));
-
-    let off_grid: Vec<Value> = images
-        .iter()
-        .filter_map(|i| {
-            let bbox = i.probe.bbox?;
-            let on_grid = |v: f64| ((v / PCRS_DALLE_METRES).round() * PCRS_DALLE_METRES - v).abs() < 0.01;
-            let sized = ((bbox[2] - bbox[0]) - PCRS_DALLE_METRES).abs() < 0.01
-                && ((bbox[3] - bbox[1]) - PCRS_DALLE_METRES).abs() < 0.01;
-            (!(on_grid(bbox[0]) && on_grid(bbox[1]) && sized))
-                .then(|| json!({"path": i.record.path, "bbox": bbox}))
-        })
-        .collect();
-    checks.push(Check::new(
-        "grid",
-        "Dalles are 200 m squares on the 200 m grid",
-        "error",
-        off_grid.clone(),
-        "every dalle is a 200 m square on the grid",
-        format!(
-            "{} dalles are off the 200 m grid or not 200 m wide",
-            off_grid.len()
-        ),
-    ));
-
-    let off_size: Vec<Value> = images
-        .iter()
-        .filter(|i| i.probe.width != PCRS_DALLE_PIXELS || i.probe.height != PCRS_DALLE_PIXELS)
-        .map(|i| json!({"path": i.record.path, "width": i.probe.width, "height": i.probe.height}))
-        .collect();
-    checks.push(Check::new(
-        "pixels",
-        "Dalles are 4000 × 4000 pixels",
-        "error",
-        off_size.clone(),
-        "every dalle is 4000 × 4000 pixels",
-        format!("{} dalles have another size", off_size.len()),
-    ));
-
-    let not_rgb: Vec<Value> = images
-        .iter()
-        .filter(|i| {
-            let colours: Vec<&str> = i.probe.bands.iter().map(|b| b.colour.as_str()).collect();
-            !(i.probe.bands.len() == 3
-                && i.probe.bands.iter().all(|b| b.data_type == "Byte")
-                && (colours == ["RED", "GREEN", "BLUE"] || colours.iter().all(|c| *c == "UNDEFINED")))
-        })
-        .map(|i| json!({"path": i.record.path, "bands": i.probe.bands}))
-        .collect();
-    checks.push(Check::new(
-        "rgb",
-        "Images are RGB, 8 bits per band",
-        "error",
-        not_rgb.clone(),
-        "every dalle is 8-bit RGB",
-        format!("{} dalles are not 8-bit RGB", not_rgb.len()),
-    ));
-
-    checks.push(homogeneity(&images));
+    let mut checks = vec![
+        per_dalle(&images, &GEOREFERENCING, unplaced),
+        per_dalle(&images, &RESOLUTION, off_resolution),
+        per_dalle(&images, &PROJECTION, off_projection),
+        per_dalle(&images, &GRID, off_grid),
+        per_dalle(&images, &PIXELS, off_size),
+        per_dalle(&images, &RGB, not_rgb),
+        homogeneity(&images),
+    ];
     let (gaps, overlaps) = coverage(&images);
+    let (gap_count, overlap_count) = (gaps.len(), overlaps.len());
     checks.push(Check::new(
         "gaps",
         "No missing dalle inside the covered area",
         "warning",
-        gaps.clone(),
+        gaps,
         "no hole in the coverage",
-        format!("{} grid cells inside the coverage have no dalle", gaps.len()),
+        format!("{gap_count} grid cells inside the coverage have no dalle"),
     ));
     checks.push(Check::new(
         "overlaps",
         "Dalles do not overlap",
         "error",
-        overlaps.clone(),
+        overlaps,
         "no two dalles overlap",
-        format!("{} pairs of dalles overlap", overlaps.len()),
+        format!("{overlap_count} pairs of dalles overlap"),
     ));
-
     let conform = checks.iter().all(|c| c.status != "error");
-    json!({"conform": conform, "dalles": images.len(), "checks": checks})
+    Conformity {
+        conform: Some(conform),
+        dalles: images.len(),
+        checks,
+    }
+}
+
+/// A check every dalle must pass, failing with an error.
+struct DalleRule {
+    id: &'static str,
+    title: &'static str,
+    /// What passing says.
+    ok: &'static str,
+    /// What failing says, after the count of dalles at fault.
+    failing: &'static str,
+}
+
+const GEOREFERENCING: DalleRule = DalleRule {
+    id: "georeferencing",
+    title: "Every dalle is georeferenced",
+    ok: "every dalle is placed on the ground",
+    failing: "dalles have no georeferencing (no internal one, no world file)",
+};
+const RESOLUTION: DalleRule = DalleRule {
+    id: "resolution",
+    title: "Ground resolution is 5 cm",
+    ok: "every dalle has 5 cm pixels",
+    failing: "dalles do not have 5 cm pixels",
+};
+const PROJECTION: DalleRule = DalleRule {
+    id: "projection",
+    title: "Projection is Lambert-93 or a CC zone (EPSG 2154, 3942–3950)",
+    ok: "every dalle is in a PCRS projection",
+    failing: "dalles are in another projection or none",
+};
+const GRID: DalleRule = DalleRule {
+    id: "grid",
+    title: "Dalles are 200 m squares on the 200 m grid",
+    ok: "every dalle is a 200 m square on the grid",
+    failing: "dalles are off the 200 m grid or not 200 m wide",
+};
+const PIXELS: DalleRule = DalleRule {
+    id: "pixels",
+    title: "Dalles are 4000 × 4000 pixels",
+    ok: "every dalle is 4000 × 4000 pixels",
+    failing: "dalles have another size",
+};
+const RGB: DalleRule = DalleRule {
+    id: "rgb",
+    title: "Images are RGB, 8 bits per band",
+    ok: "every dalle is 8-bit RGB",
+    failing: "dalles are not 8-bit RGB",
+};
+
+/// Runs `rule` over every image: `fault` says what is wrong with one, if anything.
+fn per_dalle(images: &[Image<'_>], rule: &DalleRule, fault: fn(&Image<'_>) -> Option<Finding>) -> Check {
+    let items: Vec<Finding> = images.iter().filter_map(fault).collect();
+    let failing = format!("{} {}", items.len(), rule.failing);
+    Check::new(rule.id, rule.title, "error", items, rule.ok, failing)
+}
+
+fn unplaced(image: &Image<'_>) -> Option<Finding> {
+    (!image.probe.georeferenced).then(|| {
+        Finding::Dalle(DalleOnly {
+            path: image.record.path.clone(),
+        })
+    })
+}
+
+fn off_resolution(image: &Image<'_>) -> Option<Finding> {
+    let size = image.probe.pixel_size?;
+    let off = (size[0] - PCRS_RESOLUTION).abs() > 5e-4 || (size[1] - PCRS_RESOLUTION).abs() > 5e-4;
+    off.then(|| Finding::Resolution {
+        path: image.record.path.clone(),
+        pixel_size: size,
+    })
+}
+
+fn off_projection(image: &Image<'_>) -> Option<Finding> {
+    let pcrs = image.probe.epsg.is_some_and(|c| PCRS_EPSG_CODES.contains(&c));
+    (!pcrs).then(|| Finding::Projection {
+        path: image.record.path.clone(),
+        epsg: image.probe.epsg,
+        crs: image.probe.crs_name.clone(),
+    })
+}
+
+fn off_grid(image: &Image<'_>) -> Option<Finding> {
+    let bbox = image.probe.bbox?;
+    let on_grid = |v: f64| ((v / PCRS_DALLE_METRES).round() * PCRS_DALLE_METRES - v).abs() < 0.01;
+    let sized = ((bbox[2] - bbox[0]) - PCRS_DALLE_METRES).abs() < 0.01
+        && ((bbox[3] - bbox[1]) - PCRS_DALLE_METRES).abs() < 0.01;
+    (!(on_grid(bbox[0]) && on_grid(bbox[1]) && sized)).then(|| Finding::Placement {
+        path: image.record.path.clone(),
+        bbox,
+    })
+}
+
+fn off_size(image: &Image<'_>) -> Option<Finding> {
+    let probe = &image.probe;
+    (probe.width != PCRS_DALLE_PIXELS || probe.height != PCRS_DALLE_PIXELS).then(|| Finding::Size {
+        path: image.record.path.clone(),
+        width: probe.width,
+        height: probe.height,
+    })
+}
+
+fn not_rgb(image: &Image<'_>) -> Option<Finding> {
+    let bands = &image.probe.bands;
+    let colours: Vec<&str> = bands.iter().map(|b| b.colour.as_str()).collect();
+    let rgb = bands.len() == 3
+        && bands.iter().all(|b| b.data_type == "Byte")
+        && (colours == ["RED", "GREEN", "BLUE"] || colours.iter().all(|c| *c == "UNDEFINED"));
+    (!rgb).then(|| Finding::Bands {
+        path: image.record.path.clone(),
+        bands: bands.clone(),
+    })
 }
 
 /// Mixed formats, projections or band layouts, listed per file (when there is a mix).
@@ -388,13 +411,19 @@ fn homogeneity(images: &[Image<'_>]) -> Check {
                 .push(image.record.path.as_str());
             groups
         });
-    let mixed: Vec<Value> = if groups.len() > 1 {
-        let mut items: Vec<Value> = groups
-            .iter()
-            .map(|((format, crs, bands), paths)| json!({"format": format, "projection": crs, "bands": bands, "count": paths.len(), "paths": paths.iter().take(20).collect::<Vec<_>>()}))
-            .collect();
-        items.sort_by_key(|v| std::cmp::Reverse(v["count"].as_u64().unwrap_or(0)));
-        items
+    let mixed: Vec<Finding> = if groups.len() > 1 {
+        let mut groups: Vec<_> = groups.into_iter().collect();
+        groups.sort_by_key(|(_, paths)| std::cmp::Reverse(paths.len()));
+        groups
+            .into_iter()
+            .map(|((format, projection, bands), paths)| Finding::Group {
+                format,
+                projection,
+                bands,
+                count: paths.len(),
+                paths: paths.iter().take(20).map(|p| p.to_string()).collect(),
+            })
+            .collect()
     } else {
         Vec::new()
     };
@@ -423,7 +452,7 @@ impl RTreeObject for Placed {
 
 /// Holes in the 200 m grid (cells with covered cells on both sides in their row and column)
 /// and overlapping pairs, per projection.
-fn coverage(images: &[Image<'_>]) -> (Vec<Value>, Vec<Value>) {
+fn coverage(images: &[Image<'_>]) -> (Vec<Finding>, Vec<Finding>) {
     let mut gaps = Vec::new();
     let mut overlaps = Vec::new();
     let mut by_crs: BTreeMap<Option<i32>, Vec<(usize, [f64; 4])>> = BTreeMap::new();
@@ -451,10 +480,13 @@ fn coverage(images: &[Image<'_>]) -> (Vec<Value>, Vec<Value>) {
                 let width = bbox[2].min(other.bbox[2]) - bbox[0].max(other.bbox[0]);
                 let height = bbox[3].min(other.bbox[3]) - bbox[1].max(other.bbox[1]);
                 if width > 0.01 && height > 0.01 {
-                    overlaps.push(json!({
-                        "paths": [images[*index].record.path, images[other.index].record.path],
-                        "area_m2": (width * height * 100.0).round() / 100.0,
-                    }));
+                    overlaps.push(Finding::Overlap {
+                        paths: [
+                            images[*index].record.path.clone(),
+                            images[other.index].record.path.clone(),
+                        ],
+                        area_m2: (width * height * 100.0).round() / 100.0,
+                    });
                 }
             }
         }
@@ -485,14 +517,12 @@ fn coverage(images: &[Image<'_>]) -> (Vec<Value>, Vec<Value>) {
             }
         }
         holes.sort();
-        gaps.extend(holes.into_iter().map(|(x, y)| {
-            json!({
-                "epsg": epsg,
-                "min_x": x as f64 * PCRS_DALLE_METRES,
-                "min_y": y as f64 * PCRS_DALLE_METRES,
-                "max_x": (x + 1) as f64 * PCRS_DALLE_METRES,
-                "max_y": (y + 1) as f64 * PCRS_DALLE_METRES,
-            })
+        gaps.extend(holes.into_iter().map(|(x, y)| Finding::Gap {
+            epsg,
+            min_x: x as f64 * PCRS_DALLE_METRES,
+            min_y: y as f64 * PCRS_DALLE_METRES,
+            max_x: (x + 1) as f64 * PCRS_DALLE_METRES,
+            max_y: (y + 1) as f64 * PCRS_DALLE_METRES,
         }));
     }
     (gaps, overlaps)
@@ -502,6 +532,7 @@ fn coverage(images: &[Image<'_>]) -> (Vec<Value>, Vec<Value>) {
 mod tests {
     use super::*;
     use crate::scan::probe::Band;
+    use serde_json::{json, Value};
 
     fn dalle(path: &str, x: f64, y: f64, size: f64, epsg: i32) -> DalleRecord {
         let probe = Probe {
@@ -585,7 +616,7 @@ mod tests {
                 }
             }
         }
-        let report = conformity(&files);
+        let report = serde_json::to_value(conformity(&files)).unwrap();
         assert_eq!(report["conform"], true, "{report}");
         assert_eq!(check(&report, "gaps")["count"], 1);
         assert_eq!(check(&report, "gaps")["items"][0]["min_x"], 846_400.0);
@@ -593,17 +624,77 @@ mod tests {
         // An overlapping, off-grid dalle in another projection: errors and a mix.
         files.push(dalle("shifted.jp2", 846_300.0, 6_525_800.0, 200.0, 3946));
         files.push(dalle("overlap.jp2", 846_300.0, 6_525_900.0, 200.0, 2154));
-        let report = conformity(&files);
+        let report = serde_json::to_value(conformity(&files)).unwrap();
         assert_eq!(report["conform"], false);
         assert_eq!(check(&report, "grid")["count"], 2);
         assert!(check(&report, "overlaps")["count"].as_u64().unwrap() >= 2);
         assert_eq!(check(&report, "homogeneity")["status"], "warning");
         assert_eq!(check(&report, "projection")["status"], "ok", "3946 is a CC zone");
-        let summary = summarize(&files, &ScanNotes::default());
+        // Read back from the catalogue's JSON, the report is the same.
+        let typed = conformity(&files);
+        let back: Conformity = serde_json::from_value(serde_json::to_value(&typed).unwrap()).unwrap();
+        assert_eq!(back, typed);
+        let summary = serde_json::to_value(summarize(&files, &ScanNotes::default())).unwrap();
         assert_eq!(summary["dalles"], 10);
         assert_eq!(summary["epsg"], 2154);
         assert_eq!(summary["nature"], "PCRS raster");
         assert_eq!(summary["bands"], json!(["RED", "GREEN", "BLUE"]));
         assert_eq!(summary["resolution"], 0.05);
+    }
+
+    #[test]
+    fn every_finding_reads_back_as_itself() {
+        let path = || "a.jp2".to_string();
+        let findings = vec![
+            Finding::Resolution {
+                path: path(),
+                pixel_size: [0.1, 0.1],
+            },
+            Finding::Placement {
+                path: path(),
+                bbox: [0.0, 0.0, 1.0, 1.0],
+            },
+            Finding::Size {
+                path: path(),
+                width: 1,
+                height: 2,
+            },
+            Finding::Bands {
+                path: path(),
+                bands: vec![],
+            },
+            Finding::Group {
+                format: "JPEG 2000".into(),
+                projection: "EPSG:2154".into(),
+                bands: "RED/Byte".into(),
+                count: 1,
+                paths: vec![path()],
+            },
+            Finding::Gap {
+                epsg: None,
+                min_x: 0.0,
+                min_y: 0.0,
+                max_x: 200.0,
+                max_y: 200.0,
+            },
+            Finding::Overlap {
+                paths: [path(), path()],
+                area_m2: 1.5,
+            },
+            Finding::Dalle(DalleOnly { path: path() }),
+            Finding::Projection {
+                path: path(),
+                epsg: None,
+                crs: None,
+            },
+        ];
+        for finding in findings {
+            let json = serde_json::to_value(&finding).unwrap();
+            assert_eq!(
+                serde_json::from_value::<Finding>(json.clone()).unwrap(),
+                finding,
+                "{json}"
+            );
+        }
     }
 }

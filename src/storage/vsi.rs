@@ -122,6 +122,20 @@ pub fn remember_listing(key: &str, dir: &str, entries: &[Entry]) {
     };
 }
 
+/// Tells the handler about `files` known from the catalogue, folder by folder (as if each
+/// folder had just been listed); returns them by folder.
+pub fn remember_files(key: &str, files: Vec<Entry>) -> std::collections::BTreeMap<String, Vec<Entry>> {
+    let mut folders: std::collections::BTreeMap<String, Vec<Entry>> = std::collections::BTreeMap::new();
+    for file in files {
+        let parent = file.path.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
+        folders.entry(parent.to_string()).or_default().push(file);
+    }
+    for (dir, entries) in &folders {
+        remember_listing(key, dir, entries);
+    }
+    folders
+}
+
 /// Removes a storage.
 pub fn unmount(key: &str) {
     if let Some(state) = STATE.get() {

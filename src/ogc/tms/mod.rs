@@ -18,8 +18,8 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use crate::config::Config;
 use crate::ogc::common::tile::{path_number, split_tile_name, tile_response, TilePathError};
 use crate::ogc::common::{base_url, method_not_allowed, xml::Xml, Offered, Problem};
-use crate::raster::{Format, Mosaics};
-use crate::tiles::{self, TileRequest, TileRequestError, Tiles};
+use crate::raster::{Format, Mosaic, Mosaics};
+use crate::tiles::{self, LayerInSet, TileMatrixSet, TileRequest, TileRequestError, Tiles};
 
 /// Registers the TMS and XYZ paths.
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -108,14 +108,30 @@ async fn tile_map(
     let Some(in_set) = Tiles::layer_in_set(&mosaic, set) else {
         return Problem::not_found(format!("{layer} cannot be drawn in {set_id}")).error_response();
     };
-    let finest = set.matrix(in_set.max_level).expect("level in set");
-    let origin_y = finest.point_of_origin[1] - finest.tile_span()[1] * f64::from(finest.matrix_height);
     let format = request
         .query_string()
         .split('&')
         .find_map(|pair| pair.strip_prefix("format="))
         .and_then(|name| Offered::TILES.parse(name))
         .unwrap_or(Format::Jpeg);
+    let href = format!("{base}/tms/1.0.0/{layer}/{set_id}");
+    HttpResponse::Ok()
+        .content_type("text/xml; charset=utf-8")
+        .body(tile_map_document(&base, &href, &mosaic, set, &in_set, format))
+}
+
+/// The TileMap of `mosaic` in `set`: its box, the bottom-left origin every level shares, the
+/// tile format, and one TileSet per level under `href`.
+fn tile_map_document(
+    base: &str,
+    href: &str,
+    mosaic: &Mosaic,
+    set: &TileMatrixSet,
+    in_set: &LayerInSet,
+    format: Format,
+) -> Vec<u8> {
+    let finest = set.matrix(in_set.max_level).expect("level in set");
+    let origin_y = finest.point_of_origin[1] - finest.tile_span()[1] * f64::from(finest.matrix_height);
     let mut xml = Xml::new();
     xml.open(
         "TileMap",
@@ -127,13 +143,7 @@ async fn tile_map(
     xml.leaf("Title", &[], &mosaic.info.title);
     xml.leaf("Abstract", &[], &mosaic.info.description);
     xml.leaf("SRS", &[], &set.crs.name());
-    let [min_x, min_y, max_x, max_y] = in_set.extent;
-    let (min_x, min_y, max_x, max_y) = (
-        min_x.to_string(),
-        min_y.to_string(),
-        max_x.to_string(),
-        max_y.to_string(),
-    );
+    let [min_x, min_y, max_x, max_y] = in_set.extent.map(|v| v.to_string());
     xml.empty(
         "BoundingBox",
         &[
@@ -160,7 +170,7 @@ async fn tile_map(
         xml.empty(
             "TileSet",
             &[
-                ("href", &format!("{base}/tms/1.0.0/{layer}/{set_id}/{z}")),
+                ("href", &format!("{href}/{z}")),
                 ("units-per-pixel", &matrix.cell_size.to_string()),
                 ("order", &z.to_string()),
             ],
@@ -168,9 +178,7 @@ async fn tile_map(
     }
     xml.close("TileSets");
     xml.close("TileMap");
-    HttpResponse::Ok()
-        .content_type("text/xml; charset=utf-8")
-        .body(xml.finish())
+    xml.finish()
 }
 
 /// Where rows are counted from.

@@ -76,12 +76,15 @@ impl ExceptionMode {
     }
 }
 
+/// The layers of a request, bottom first: each name asked for with the mosaics it stands for.
+pub type NamedLayers = Vec<(String, Vec<Arc<Mosaic>>)>;
+
 /// A parsed GetMap (also the map part of GetFeatureInfo).
 pub struct MapParams {
     /// Version.
     pub version: Version,
     /// Layers, bottom first, with the names asked for.
-    pub layers: Vec<(String, Vec<Arc<Mosaic>>)>,
+    pub layers: NamedLayers,
     /// Output CRS.
     pub crs: Crs,
     /// Box as min x, min y, max x, max y (easting or longitude first).
@@ -143,7 +146,8 @@ pub fn encoding(kvp: &Kvp, format_parameter: &str, required: bool) -> Result<Enc
     })
 }
 
-/// Parses and checks a GetMap request (or the map part of GetFeatureInfo).
+/// Parses and checks a GetMap request (or the map part of GetFeatureInfo), parameter by
+/// parameter in the order the exceptions are expected.
 pub fn map_params(
     kvp: &Kvp,
     layers: &dyn LayerSource,
@@ -151,74 +155,9 @@ pub fn map_params(
     max_height: u32,
 ) -> Result<MapParams, OwsError> {
     let version = Version::negotiate(kvp);
-    let names = kvp
-        .non_empty("LAYERS")
-        .ok_or_else(|| OwsError::missing("LAYERS"))?;
-    let names: Vec<&str> = names
-        .split(',')
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .collect();
-    if names.is_empty() {
-        return Err(OwsError::missing("LAYERS"));
-    }
-    if names.len() > 16 {
-        return Err(OwsError::invalid(
-            "LAYERS",
-            "at most 16 layers per request (LayerLimit)",
-        ));
-    }
-    let mut resolved = Vec::with_capacity(names.len());
-    for name in &names {
-        let mosaics = layers.resolve(name).ok_or_else(|| {
-            OwsError::new(
-                "LayerNotDefined",
-                "LAYERS",
-                format!("layer {name} is not defined"),
-            )
-        })?;
-        resolved.push((name.to_string(), mosaics));
-    }
-    if let Some(styles) = kvp.get("STYLES") {
-        let styles: Vec<&str> = styles.split(',').map(str::trim).collect();
-        if !(styles.len() == 1 && styles[0].is_empty()) && styles.len() != names.len() {
-            return Err(OwsError::invalid(
-                "STYLES",
-                format!("{} styles for {} layers", styles.len(), names.len()),
-            ));
-        }
-        if let Some(bad) = styles
-            .iter()
-            .find(|s| !s.is_empty() && !s.eq_ignore_ascii_case("default"))
-        {
-            return Err(OwsError::new(
-                "StyleNotDefined",
-                "STYLES",
-                format!("style {bad} is not defined (use default)"),
-            ));
-        }
-    } else if version == Version::V130 {
-        return Err(OwsError::missing("STYLES"));
-    }
-    let crs_name = version.crs_parameter();
-    // Clients mix the two names up; the other is read when the version's own is absent.
-    let crs_name = match kvp.non_empty(crs_name) {
-        Some(_) => crs_name,
-        None if kvp.non_empty(version.other_crs_parameter()).is_some() => version.other_crs_parameter(),
-        None => crs_name,
-    };
-    let crs = kvp.crs(crs_name, "InvalidCRS")?;
-    let bbox_text = kvp.required("BBOX")?;
-    let mut bbox = kvp.bbox("BBOX")?;
-    if version == Version::V130 && crs.latitude_first() {
-        bbox = [bbox[1], bbox[0], bbox[3], bbox[2]];
-    }
-    if bbox[0] >= bbox[2] || bbox[1] >= bbox[3] {
-        return Err(OwsError::invalid(
-            "BBOX",
-            format!("BBOX={bbox_text}: the minimum must be below the maximum on both axes"),
-        ));
-    }
+    let resolved = named_layers(kvp, layers)?;
+    check_styles(kvp, version, resolved.len())?;
+    let (crs, bbox) = crs_and_box(kvp, version)?;
     let (width, height) = size(kvp, max_width, max_height)?;
     let encode = encoding(kvp, "FORMAT", true)?;
     let resampling = match kvp.non_empty("RESAMPLING") {
@@ -247,4 +186,87 @@ pub fn map_params(
         encode,
         resampling,
     })
+}
+
+/// `LAYERS`: 1 to 16 names, each resolved to its mosaics (a deliverable, or a project's).
+fn named_layers(kvp: &Kvp, layers: &dyn LayerSource) -> Result<NamedLayers, OwsError> {
+    let names: Vec<&str> = kvp
+        .required("LAYERS")?
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
+    if names.is_empty() {
+        return Err(OwsError::missing("LAYERS"));
+    }
+    if names.len() > 16 {
+        return Err(OwsError::invalid(
+            "LAYERS",
+            "at most 16 layers per request (LayerLimit)",
+        ));
+    }
+    names
+        .iter()
+        .map(|name| {
+            let mosaics = layers.resolve(name).ok_or_else(|| {
+                OwsError::new(
+                    "LayerNotDefined",
+                    "LAYERS",
+                    format!("layer {name} is not defined"),
+                )
+            })?;
+            Ok((name.to_string(), mosaics))
+        })
+        .collect()
+}
+
+/// `STYLES`: empty, or one `default` (or empty) per layer; required in 1.3.0.
+fn check_styles(kvp: &Kvp, version: Version, layer_count: usize) -> Result<(), OwsError> {
+    let Some(styles) = kvp.get("STYLES") else {
+        return match version {
+            Version::V130 => Err(OwsError::missing("STYLES")),
+            Version::V111 => Ok(()),
+        };
+    };
+    let styles: Vec<&str> = styles.split(',').map(str::trim).collect();
+    if !(styles.len() == 1 && styles[0].is_empty()) && styles.len() != layer_count {
+        return Err(OwsError::invalid(
+            "STYLES",
+            format!("{} styles for {layer_count} layers", styles.len()),
+        ));
+    }
+    match styles
+        .iter()
+        .find(|s| !s.is_empty() && !s.eq_ignore_ascii_case("default"))
+    {
+        Some(bad) => Err(OwsError::new(
+            "StyleNotDefined",
+            "STYLES",
+            format!("style {bad} is not defined (use default)"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `CRS` (1.3.0) or `SRS` (1.1.1) and `BBOX`, the box turned easting (longitude) first.
+fn crs_and_box(kvp: &Kvp, version: Version) -> Result<(Crs, [f64; 4]), OwsError> {
+    let own = version.crs_parameter();
+    // Clients mix the two names up; the other is read when the version's own is absent.
+    let crs_name = match kvp.non_empty(own) {
+        None if kvp.non_empty(version.other_crs_parameter()).is_some() => version.other_crs_parameter(),
+        _ => own,
+    };
+    let crs = kvp.crs(crs_name, "InvalidCRS")?;
+    let bbox_text = kvp.required("BBOX")?;
+    let mut bbox = kvp.bbox("BBOX")?;
+    if version == Version::V130 && crs.latitude_first() {
+        bbox = [bbox[1], bbox[0], bbox[3], bbox[2]];
+    }
+    if bbox[0] >= bbox[2] || bbox[1] >= bbox[3] {
+        return Err(OwsError::invalid(
+            "BBOX",
+            format!("BBOX={bbox_text}: the minimum must be below the maximum on both axes"),
+        ));
+    }
+    Ok((crs, bbox))
 }
