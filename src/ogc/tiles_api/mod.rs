@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use crate::config::Config;
 use crate::ogc::common::base_url;
-use crate::ogc::common::tile::tile_response;
+use crate::ogc::common::tile::{path_number, tile_response};
 use crate::ogc::common::{resource, Offered, Problem};
 use crate::raster::{Format, Mosaic, Mosaics};
 use crate::tiles::{self, TileRequest, TileRequestError, Tiles};
@@ -297,8 +297,7 @@ async fn tile(
     let (layer, set, z, row, col) = path.into_inner();
     let format = negotiate(&request)?;
     let number = |name: &str, text: &str| -> Result<u32, Problem> {
-        text.parse()
-            .map_err(|_| Problem::bad_request(format!("{name} {text} is not a whole number")))
+        path_number(name, text).map_err(|err| Problem::bad_request(err.message))
     };
     // tileMatrix is an identifier: one that names no level of the set is "not found".
     let level = z
