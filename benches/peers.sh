@@ -12,6 +12,13 @@
 #   benches/peers.sh                      # every scenario
 #   SCENARIOS="tif-5cm-2154" DURATION=10 benches/peers.sh
 #
+# The cold-* and cold16-* scenarios serve a deliverable far bigger than dallage's decoded cache
+# (COLD_CACHE, 32 MiB), with COLD_COUNT (2 000) random requests over all of it: the regime of a
+# user panning over a big deliverable. cold-*: COLD_DALLES (64) dalles of 4000² px, the demo's
+# encoding; cold16-*: 16 dalles of 2000² px at QUALITY=25, cut from the demo's (the set issue 14
+# was measured on). Both print the floor: the CPU OpenJPEG alone takes to decode a 256² window
+# of those dalles (`dallage decode-floor`).
+#
 # Installs what it needs from Debian (mapserver-bin, cgi-mapserver, lighttpd, wrk) and builds
 # dallage in release mode. Everything binds to 127.0.0.1; every run is bounded in time.
 set -euo pipefail
@@ -23,7 +30,13 @@ DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-4}
 THREADS=${THREADS:-2}
 COUNT=${COUNT:-400}
-SCENARIOS=${SCENARIOS:-"jp2-5cm-2154 jp2-5cm-3857 jp2-80cm-2154 tif-5cm-2154 tif-5cm-3857"}
+SCENARIOS=${SCENARIOS:-"cold-5cm-2154 cold-5cm-3857 cold16-5cm-2154 cold16-5cm-3857 jp2-5cm-2154 jp2-5cm-3857 jp2-80cm-2154 tif-5cm-2154 tif-5cm-3857"}
+# The cold regime: COLD_DALLES real 4000² JPEG 2000 dalles (hard links of one, each placed by its
+# world file) served with a decoded-block cache of COLD_CACHE, far smaller than they decode to,
+# and random requests over all of them, so that almost none falls in a block already decoded.
+export COLD_DALLES=${COLD_DALLES:-64}
+COLD_CACHE=${COLD_CACHE:-"32 MiB"}
+COLD_COUNT=${COLD_COUNT:-2000}
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 export DEBIAN_FRONTEND=noninteractive
 
@@ -62,6 +75,44 @@ decoded_cache_size = "${DECODED_CACHE:-1 GiB}"
 level = "warn"
 EOF
     "$root/target/release/dallage" --config "$work/dallage.toml" demo --no-serve >/dev/null 2>&1
+    "$root/target/release/dallage" fixtures --many "$COLD_DALLES" "$work/cold"
+    cut_cold16
+    local set
+    for set in cold cold16; do
+        cat >"$work/$set.toml" <<EOF
+[server]
+listen = "127.0.0.1:0"
+[catalog]
+url = "sqlite://$work/$set-data/catalog.db"
+[data]
+dir = "$work/$set-data"
+[cache]
+decoded_cache_size = "$COLD_CACHE"
+[log]
+level = "warn"
+EOF
+    done
+}
+
+# cut_cold16: 16 dalles of 2000² px (100 m at 5 cm) cut from four demo dalles and encoded as
+# the demo's but at QUALITY=25, named by their upper-left corner.
+cut_cold16() {
+    [ "$(ls "$work/cold16"/*.jp2 2>/dev/null | wc -l)" = 16 ] && return
+    mkdir -p "$work/cold16"
+    local source name x y dx dy
+    for source in 0846200-6526200 0846400-6526200 0846200-6526400 0846400-6526400; do
+        x=$((10#${source%-*})) y=$((10#${source#*-}))
+        for dx in 0 2000; do
+            for dy in 0 2000; do
+                name=$(printf "2024-%07d-%07d-LA93-0M05-RVB.jp2" $((x + dx / 20)) $((y - dy / 20)))
+                gdal_translate -q -srcwin "$dx" "$dy" 2000 2000 -of JP2OpenJPEG -co QUALITY=25 \
+                    -co REVERSIBLE=NO -co RESOLUTIONS=6 -co BLOCKXSIZE=1024 -co BLOCKYSIZE=1024 \
+                    -co PROGRESSION=RPCL -co CODEBLOCK_WIDTH=64 -co CODEBLOCK_HEIGHT=64 -co YCC=YES \
+                    -co GMLJP2=NO -co GeoJP2=YES \
+                    "$work/data/demo/ortho-jp2/2024-$source-LA93-0M05-RVB.jp2" "$work/cold16/$name"
+            done
+        done
+    done
 }
 
 start_mapserver() {
@@ -70,6 +121,9 @@ start_mapserver() {
     rm -f "$dir"/*.shp "$dir"/*.shx "$dir"/*.dbf "$dir"/*.prj
     gdaltindex "$dir/jp2.shp" "$data"/ortho-jp2/*.jp2 >/dev/null
     gdaltindex "$dir/tif.shp" "$data"/ortho-geotiff/*.tif >/dev/null
+    rm -f "$dir"/cold.* "$dir"/cold16.*
+    gdaltindex -t_srs EPSG:2154 "$dir/cold.shp" "$work"/cold/*/*.jp2 >/dev/null 2>&1
+    gdaltindex -t_srs EPSG:2154 "$dir/cold16.shp" "$work"/cold16/*.jp2 >/dev/null 2>&1
     cat >"$dir/pcrs.map" <<EOF
 MAP
   NAME "pcrs"
@@ -96,6 +150,24 @@ MAP
     TILEITEM "location"
     PROJECTION "init=epsg:2154" END
     METADATA "wms_title" "JPEG 2000" END
+  END
+  LAYER
+    NAME "cold"
+    TYPE RASTER
+    STATUS ON
+    TILEINDEX "$dir/cold.shp"
+    TILEITEM "location"
+    PROJECTION "init=epsg:2154" END
+    METADATA "wms_title" "cold" END
+  END
+  LAYER
+    NAME "cold16"
+    TYPE RASTER
+    STATUS ON
+    TILEINDEX "$dir/cold16.shp"
+    TILEITEM "location"
+    PROJECTION "init=epsg:2154" END
+    METADATA "wms_title" "cold16" END
   END
   LAYER
     NAME "demo-pcrs-metropole-de-lyon-orthophoto-5-cm-geotiff"
@@ -151,9 +223,15 @@ EOF
     fi
 }
 
+# start_dallage [cold|cold16]: the demo catalogue, or a cold deliverable with its small cache.
 start_dallage() {
     DL_PORT=$(free_port)
-    setsid "$root/target/release/dallage" --config "$work/dallage.toml" serve --listen "127.0.0.1:$DL_PORT" >"$work/dallage.log" 2>&1 &
+    if [ -n "${1:-}" ]; then
+        setsid "$root/target/release/dallage" --config "$work/$1.toml" serve --listen "127.0.0.1:$DL_PORT" \
+            --crs 2154 "file://$work/$1" >"$work/dallage.log" 2>&1 &
+    else
+        setsid "$root/target/release/dallage" --config "$work/dallage.toml" serve --listen "127.0.0.1:$DL_PORT" >"$work/dallage.log" 2>&1 &
+    fi
     DL_PID=$!
     wait_ready "http://127.0.0.1:$DL_PORT/health" "dallage"
     DL_URL="http://127.0.0.1:$DL_PORT/wms"
@@ -231,9 +309,9 @@ PY
 # Both servers must draw the same picture, or the comparison means nothing: the band means of
 # their answers to one request agree within 3 (MapServer resamples nearest, dallage bilinear).
 same_picture() {
-    local path=$1 server means=()
-    for server in "$MS_URL" "$DL_URL"; do
-        curl -sf -o "$work/check.jpg" "$server$path"
+    local ms_path=$1 dl_path=${2:-$1} means=()
+    for server in "$MS_URL$ms_path" "$DL_URL$dl_path"; do
+        curl -sf -o "$work/check.jpg" "$server"
         means+=("$(GDAL_PAM_ENABLED=NO gdalinfo -stats "$work/check.jpg" | awk -F'Mean=' '/STATISTICS_MEAN|Mean=/ && $2 {split($2, a, ","); printf "%s ", a[1]}')")
     done
     python3 - "${means[0]}" "${means[1]}" <<'PY'
@@ -253,16 +331,27 @@ main() {
     start_mapserver
     printf "%-14s %-9s %-5s %9s %8s %8s %8s %10s %7s\n" scenario server run requests req/s p50ms p99ms cpu-ms/req errors
     for scenario in $SCENARIOS; do
-        local urls=$work/$scenario.urls
-        python3 "$here/requests.py" "$scenario" "$COUNT" 7 >"$urls"
-        start_dallage
-        same_picture "$(head -1 "$urls")"
+        local urls=$work/$scenario.urls kind=""
+        [[ $scenario == cold* ]] && kind=${scenario%%-*}
+        start_dallage $kind
+        if [ -n "$kind" ]; then
+            # The deliverable served from a URL is named after the folder; MapServer's layer
+            # is named after it too: both names go into the request list.
+            COLD_LAYER=$(curl -s "http://127.0.0.1:$DL_PORT/api/livrables" | KIND=$kind python3 -c 'import json,os,sys; print([l["slug"] for l in json.load(sys.stdin)["items"] if l["nom"] == os.environ["KIND"]][0])')
+            COLD_LAYER=$COLD_LAYER python3 "$here/requests.py" "$scenario" "$COLD_COUNT" 7 >"$urls"
+            sed "s/LAYERS=$COLD_LAYER/LAYERS=$kind/" "$urls" >"$urls.mapserver"
+        else
+            python3 "$here/requests.py" "$scenario" "$COUNT" 7 >"$urls"
+            cp "$urls" "$urls.mapserver"
+        fi
+        same_picture "$(head -1 "$urls.mapserver")" "$(head -1 "$urls")"
         declare -A cpu=()
         for server in mapserver dallage; do
             local url pid
-            if [ $server = mapserver ]; then url=$MS_URL; pid=$MS_PID; else url=$DL_URL; pid=$DL_PID; fi
+            local list=$urls
+            if [ $server = mapserver ]; then url=$MS_URL; pid=$MS_PID; list=$urls.mapserver; else url=$DL_URL; pid=$DL_PID; fi
             for run in cold warm; do
-                read -r requests rps p50 p99 per errors <<<"$(measure "$url" "$pid" "$urls")"
+                read -r requests rps p50 p99 per errors <<<"$(measure "$url" "$pid" "$list")"
                 cpu[$server-$run]=$per
                 printf "%-14s %-9s %-5s %9s %8s %8s %8s %10s %7s\n" "$scenario" "$server" "$run" "$requests" "$rps" "$p50" "$p99" "$per" "$errors"
             done
@@ -270,6 +359,11 @@ main() {
         local rss
         rss=$(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$DL_PID/status)
         python3 -c "c=${cpu[dallage-cold]}/${cpu[mapserver-cold]}; w=${cpu[dallage-warm]}/${cpu[mapserver-warm]}; print(f'{\"$scenario\":<14} ratio     dallage/MapServer CPU per request: cold {c:.3f} (1/{1/c:.0f}), warm {w:.3f} (1/{1/w:.0f}); dallage peak RSS $rss')"
+        if [ -n "$kind" ]; then
+            local floor
+            floor=$("$root/target/release/dallage" decode-floor "$work/$kind" --count 200 | awk '{print $(NF-3)}')
+            python3 -c "f=$floor; print(f'{\"$scenario\":<14} floor     OpenJPEG alone decodes a 256² window in {f:.1f} ms CPU; dallage cold / floor: {${cpu[dallage-cold]}/f:.2f}, warm / floor: {${cpu[dallage-warm]}/f:.2f}')"
+        fi
         stop_pid "$DL_PID"
         DL_PID=""
     done

@@ -6,6 +6,7 @@ SCENARIO is one of the names in SCENARIOS below; the same seed gives the same re
 both servers get the very same list.
 """
 import math
+import os
 import random
 import sys
 
@@ -14,8 +15,20 @@ WEST, SOUTH, EAST, NORTH = 846200.0, 6525800.0, 846800.0, 6526400.0
 JP2 = "demo-pcrs-metropole-de-lyon-orthophoto-5-cm-jpeg-2000"
 TIF = "demo-pcrs-metropole-de-lyon-orthophoto-5-cm-geotiff"
 
+# The cold deliverable of peers.sh (`dallage fixtures --many`): COLD_DALLES dalles of 200 m in
+# one row from (800000, 6600000) eastwards; its layer name comes from the environment.
+COLD_DALLES = int(os.environ.get("COLD_DALLES", "64"))
+COLD_AREA = (800000.0, 6599800.0, 800000.0 + 200.0 * min(COLD_DALLES, 100), 6600000.0)
+COLD = os.environ.get("COLD_LAYER", "cold")
+# peers.sh's cold16 deliverable: 16 dalles of 100 m cut from the demo's four north-western ones.
+COLD16_AREA = (846200.0, 6526000.0, 846600.0, 6526400.0)
+
 # name: (layer, CRS, ground metres per pixel)
 SCENARIOS = {
+    "cold-5cm-2154": (COLD, "EPSG:2154", 0.05),
+    "cold-5cm-3857": (COLD, "EPSG:3857", 0.05),
+    "cold16-5cm-2154": (COLD, "EPSG:2154", 0.05),
+    "cold16-5cm-3857": (COLD, "EPSG:3857", 0.05),
     "jp2-5cm-2154": (JP2, "EPSG:2154", 0.05),
     "jp2-5cm-3857": (JP2, "EPSG:3857", 0.05),
     "jp2-80cm-2154": (JP2, "EPSG:2154", 0.8),
@@ -47,13 +60,15 @@ def mercator(lon, lat):
 def main():
     scenario, count, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     layer, crs, ground = SCENARIOS[scenario]
+    areas = {"cold": COLD_AREA, "cold16": COLD16_AREA}
+    west, south, east, north = areas.get(scenario.split("-")[0], (WEST, SOUTH, EAST, NORTH))
     rng = random.Random(seed)
     size = 256 * ground
     for _ in range(count):
         # Positions on the 5 cm grid, anywhere in the block (tiles of a WMS client don't align
         # with dalles or their internal tiles).
-        x = WEST + round(rng.uniform(0, EAST - WEST - size) / 0.05) * 0.05
-        y = SOUTH + round(rng.uniform(0, NORTH - SOUTH - size) / 0.05) * 0.05
+        x = west + round(rng.uniform(0, east - west - size) / 0.05) * 0.05
+        y = south + round(rng.uniform(0, north - south - size) / 0.05) * 0.05
         if crs == "EPSG:2154":
             bbox = (x, y, x + size, y + size)
         else:

@@ -116,6 +116,22 @@ enum Command {
         #[arg(long, value_name = "N", conflicts_with = "field")]
         many: Option<usize>,
     },
+    /// Decode random 256² windows at full resolution from the JPEG 2000 files of a folder with
+    /// OpenJPEG alone, and print the CPU each took: the floor the benchmarks compare with.
+    #[command(hide = true)]
+    DecodeFloor {
+        /// Folder holding the JPEG 2000 files (searched two levels deep).
+        dir: PathBuf,
+        /// Windows to decode.
+        #[arg(long, default_value_t = 200)]
+        count: usize,
+        /// Seed of the positions.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Side of the windows, in pixels.
+        #[arg(long, default_value_t = 256)]
+        side: u32,
+    },
 }
 
 /// How to reach storages given by URL.
@@ -267,6 +283,12 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
             Ok(())
         }
         Command::Fixtures { dir, field, many } => cli::fixtures(dir, field, many).await,
+        Command::DecodeFloor {
+            dir,
+            count,
+            seed,
+            side,
+        } => cli::decode_floor(&dir, count, seed, side),
         Command::Serve { listen, access, urls } => {
             if let Some(listen) = listen {
                 config.server.listen = listen;

@@ -262,3 +262,88 @@ pub async fn fixtures(dir: PathBuf, field: bool, many: Option<usize>) -> Result<
     .map_err(|err| Error::Usage(err.to_string()))??;
     Ok(())
 }
+
+/// `dallage decode-floor DIR`: decodes `count` random `side`² windows at full resolution from the
+/// JPEG 2000 files under `dir` with OpenJPEG alone (no cache, no mosaic), one thread, and
+/// prints the CPU milliseconds per window: the floor cold requests are compared with.
+pub fn decode_floor(dir: &std::path::Path, count: usize, seed: u64, side: u32) -> Result<(), Error> {
+    let side = side.max(1);
+    let mut files = Vec::new();
+    for entry in walk(dir, 2) {
+        if entry.extension().is_some_and(|e| e.eq_ignore_ascii_case("jp2")) {
+            files.push(entry);
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::Usage(format!("no .jp2 file under {}", dir.display())));
+    }
+    let mut state = seed.max(1);
+    let mut next = |bound: u32| {
+        // xorshift64: positions differ run to run only with the seed.
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % u64::from(bound.max(1))) as u32
+    };
+    let sizes = files
+        .iter()
+        .map(|file| {
+            let dataset = gdal::Dataset::open(file)
+                .map_err(|err| Error::Usage(format!("{}: {err}", file.display())))?;
+            let (width, height) = dataset.raster_size();
+            Ok((width as u32, height as u32))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let cpu_before = thread_cpu_ms();
+    for _ in 0..count {
+        let chosen = next(files.len() as u32) as usize;
+        let (file, (width, height)) = (&files[chosen], sizes[chosen]);
+        let side = side.min(width).min(height);
+        let (x0, y0) = (next(width - side + 1), next(height - side + 1));
+        let window = crate::raster::Window {
+            reduce: 0,
+            x0,
+            y0,
+            x1: x0 + side,
+            y1: y0 + side,
+        };
+        crate::raster::decode_window(&file.to_string_lossy(), 0, window)
+            .map_err(|err| Error::Usage(format!("{}: {err}", file.display())))?;
+    }
+    let per_window = (thread_cpu_ms() - cpu_before) / count.max(1) as f64;
+    println!(
+        "{count} windows of {side}x{side} from {} files: {per_window:.2} ms CPU each",
+        files.len()
+    );
+    Ok(())
+}
+
+/// Files under `dir`, `depth` folders deep at most.
+fn walk(dir: &std::path::Path, depth: u32) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() && depth > 0 {
+            found.extend(walk(&path, depth - 1));
+        } else if path.is_file() {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// CPU time of this thread, in milliseconds (from `/proc`, in clock ticks of 10 ms: enough
+/// over the hundreds of windows a floor run decodes).
+fn thread_cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces), from the state on: utime and
+    // stime are the 12th and 13th of them.
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<f64> = after_name
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let ticks = fields.get(10).copied().unwrap_or(0.0) + fields.get(11).copied().unwrap_or(0.0);
+    ticks * 10.0
+}

@@ -5,6 +5,7 @@ pub mod api;
 mod auth;
 mod extract;
 mod health;
+mod metrics;
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -51,6 +52,7 @@ pub fn app(
         .wrap(Compress::default())
         .wrap(from_fn(request_context))
         .service(web::resource("/health").route(web::get().to(health::health)))
+        .service(web::resource("/metrics").route(web::get().to(metrics::metrics)))
         .configure(api::configure)
         .configure(crate::ogc::configure)
         .configure(crate::web::configure)

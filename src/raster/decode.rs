@@ -26,6 +26,8 @@ pub struct Block {
     pub channels: usize,
     /// The pixels.
     pub data: Vec<u8>,
+    /// Requests served from this block while cached.
+    pub uses: std::sync::atomic::AtomicU32,
 }
 
 impl Block {
@@ -66,6 +68,19 @@ pub struct BlockKey {
     pub row: u32,
 }
 
+impl BlockKey {
+    /// The key of block (`column`, `row`) of `level` of this version of `dalle`.
+    pub fn of(dalle: &Dalle, level: u8, column: u32, row: u32) -> Self {
+        BlockKey {
+            dalle: dalle.id,
+            version: dalle.version,
+            level,
+            column,
+            row,
+        }
+    }
+}
+
 /// Why a block could not be decoded.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("cannot decode {path}: {detail}")]
@@ -76,10 +91,112 @@ pub struct DecodeError {
     pub detail: String,
 }
 
-/// The process-wide decoded-block cache.
+/// The process-wide decoded-block cache, and the memory of which blocks were asked for.
 pub struct DecodedCache {
     blocks: moka::sync::Cache<BlockKey, Arc<Block>>,
+    /// Blocks a window was decoded from, and how many times: a block asked for again is
+    /// worth decoding whole and keeping.
+    asked: moka::sync::Cache<BlockKey, u32>,
+    /// How many asks make a block warm, as the cache's recent evictions say.
+    warmth: Arc<Warmth>,
+    /// How windows and blocks were decoded, for benchmarks and tests.
+    counts: DecodeCounts,
 }
+
+/// When whole blocks pay. A block is decoded whole once asked `threshold` times; when blocks
+/// are evicted before serving enough requests to repay their decoding (the cache is small for
+/// the area being read, as when a user pans over a big deliverable), the threshold doubles, so
+/// windows are decoded instead; evictions of blocks that paid halve it, and each minute without
+/// a bad eviction halves it too.
+struct Warmth {
+    threshold: std::sync::atomic::AtomicU32,
+    /// Seconds since start of the last bad eviction.
+    raised_at: std::sync::atomic::AtomicU64,
+}
+
+/// Requests a whole block must serve to repay its decoding (about five 256² windows).
+const PAYS_AFTER: u32 = 5;
+/// The highest threshold.
+const COLDEST: u32 = 64;
+
+impl Warmth {
+    fn now() -> u64 {
+        static START: OnceLock<std::time::Instant> = OnceLock::new();
+        START.get_or_init(std::time::Instant::now).elapsed().as_secs()
+    }
+
+    fn threshold(&self) -> u32 {
+        use std::sync::atomic::Ordering::Relaxed;
+        let minutes = Self::now().saturating_sub(self.raised_at.load(Relaxed)) / 60;
+        (self.threshold.load(Relaxed) >> minutes.min(31)).max(WARM_AFTER)
+    }
+
+    /// A block left the cache for room after serving `uses` requests.
+    fn evicted(&self, uses: u32) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let current = self.threshold();
+        if uses < PAYS_AFTER {
+            self.threshold.store((current * 2).min(COLDEST), Relaxed);
+            self.raised_at.store(Self::now(), Relaxed);
+        } else {
+            self.threshold.store((current / 2).max(WARM_AFTER), Relaxed);
+        }
+    }
+}
+
+/// How many windows and whole blocks were decoded since start.
+#[derive(Debug, Default)]
+pub struct DecodeCounts {
+    /// Windows decoded by OpenJPEG (not kept).
+    pub windows: std::sync::atomic::AtomicU64,
+    /// Whole blocks decoded (kept in the cache).
+    pub blocks: std::sync::atomic::AtomicU64,
+}
+
+/// Decoded pixels of a dalle at one level, and where their upper-left pixel lies in that
+/// level: a whole cached block, or a window decoded for one request.
+pub struct Pixels {
+    /// The pixels.
+    pub block: Arc<Block>,
+    /// Column of their first pixel in the level.
+    pub x: u32,
+    /// Row of their first pixel in the level.
+    pub y: u32,
+}
+
+/// How a read chooses between a window and a whole block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecodePolicy {
+    /// A window when the block is cold and the request covers little of it; whole blocks
+    /// when the block was asked for before or most of it is wanted (the serving path).
+    Adaptive,
+    /// Always whole blocks, kept (seeding, size sampling: their neighbours come next).
+    WholeBlocks,
+}
+
+thread_local! {
+    static POLICY: std::cell::Cell<DecodePolicy> = const { std::cell::Cell::new(DecodePolicy::Adaptive) };
+}
+
+/// Runs `work` with `policy` for the reads made on this thread (a worker).
+pub fn with_policy<T>(policy: DecodePolicy, work: impl FnOnce() -> T) -> T {
+    let previous = POLICY.with(|cell| cell.replace(policy));
+    let result = work();
+    POLICY.with(|cell| cell.set(previous));
+    result
+}
+
+/// A block asked for this many times (within `ASKED_FOR` of the last ask) is decoded whole and
+/// kept: decoding a 1024² tile costs about five 256² windows, so it pays once a few more
+/// requests are likely to fall in it while it stays in the cache.
+const WARM_AFTER: u32 = 4;
+/// How long an ask is remembered.
+const ASKED_FOR: std::time::Duration = std::time::Duration::from_secs(120);
+/// A request that wants at least this share of a block gets the whole block.
+const MOST_OF_A_BLOCK: f64 = 0.5;
+/// Blocks smaller than this (in pixels) are always decoded whole (GeoTIFF tiles, reduced
+/// JPEG 2000 tiles): a window would not save enough.
+const WINDOW_WORTH: u64 = 512 * 512;
 
 static GLOBAL: OnceLock<DecodedCache> = OnceLock::new();
 
@@ -94,13 +211,173 @@ impl DecodedCache {
         GLOBAL.get_or_init(|| DecodedCache::new(512 << 20))
     }
 
-    fn new(capacity: u64) -> DecodedCache {
+    /// A cache of its own holding up to `capacity` bytes (tests and measurements that must
+    /// not share blocks with the process's).
+    pub fn new(capacity: u64) -> DecodedCache {
+        let warmth = Arc::new(Warmth {
+            threshold: std::sync::atomic::AtomicU32::new(WARM_AFTER),
+            raised_at: std::sync::atomic::AtomicU64::new(0),
+        });
+        let listener = warmth.clone();
         DecodedCache {
             blocks: moka::sync::Cache::builder()
                 .weigher(|_: &BlockKey, block: &Arc<Block>| block.data.len().min(u32::MAX as usize) as u32)
                 .max_capacity(capacity.max(1))
+                .eviction_listener(move |_, block: Arc<Block>, cause| {
+                    if cause == moka::notification::RemovalCause::Size {
+                        listener.evicted(block.uses.load(std::sync::atomic::Ordering::Relaxed));
+                    }
+                })
                 .build(),
+            warmth,
+            asked: moka::sync::Cache::builder()
+                .max_capacity(1 << 16)
+                .time_to_idle(ASKED_FOR)
+                .build(),
+            counts: DecodeCounts::default(),
         }
+    }
+
+    /// Windows and blocks decoded so far.
+    pub fn counts(&self) -> &DecodeCounts {
+        &self.counts
+    }
+
+    /// The pixels `wanted` (level pixels: x0, y0, x1, y1) of a dalle at `level`, as pieces
+    /// that cover them: one window decoded by OpenJPEG across the codestream tiles it meets
+    /// when none of them is cached or warm (the cold regime: one decode, one header read), else
+    /// block by block as [`DecodedCache::pixels`] says.
+    pub fn region(&self, dalle: &Dalle, level: u8, wanted: [u32; 4]) -> Result<Vec<Pixels>, DecodeError> {
+        let info = *dalle.levels.get(level as usize).ok_or_else(|| DecodeError {
+            path: dalle.path.clone(),
+            detail: format!("no level {level}"),
+        })?;
+        let (bw, bh) = (info.block_width.max(1), info.block_height.max(1));
+        let blocks: Vec<(u32, u32, [u32; 4])> = (wanted[1] / bh..=(wanted[3].max(1) - 1) / bh)
+            .flat_map(|row| (wanted[0] / bw..=(wanted[2].max(1) - 1) / bw).map(move |column| (column, row)))
+            .map(|(column, row)| {
+                let part = [
+                    wanted[0].max(column * bw),
+                    wanted[1].max(row * bh),
+                    wanted[2].min((column + 1) * bw),
+                    wanted[3].min((row + 1) * bh),
+                ];
+                (column, row, part)
+            })
+            .collect();
+        if blocks.len() > 1 && self.cold_everywhere(dalle, level, &blocks) {
+            if let Ok(block) = decode_window(dalle, level, wanted) {
+                self.counts
+                    .windows
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Ok(vec![Pixels {
+                    block: Arc::new(block),
+                    x: wanted[0],
+                    y: wanted[1],
+                }]);
+            }
+        }
+        blocks
+            .into_iter()
+            .map(|(column, row, part)| self.pixels(dalle, level, column, row, part))
+            .collect()
+    }
+
+    /// Whether a window pays for every one of `blocks` (none cached, none warm), noting the
+    /// ask of each; when one does not, nothing is noted (the blocks then decide one by one).
+    fn cold_everywhere(&self, dalle: &Dalle, level: u8, blocks: &[(u32, u32, [u32; 4])]) -> bool {
+        let key = |column: u32, row: u32| BlockKey::of(dalle, level, column, row);
+        let cold = blocks.iter().all(|(column, row, part)| {
+            let key = key(*column, *row);
+            !self.blocks.contains_key(&key)
+                && self.window_allowed(dalle, level, *part)
+                && self.asked.get(&key).unwrap_or(0) + 1 < self.warmth.threshold()
+        });
+        if cold {
+            for (column, row, _) in blocks {
+                let key = key(*column, *row);
+                self.asked.insert(key, self.asked.get(&key).unwrap_or(0) + 1);
+            }
+        }
+        cold
+    }
+
+    /// The pixels `wanted` (level pixels: x0, y0, x1, y1, inside block (`column`, `row`) of
+    /// `level`) of a dalle: the cached block when there is one; else, by the thread's
+    /// [`DecodePolicy`], a window decoded by OpenJPEG for this request only (a JPEG 2000
+    /// block that is cold and mostly unwanted) or the whole block, decoded and kept. Both give
+    /// the same pixels; a window that OpenJPEG cannot decode falls back to the block.
+    pub fn pixels(
+        &self,
+        dalle: &Dalle,
+        level: u8,
+        column: u32,
+        row: u32,
+        wanted: [u32; 4],
+    ) -> Result<Pixels, DecodeError> {
+        let key = BlockKey::of(dalle, level, column, row);
+        let whole = |cache: &DecodedCache| -> Result<Pixels, DecodeError> {
+            let block = cache.block(dalle, level, column, row)?;
+            let Level {
+                block_width,
+                block_height,
+                ..
+            } = dalle.levels[level as usize];
+            Ok(Pixels {
+                block,
+                x: column * block_width,
+                y: row * block_height,
+            })
+        };
+        if self.blocks.contains_key(&key) || !self.window_pays(dalle, level, wanted, &key) {
+            return whole(self);
+        }
+        match decode_window(dalle, level, wanted) {
+            Ok(block) => {
+                self.counts
+                    .windows
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Ok(Pixels {
+                    block: Arc::new(block),
+                    x: wanted[0],
+                    y: wanted[1],
+                })
+            }
+            Err(reason) => {
+                tracing::debug!(dalle = %dalle.path, %reason, "window not decoded by OpenJPEG: whole block");
+                whole(self)
+            }
+        }
+    }
+
+    /// Whether a window may replace the block at all: a JPEG 2000 block, big enough, little of
+    /// it wanted, under the adaptive policy.
+    fn window_allowed(&self, dalle: &Dalle, level: u8, wanted: [u32; 4]) -> bool {
+        if !dalle.jpeg2000 || POLICY.with(|cell| cell.get()) != DecodePolicy::Adaptive {
+            return false;
+        }
+        let Some(level_info) = dalle.levels.get(level as usize) else {
+            return false;
+        };
+        let block_area = u64::from(level_info.block_width) * u64::from(level_info.block_height);
+        let wanted_area =
+            u64::from(wanted[2].saturating_sub(wanted[0])) * u64::from(wanted[3].saturating_sub(wanted[1]));
+        block_area >= WINDOW_WORTH && (wanted_area as f64) < block_area as f64 * MOST_OF_A_BLOCK
+    }
+
+    /// Whether a window is cheaper than the block: allowed, and the block not yet warm. Notes
+    /// the ask, so that a block asked often enough is decoded whole.
+    fn window_pays(&self, dalle: &Dalle, level: u8, wanted: [u32; 4], key: &BlockKey) -> bool {
+        if !self.window_allowed(dalle, level, wanted) {
+            return false;
+        }
+        let asked = self.asked.get(key).unwrap_or(0) + 1;
+        if asked >= self.warmth.threshold() {
+            self.asked.invalidate(key);
+            return false;
+        }
+        self.asked.insert(*key, asked);
+        true
     }
 
     /// Bytes held.
@@ -112,16 +389,18 @@ impl DecodedCache {
     /// A decoded block, decoding it when missing. Concurrent callers of the same block wait for
     /// one decode.
     pub fn block(&self, dalle: &Dalle, level: u8, column: u32, row: u32) -> Result<Arc<Block>, DecodeError> {
-        let key = BlockKey {
-            dalle: dalle.id,
-            version: dalle.version,
-            level,
-            column,
-            row,
-        };
-        self.blocks
-            .try_get_with(key, || decode_block(dalle, level, column, row).map(Arc::new))
-            .map_err(|err| (*err).clone())
+        let key = BlockKey::of(dalle, level, column, row);
+        let block = self
+            .blocks
+            .try_get_with(key, || {
+                self.counts
+                    .blocks
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                decode_block(dalle, level, column, row).map(Arc::new)
+            })
+            .map_err(|err| (*err).clone())?;
+        block.uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(block)
     }
 
     /// Forgets every block of a dalle (when its file changed).
@@ -241,6 +520,36 @@ fn decode_block(dalle: &Dalle, level: u8, column: u32, row: u32) -> Result<Block
         height: h as u32,
         channels,
         data,
+        uses: Default::default(),
+    })
+}
+
+/// Decodes the level pixels `wanted` (x0, y0, x1, y1) of a JPEG 2000 dalle with OpenJPEG,
+/// into the same layout as a block.
+fn decode_window(dalle: &Dalle, level: u8, wanted: [u32; 4]) -> Result<Block, String> {
+    let factor = dalle.levels.get(level as usize).ok_or("no such level")?.factor;
+    let window = super::openjpeg::Window {
+        reduce: factor.trailing_zeros(),
+        x0: wanted[0],
+        y0: wanted[1],
+        x1: wanted[2],
+        y1: wanted[3],
+    };
+    crate::storage::vsi::take_last_error();
+    let decoded =
+        super::openjpeg::decode_window(&dalle.gdal_path, dalle.version, window).map_err(|detail| {
+            crate::storage::vsi::take_last_error()
+                .map(|e| e.to_string())
+                .unwrap_or(detail)
+        })?;
+    let (width, height) = (decoded.width, decoded.height);
+    let (channels, data) = interleave(&decoded.planes, (width * height) as usize, dalle.nodata);
+    Ok(Block {
+        width,
+        height,
+        channels,
+        data,
+        uses: Default::default(),
     })
 }
 
@@ -299,6 +608,7 @@ mod tests {
             height: 1,
             channels: 3,
             data: vec![1, 2, 3, 4, 5, 6],
+            uses: Default::default(),
         };
         assert_eq!(block.pixel(1), Some([4, 5, 6, 255]));
         assert_eq!(block.pixel(2), None);

@@ -54,6 +54,8 @@ pub struct Dalle {
     pub bands: u32,
     /// Nodata value, if any.
     pub nodata: Option<f64>,
+    /// A JPEG 2000 file, whose windows OpenJPEG can decode without whole codestream tiles.
+    pub jpeg2000: bool,
     /// Modification time (for GetFeatureInfo).
     pub mtime: Option<String>,
 }
@@ -239,6 +241,7 @@ pub fn dalle_from_record(record: &DalleRecord, source: FileSource) -> Option<(u3
             levels: levels_of(probe, width, height),
             bands: probe["bands"].as_array().map(|b| b.len() as u32).unwrap_or(3),
             nodata: probe["nodata"].as_f64(),
+            jpeg2000: record.class == "jpeg2000",
             mtime: record.mtime.clone(),
         },
     ))

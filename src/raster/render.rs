@@ -122,27 +122,19 @@ impl Canvas {
         let offset_y = (self.max_y - dalle.origin_y) / self.resolution;
         let integral =
             (offset_x - offset_x.round()).abs() < 1e-6 && (offset_y - offset_y.round()).abs() < 1e-6;
-        let (bw, bh) = (i64::from(level.block_width), i64::from(level.block_height));
-        for block_row in row0 / bh..=(row1 - 1) / bh {
-            for block_col in col0 / bw..=(col1 - 1) / bw {
-                let block = DecodedCache::global().block(
-                    dalle,
-                    level_index as u8,
-                    block_col as u32,
-                    block_row as u32,
-                )?;
-                let (bx, by) = (block_col * bw, block_row * bh);
-                if same_scale && integral {
-                    self.blit(&block, bx + offset_x.round() as i64, by + offset_y.round() as i64);
-                } else {
-                    self.blit_scaled(
-                        &block,
-                        dalle.origin_x + bx as f64 * level_res_x,
-                        dalle.origin_y - by as f64 * level_res_y,
-                        level_res_x,
-                        level_res_y,
-                    );
-                }
+        let wanted = [col0 as u32, row0 as u32, col1 as u32, row1 as u32];
+        for pixels in DecodedCache::global().region(dalle, level_index as u8, wanted)? {
+            let (block, bx, by) = (pixels.block, i64::from(pixels.x), i64::from(pixels.y));
+            if same_scale && integral {
+                self.blit(&block, bx + offset_x.round() as i64, by + offset_y.round() as i64);
+            } else {
+                self.blit_scaled(
+                    &block,
+                    dalle.origin_x + bx as f64 * level_res_x,
+                    dalle.origin_y - by as f64 * level_res_y,
+                    level_res_x,
+                    level_res_y,
+                );
             }
         }
         Ok(())

@@ -261,14 +261,35 @@ pub struct Stats {
     pub connections: AtomicU64,
 }
 
+/// What every storage of the process transferred since start (served by `/metrics`).
+static PROCESS_STATS: Stats = Stats::new();
+
 impl Stats {
+    const fn new() -> Stats {
+        Stats {
+            bytes_read: AtomicU64::new(0),
+            requests: AtomicU64::new(0),
+            connections: AtomicU64::new(0),
+        }
+    }
+
+    /// The sum over every storage of the process since start: counts never go down, even
+    /// when a storage is replaced after a rescan.
+    pub fn process() -> &'static Stats {
+        &PROCESS_STATS
+    }
+
     pub(crate) fn record(&self, bytes: u64) {
-        self.bytes_read.fetch_add(bytes, Ordering::Relaxed);
-        self.requests.fetch_add(1, Ordering::Relaxed);
+        for stats in [self, &PROCESS_STATS] {
+            stats.bytes_read.fetch_add(bytes, Ordering::Relaxed);
+            stats.requests.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     pub(crate) fn record_connection(&self) {
-        self.connections.fetch_add(1, Ordering::Relaxed);
+        for stats in [self, &PROCESS_STATS] {
+            stats.connections.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     /// Connections opened so far.

@@ -145,6 +145,71 @@ pub fn unmount(key: &str) {
     }
 }
 
+/// Bytes `range` of the file GDAL knows as `name` (a `/vsidallage/` name or a local path),
+/// read from its storage exactly as asked, past the block cache: for a few small reads
+/// scattered over a big file (the tile-part headers of a codestream), where a whole block each
+/// would cost far more than the bytes wanted. Fewer bytes come back at the end of the file.
+/// Blocking: call it where GDAL reads run (the worker pool), never on an async task.
+pub fn read_exact(name: &str, range: std::ops::Range<u64>) -> Result<bytes::Bytes, StorageError> {
+    let Some(inside) = name.strip_prefix(PREFIX) else {
+        return read_local(name, range);
+    };
+    let unknown = || StorageError::NotFound {
+        path: inside.to_string(),
+    };
+    let (mount, relative) = resolve(name).ok_or_else(unknown)?;
+    let storage = mount.storage.clone();
+    run(async move { storage.read_range(&relative, range).await })
+        .unwrap_or_else(|| Err(take_last_error().unwrap_or_else(unknown)))
+}
+
+/// The size of the file GDAL knows as `name`, as the storage's listing gave it (or the
+/// local file system).
+pub fn file_length(name: &str) -> Result<u64, StorageError> {
+    let Some(inside) = name.strip_prefix(PREFIX) else {
+        return std::fs::metadata(name)
+            .map(|meta| meta.len())
+            .map_err(|err| StorageError::Io {
+                target: name.to_string(),
+                detail: err.to_string(),
+            });
+    };
+    let unknown = || StorageError::NotFound {
+        path: inside.to_string(),
+    };
+    let (mount, relative) = resolve(name).ok_or_else(unknown)?;
+    match lookup(&mount, &relative) {
+        Found::File(entry) => entry.size.ok_or_else(unknown),
+        _ => Err(unknown()),
+    }
+}
+
+fn read_local(path: &str, range: std::ops::Range<u64>) -> Result<bytes::Bytes, StorageError> {
+    use std::os::unix::fs::FileExt;
+    let failed = |err: std::io::Error| StorageError::Io {
+        target: path.to_string(),
+        detail: err.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(failed)?;
+    let mut buffer = vec![0u8; range.end.saturating_sub(range.start) as usize];
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read_at(&mut buffer[filled..], range.start + filled as u64) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(failed(err)),
+        }
+    }
+    buffer.truncate(filled);
+    Ok(buffer.into())
+}
+
+/// The storage mounted under `key`, if any (its [`Storage::stats`] count what GDAL read).
+pub fn mounted(key: &str) -> Option<Arc<dyn Storage>> {
+    find_mount(key).map(|mount| mount.storage.clone())
+}
+
 fn find_mount(key: &str) -> Option<Arc<Mount>> {
     STATE.get()?.mounts.read().ok()?.get(key).cloned()
 }

@@ -36,7 +36,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         exports::all_dalles, exports::all_livrables, exports::dalles_csv, exports::livrables_csv,
         cache::start_seed, cache::get_seed, cache::stop_seed, cache::cache_size,
         boundaries::list, boundaries::get,
-        super::health::health,
+        super::health::health, super::metrics::metrics,
     ),
     modifiers(&ApiKeySecurity),
     tags(

@@ -1,0 +1,220 @@
+//! Decoding JPEG 2000 windows with OpenJPEG instead of whole codestream tiles: the same pixels
+//! as the whole block GDAL decodes, at every resolution level, from a folder and over FTP; a
+//! cold request takes a window, the second ask of a block takes the block, and a map drawn
+//! from windows is byte for byte the map drawn from cached blocks.
+
+mod common;
+
+use std::sync::atomic::Ordering;
+
+use common::served::Served;
+use common::*;
+use dallage::raster::{with_policy, Dalle, DecodePolicy, DecodedCache};
+use serde_json::json;
+
+/// Every pixel of `wanted` (level pixels) of `dalle`, decoded as a window and as a whole block,
+/// compared; returns how many pixels were compared.
+fn window_equals_block(dalle: &Dalle, level: u8, wanted: [u32; 4]) -> usize {
+    let info = dalle.levels[level as usize];
+    let (column, row) = (wanted[0] / info.block_width, wanted[1] / info.block_height);
+    // A cache of its own: the tests of this file run at once, each with a catalogue of its
+    // own whose dalle ids are the same numbers.
+    let cache = DecodedCache::new(64 << 20);
+    let window = cache.pixels(dalle, level, column, row, wanted).unwrap();
+    assert!(
+        cache.counts().windows.load(Ordering::Relaxed) == 1,
+        "{}: level {level} {wanted:?} was decoded as a window",
+        dalle.path
+    );
+    assert_eq!((window.x, window.y), (wanted[0], wanted[1]));
+    let block = with_policy(DecodePolicy::WholeBlocks, || {
+        cache.pixels(dalle, level, column, row, wanted)
+    })
+    .unwrap();
+    let mut compared = 0;
+    for y in wanted[1]..wanted[3] {
+        for x in wanted[0]..wanted[2] {
+            let in_window = ((y - window.y) * window.block.width + (x - window.x)) as usize;
+            let in_block = ((y - block.y) * block.block.width + (x - block.x)) as usize;
+            assert_eq!(
+                window.block.pixel(in_window),
+                block.block.pixel(in_block),
+                "{}: level {level}, pixel ({x}, {y})",
+                dalle.path
+            );
+            compared += 1;
+        }
+    }
+    compared
+}
+
+#[tokio::test]
+async fn windows_decode_the_pixels_whole_blocks_do() {
+    let (user, password) = login();
+    let ftp = json!({"type": "ftp", "host": "127.0.0.1", "port": harness_setting("DALLAGE_TEST_FTP_PORT").parse::<i32>().unwrap(),
+                     "path": "/", "username": user, "password": password});
+    let folder = json!({"type": "file", "path": fixtures().display().to_string()});
+    let served = Served::start(vec![folder, ftp]).await;
+    for layer in served.layers.clone() {
+        let mosaic = served.state.mosaics().get(&layer).unwrap();
+        // GDAL reads remote files on the blocking pool only, as the server does.
+        let compared = served
+            .state
+            .workers()
+            .run(move || compare_layer(&mosaic))
+            .await
+            .unwrap();
+        assert!(compared >= 2 * 256 * 256, "{layer}: {compared} pixels compared");
+    }
+}
+
+fn compare_layer(mosaic: &dallage::raster::Mosaic) -> usize {
+    let dalles: Vec<&Dalle> = mosaic
+        .groups
+        .iter()
+        .flat_map(|g| g.dalles())
+        .filter(|d| d.jpeg2000 && d.levels[0].block_width >= 1024)
+        .collect();
+    assert!(
+        !dalles.is_empty(),
+        "{}: a tiled 4000² JPEG 2000 dalle",
+        mosaic.name
+    );
+    let mut compared = 0;
+    for dalle in dalles {
+        // Full resolution: a 256² window across no tile edge, one at the last tile's edge.
+        compared += window_equals_block(dalle, 0, [300, 520, 556, 776]);
+        compared += window_equals_block(dalle, 0, [3100, 3200, 3356, 3456]);
+        // Reduced: 1/2 (512² tiles) gets whole blocks by policy, so ask at 1/2 for a
+        // window small enough to stay a window only where tiles stay 1024² wide.
+        let half = &dalle.levels[1];
+        if half.block_width >= 1024 {
+            compared += window_equals_block(dalle, 1, [10, 10, 200, 150]);
+        }
+    }
+    compared
+}
+
+#[tokio::test]
+async fn a_cold_map_drawn_from_windows_is_the_map_drawn_from_blocks() {
+    let served = Served::start(vec![
+        json!({"type": "file", "path": fixtures().display().to_string()}),
+    ])
+    .await;
+    let layer = served.layer().to_string();
+    let cache = DecodedCache::global();
+    // 256 × 256 at 5 cm inside the first dalle, in Lambert-93 and in Web Mercator.
+    for (crs, bbox) in [
+        ("EPSG:2154", "846215.0,6526213.0,846227.8,6526225.8"),
+        ("EPSG:3857", "543790.0,5751570.0,543808.4,5751588.4"),
+    ] {
+        let query = format!(
+            "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS={layer}&STYLES=&CRS={crs}&BBOX={bbox}&WIDTH=256&HEIGHT=256&FORMAT=image/png"
+        );
+        let windows = cache.counts().windows.load(Ordering::Relaxed);
+        let blocks = cache.counts().blocks.load(Ordering::Relaxed);
+        let (status, _, cold) = served.wms(&query).await;
+        assert_eq!(status, 200, "{crs}");
+        assert!(
+            cache.counts().windows.load(Ordering::Relaxed) > windows,
+            "{crs}: the cold map decoded windows"
+        );
+        // Asked again and again, the blocks become warm, are decoded whole and kept: every
+        // answer is the same bytes.
+        let mut answers = 1;
+        while cache.counts().blocks.load(Ordering::Relaxed) == blocks && answers < 10 {
+            let (_, _, again) = served.wms(&query).await;
+            assert!(
+                again == cold,
+                "{crs}: a map does not depend on what the cache holds"
+            );
+            answers += 1;
+        }
+        assert!(
+            cache.counts().blocks.load(Ordering::Relaxed) > blocks,
+            "{crs}: blocks decoded whole once warm ({answers} answers)"
+        );
+        let (_, _, warm) = served.wms(&query).await;
+        assert!(warm == cold, "{crs}: from the cached blocks");
+    }
+    // /metrics counts them too, in Prometheus' text format.
+    let (status, content_type, body) = served.get("/metrics").await;
+    assert_eq!(status, 200);
+    assert!(
+        content_type.starts_with("text/plain; version=0.0.4"),
+        "{content_type}"
+    );
+    let text = String::from_utf8(body).unwrap();
+    let value = |name: &str| -> u64 {
+        let line = text
+            .lines()
+            .find(|line| line.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} in\n{text}"));
+        line[name.len() + 1..].parse().unwrap()
+    };
+    assert!(
+        text.contains("# TYPE dallage_decoded_windows_total counter"),
+        "{text}"
+    );
+    assert!(value("dallage_decoded_windows_total") >= 2, "{text}");
+    assert!(value("dallage_decoded_blocks_total") >= 2, "{text}");
+    assert!(value("dallage_decoded_cache_bytes") > 0, "{text}");
+    assert!(value("process_resident_memory_bytes") > 1 << 20, "{text}");
+    assert!(text.contains("dallage_storage_read_bytes_total "), "{text}");
+}
+
+/// A cold window over nginx, FTP and SFTP reads the codestream's main header and the
+/// tile-parts under the window (OpenJPEG finds them by the TLM marker), not the file: the
+/// fixture's 4000² dalles hold 16 codestream tiles, and a window inside one reads under a
+/// quarter of the file, block rounding of the storage's reads included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cold_window_over_a_remote_storage_reads_only_its_tile_parts() {
+    let all = storages();
+    let names = ["nginx", "ftp", "sftp"];
+    let pick = |name: &str| all.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+    let served = Served::start(names.iter().map(|n| pick(n)).collect()).await;
+    for (name, layer) in names.iter().zip(served.layers.clone()) {
+        let mosaic = served.state.mosaics().get(&layer).unwrap();
+        let (read, requests, size) = served
+            .state
+            .workers()
+            .run(move || read_for_one_window(&mosaic))
+            .await
+            .unwrap();
+        eprintln!(
+            "{name}: a cold 256² window read {read} bytes in {requests} requests, of a {size}-byte file"
+        );
+        assert!(
+            read > 0,
+            "{name}: the window's tile-part was read from the storage"
+        );
+        assert!(read * 4 < size, "{name}: {read} bytes read of {size}");
+    }
+}
+
+/// Bytes and requests a cold 256² window inside codestream tile (1, 1) of the first tiled
+/// JPEG 2000 dalle costs its storage (a tile no other test of this file decodes), and the
+/// file's size.
+fn read_for_one_window(mosaic: &dallage::raster::Mosaic) -> (u64, u64, u64) {
+    let dalle = mosaic
+        .groups
+        .iter()
+        .flat_map(|g| g.dalles())
+        .find(|d| d.jpeg2000 && d.levels[0].block_width == 1024)
+        .expect("a tiled 4000² JPEG 2000 dalle");
+    let dallage::storage::FileSource::Remote { storage, .. } = &dalle.source else {
+        panic!("{}: a remote dalle", dalle.path);
+    };
+    let storage = dallage::storage::vsi::mounted(storage).expect("mounted for GDAL");
+    let size = std::fs::metadata(fixtures().join(&dalle.path)).unwrap().len();
+    let (bytes, requests) = (storage.stats().bytes(), storage.stats().request_count());
+    let wanted = [1100, 1100, 1356, 1356];
+    DecodedCache::new(64 << 20)
+        .pixels(dalle, 0, 1, 1, wanted)
+        .unwrap();
+    (
+        storage.stats().bytes() - bytes,
+        storage.stats().request_count() - requests,
+        size,
+    )
+}
