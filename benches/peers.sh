@@ -48,7 +48,7 @@ free_port() {
 
 setup() {
     local missing=""
-    for package in mapserver-bin cgi-mapserver lighttpd wrk gdal-bin; do
+    for package in mapserver-bin cgi-mapserver qgis-server-wms python3-qgis lighttpd wrk gdal-bin; do
         dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $package"
     done
     if [ -n "$missing" ]; then
@@ -223,6 +223,57 @@ EOF
     fi
 }
 
+# QGIS Server 3.22 (Debian, FastCGI behind lighttpd like MapServer) over a project holding one
+# layer per set, each a VRT mosaic of its dalles, named as MapServer's layers are.
+prepare_qgis() {
+    local dir=$work/qgis data=$work/data/demo
+    mkdir -p "$dir/www" "$dir/home"
+    gdalbuildvrt -q -overwrite "$dir/jp2.vrt" "$data"/ortho-jp2/*.jp2
+    gdalbuildvrt -q -overwrite "$dir/tif.vrt" "$data"/ortho-geotiff/*.tif
+    gdalbuildvrt -q -overwrite -a_srs EPSG:2154 "$dir/cold.vrt" "$work"/cold/*/*.jp2
+    gdalbuildvrt -q -overwrite -a_srs EPSG:2154 "$dir/cold16.vrt" "$work"/cold16/*.jp2
+    /usr/bin/python3 "$here/qgis_project.py" "$dir/pcrs.qgs" \
+        "demo-pcrs-metropole-de-lyon-orthophoto-5-cm-jpeg-2000=$dir/jp2.vrt" \
+        "demo-pcrs-metropole-de-lyon-orthophoto-5-cm-geotiff=$dir/tif.vrt" \
+        "cold=$dir/cold.vrt" "cold16=$dir/cold16.vrt" >"$dir/project.log" 2>&1 ||
+        { log "QGIS project not written: $(tail -3 "$dir/project.log")"; exit 1; }
+}
+
+# Started afresh for each scenario, as dallage is, so that its memory is that scenario's: QGIS
+# keeps its datasets open between requests and, GDAL_CACHEMAX set to COLD_CACHE's size
+# notwithstanding, keeps decoded pixels (its peak RSS is printed beside dallage's).
+start_qgis() {
+    local dir=$work/qgis cache_mb
+    cache_mb=$(echo "$COLD_CACHE" | awk '{print $1}')
+    cat >"$dir/qgis.sh" <<EOF
+#!/bin/sh
+export QGIS_PROJECT_FILE="$dir/pcrs.qgs" QT_QPA_PLATFORM=offscreen HOME="$dir/home" \\
+    QGIS_SERVER_LOG_LEVEL=2 QGIS_SERVER_LOG_STDERR=1 QGIS_SERVER_PARALLEL_RENDERING=false \\
+    GDAL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 GDAL_CACHEMAX=$cache_mb
+exec /usr/lib/cgi-bin/qgis_mapserv.fcgi
+EOF
+    chmod +x "$dir/qgis.sh"
+    QG_PORT=$(free_port)
+    cat >"$dir/lighttpd.conf" <<EOF
+server.modules = ( "mod_fastcgi" )
+server.document-root = "$dir/www"
+server.bind = "127.0.0.1"
+server.port = $QG_PORT
+server.errorlog = "$dir/error.log"
+fastcgi.server = ( "/qgis" => ((
+    "socket" => "$dir/qgis-$$.sock",
+    "bin-path" => "$dir/qgis.sh",
+    "max-procs" => $THREADS,
+    "check-local" => "disable"
+)) )
+EOF
+    [ "$(id -u)" = 0 ] && chmod -R a+rX "$work"
+    setsid lighttpd -D -f "$dir/lighttpd.conf" >"$dir/stdout.log" 2>&1 &
+    QG_PID=$!
+    wait_ready "http://127.0.0.1:$QG_PORT/qgis?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0" "QGIS Server"
+    QG_URL="http://127.0.0.1:$QG_PORT/qgis"
+}
+
 # start_dallage [cold|cold16]: the demo catalogue, or a cold deliverable with its small cache.
 start_dallage() {
     DL_PORT=$(free_port)
@@ -245,6 +296,15 @@ stop_pid() {
     kill -TERM -- "-$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$pid" 2>/dev/null || true
+}
+
+# The peak resident memory of a process's children (FastCGI workers), summed.
+peak_rss_of_children() {
+    local total=0 child
+    for child in $(pgrep -P "$1"); do
+        total=$((total + $(awk '/VmHWM/ {print $2}' "/proc/$child/status" 2>/dev/null || echo 0)))
+    done
+    echo "$((total / 1024)) MiB"
 }
 
 wait_ready() {
@@ -309,8 +369,8 @@ PY
 # Both servers must draw the same picture, or the comparison means nothing: the band means of
 # their answers to one request agree within 3 (MapServer resamples nearest, dallage bilinear).
 same_picture() {
-    local ms_path=$1 dl_path=${2:-$1} means=()
-    for server in "$MS_URL$ms_path" "$DL_URL$dl_path"; do
+    local ms_path=$1 dl_path=${2:-$1} other=${3:-$DL_URL} means=()
+    for server in "$MS_URL$ms_path" "$other$dl_path"; do
         curl -sf -o "$work/check.jpg" "$server"
         means+=("$(GDAL_PAM_ENABLED=NO gdalinfo -stats "$work/check.jpg" | awk -F'Mean=' '/STATISTICS_MEAN|Mean=/ && $2 {split($2, a, ","); printf "%s ", a[1]}')")
     done
@@ -324,16 +384,18 @@ PY
 }
 
 main() {
-    MS_PID="" DL_PID=""
-    trap 'stop_pid "$MS_PID"; stop_pid "$DL_PID"' EXIT
+    MS_PID="" DL_PID="" QG_PID=""
+    trap 'stop_pid "$MS_PID"; stop_pid "$DL_PID"; stop_pid "$QG_PID"' EXIT
     setup
     prepare_data
     start_mapserver
+    prepare_qgis
     printf "%-14s %-9s %-5s %9s %8s %8s %8s %10s %7s\n" scenario server run requests req/s p50ms p99ms cpu-ms/req errors
     for scenario in $SCENARIOS; do
         local urls=$work/$scenario.urls kind=""
         [[ $scenario == cold* ]] && kind=${scenario%%-*}
         start_dallage $kind
+        start_qgis
         if [ -n "$kind" ]; then
             # The deliverable served from a URL is named after the folder; MapServer's layer
             # is named after it too: both names go into the request list.
@@ -345,27 +407,35 @@ main() {
             cp "$urls" "$urls.mapserver"
         fi
         same_picture "$(head -1 "$urls.mapserver")" "$(head -1 "$urls")"
+        same_picture "$(head -1 "$urls.mapserver")" "$(head -1 "$urls.mapserver")" "$QG_URL"
         declare -A cpu=()
-        for server in mapserver dallage; do
+        for server in mapserver qgis dallage; do
             local url pid
-            local list=$urls
-            if [ $server = mapserver ]; then url=$MS_URL; pid=$MS_PID; list=$urls.mapserver; else url=$DL_URL; pid=$DL_PID; fi
+            local list=$urls.mapserver
+            case $server in
+            mapserver) url=$MS_URL pid=$MS_PID ;;
+            qgis) url=$QG_URL pid=$QG_PID ;;
+            *) url=$DL_URL pid=$DL_PID list=$urls ;;
+            esac
             for run in cold warm; do
                 read -r requests rps p50 p99 per errors <<<"$(measure "$url" "$pid" "$list")"
                 cpu[$server-$run]=$per
                 printf "%-14s %-9s %-5s %9s %8s %8s %8s %10s %7s\n" "$scenario" "$server" "$run" "$requests" "$rps" "$p50" "$p99" "$per" "$errors"
             done
         done
-        local rss
+        local rss qgis_rss
         rss=$(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$DL_PID/status)
+        qgis_rss=$(peak_rss_of_children "$QG_PID")
         python3 -c "c=${cpu[dallage-cold]}/${cpu[mapserver-cold]}; w=${cpu[dallage-warm]}/${cpu[mapserver-warm]}; print(f'{\"$scenario\":<14} ratio     dallage/MapServer CPU per request: cold {c:.3f} (1/{1/c:.0f}), warm {w:.3f} (1/{1/w:.0f}); dallage peak RSS $rss')"
+        python3 -c "c=${cpu[dallage-cold]}/${cpu[qgis-cold]}; w=${cpu[dallage-warm]}/${cpu[qgis-warm]}; print(f'{\"$scenario\":<14} ratio     dallage/QGIS Server CPU per request: cold {c:.3f}, warm {w:.3f}; QGIS peak RSS $qgis_rss')"
         if [ -n "$kind" ]; then
             local floor
             floor=$("$root/target/release/dallage" decode-floor "$work/$kind" --count 200 | awk '{print $(NF-3)}')
             python3 -c "f=$floor; print(f'{\"$scenario\":<14} floor     OpenJPEG alone decodes a 256² window in {f:.1f} ms CPU; dallage cold / floor: {${cpu[dallage-cold]}/f:.2f}, warm / floor: {${cpu[dallage-warm]}/f:.2f}')"
         fi
         stop_pid "$DL_PID"
-        DL_PID=""
+        stop_pid "$QG_PID"
+        DL_PID="" QG_PID=""
     done
 }
 

@@ -5,8 +5,8 @@
 #
 # 1. Cold generation: each tile of levels 19 and 20 asked once (4 at a time) from freshly
 #    started servers with empty caches: tiles/s and server CPU per tile (MapProxy's figure
-#    includes MapServer's CPU), and, for reference, the CPU GDAL needs to decode each dalle
-#    once at full resolution.
+#    includes MapServer's CPU), and, for reference, the CPU GDAL and OpenJPEG alone need to
+#    decode each dalle once at the resolution the finest tiles need.
 # 2. Warm: wrk sends random tiles from the same list to each server for DURATION seconds:
 #    requests/s, latency p50/p99, CPU per request.
 #
@@ -27,6 +27,7 @@ setup_mapproxy() {
         "$venv/bin/pip" install -q mapproxy gunicorn
     fi
     command -v nginx >/dev/null || $SUDO apt-get install -y -qq --no-install-recommends nginx-light >/dev/null
+    command -v opj_decompress >/dev/null || $SUDO apt-get install -y -qq --no-install-recommends libopenjp2-tools >/dev/null
 }
 
 start_mapproxy() {
@@ -127,20 +128,27 @@ generate() {
     python3 -c "n=$(wc -l <"$list"); print(f'{n} {$seconds:.2f} {($after-$before)*1000/$hz/n:.2f} $errors')"
 }
 
-# CPU GDAL needs to decode each dalle once at the JPEG 2000 resolution level the finest tiles
-# of the list need (what a cold run cannot avoid).
+# decode_reference gdal|openjpeg: CPU that decoder needs to decode each dalle once, on one
+# thread, at the JPEG 2000 resolution level the finest tiles of the list need (what a cold run
+# cannot avoid): GDAL as dallage decodes whole blocks, or OpenJPEG's own opj_decompress (the
+# decoder dallage's windows use, the fastest here: Grok 10 was slower, see the README).
 decode_reference() {
-    python3 - "$work/data/demo/ortho-jp2" "$(echo $LEVELS | tr ' ' '\n' | sort -n | tail -1)" <<'PY'
+    python3 - "$work/data/demo/ortho-jp2" "$(echo $LEVELS | tr ' ' '\n' | sort -n | tail -1)" "$1" "$work/once.raw" <<'PY'
 import glob, math, os, resource, subprocess, sys
-finest = int(sys.argv[2])
+finest, decoder, scratch = int(sys.argv[2]), sys.argv[3], sys.argv[4]
 ground = 2 * math.pi * 6378137 / 256 / 2 ** finest * math.cos(math.radians(45.82))
 reduction = max(0, int(math.floor(math.log2(ground / 0.05))))
 size = str(4000 >> reduction)
 before = resource.getrusage(resource.RUSAGE_CHILDREN)
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.jp2"))):
-    subprocess.run(["gdal_translate", "-q", "-of", "MEM", "-outsize", size, size, path, ""], check=True,
+    if decoder == "gdal":
+        command = ["gdal_translate", "-q", "-of", "MEM", "-outsize", size, size, path, ""]
+    else:
+        command = ["opj_decompress", "-quiet", "-threads", "1", "-r", str(reduction), "-i", path, "-o", scratch]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
                    env=dict(os.environ, GDAL_PAM_ENABLED="NO", GDAL_NUM_THREADS="1"))
 after = resource.getrusage(resource.RUSAGE_CHILDREN)
+os.path.exists(scratch) and os.remove(scratch)
 print(f"{(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime):.2f} {size}")
 PY
 }
@@ -174,9 +182,11 @@ main_tiles() {
         cold[$name]=$cpu
         python3 -c "print(f'{\"$name\":<22} {$n:>7} {$s:>8} {$n/$s:>8.1f} {\"$cpu\":>12} {\"$err\":>7}')"
     done
-    local reference size
-    read -r reference size <<<"$(decode_reference)"
-    python3 -c "n=$(wc -l <"$tiles"); print(f'GDAL decoding each dalle once at {$size}x{$size}: {$reference:.2f} s CPU = {$reference*1000/n:.2f} ms per tile of this list; dallage cold / that: {${cold[dallage]}/($reference*1000/n):.2f}')"
+    local reference size decoder
+    for decoder in gdal openjpeg; do
+        read -r reference size <<<"$(decode_reference $decoder)"
+        python3 -c "n=$(wc -l <"$tiles"); print(f'{\"$decoder\":<8} decoding each dalle once at {$size}x{$size}: {$reference:.2f} s CPU = {$reference*1000/n:.2f} ms per tile of this list; dallage cold / that: {${cold[dallage]}/($reference*1000/n):.2f}')"
+    done
 
     start_nginx
     printf "%-10s %-5s %9s %8s %8s %8s %10s %7s\n" server run requests req/s p50ms p99ms cpu-ms/req errors

@@ -12,6 +12,10 @@ use common::*;
 use dallage::raster::{with_policy, Dalle, DecodePolicy, DecodedCache};
 use serde_json::json;
 
+/// Held by the tests that count the process-wide decoded cache's windows and blocks, so that
+/// one's decodes never land in the other's count.
+static GLOBAL_COUNTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Every pixel of `wanted` (level pixels) of `dalle`, decoded as a window and as a whole block,
 /// compared; returns how many pixels were compared.
 fn window_equals_block(dalle: &Dalle, level: u8, wanted: [u32; 4]) -> usize {
@@ -102,6 +106,7 @@ async fn a_cold_map_drawn_from_windows_is_the_map_drawn_from_blocks() {
     ])
     .await;
     let layer = served.layer().to_string();
+    let _alone = GLOBAL_COUNTS.lock().await;
     let cache = DecodedCache::global();
     // 256 × 256 at 5 cm inside the first dalle, in Lambert-93 and in Web Mercator.
     for (crs, bbox) in [
@@ -163,8 +168,65 @@ async fn a_cold_map_drawn_from_windows_is_the_map_drawn_from_blocks() {
     assert!(text.contains("dallage_storage_read_bytes_total "), "{text}");
 }
 
+/// Seeding reads whole blocks and keeps them (the next tiles of its batch read them too): a
+/// seeded tile decodes no window, where the serving path would.
+#[tokio::test]
+async fn seeding_decodes_whole_blocks_never_windows() {
+    let served = Served::start(vec![
+        json!({"type": "file", "path": fixtures().display().to_string()}),
+    ])
+    .await;
+    let layer = served.layer().to_string();
+    let mosaic = served.state.mosaics().get(&layer).unwrap();
+    // The last tiled JPEG 2000 dalle's bottom-right codestream tile: no other test here reads it.
+    let dalle = mosaic
+        .groups
+        .iter()
+        .flat_map(|g| g.dalles())
+        .filter(|d| d.jpeg2000 && d.levels[0].block_width == 1024)
+        .max_by_key(|d| d.id)
+        .expect("a tiled 4000² JPEG 2000 dalle");
+    let [min_x, min_y, _, _] = dalle.bbox;
+    let area = [min_x + 160.0, min_y + 5.0, min_x + 185.0, min_y + 30.0];
+    let set = dallage::tiles::matrix_sets::get("2154_5cm").unwrap();
+    let z = set.level_for(0.05);
+    let range = set.matrix(z).unwrap().tiles_over(area).unwrap();
+    assert!(range.count() >= 4, "{range:?}");
+    let _alone = GLOBAL_COUNTS.lock().await;
+    let cache = DecodedCache::global();
+    let windows = cache.counts().windows.load(Ordering::Relaxed);
+    let blocks = cache.counts().blocks.load(Ordering::Relaxed);
+    for row in range.min_row..=range.max_row {
+        for col in range.min_col..=range.max_col {
+            let request = dallage::tiles::TileRequest {
+                layer: layer.clone(),
+                tms: set.id.clone(),
+                z,
+                row,
+                col,
+                format: dallage::raster::Format::Jpeg,
+            };
+            let answer = served.state.tiles().seed_tile(&request).await.unwrap();
+            assert!(
+                matches!(answer, dallage::tiles::TileAnswer::Tile(_)),
+                "tile {z}/{row}/{col} drawn"
+            );
+        }
+    }
+    assert_eq!(
+        cache.counts().windows.load(Ordering::Relaxed),
+        windows,
+        "seeding decoded no window"
+    );
+    assert!(
+        cache.counts().blocks.load(Ordering::Relaxed) > blocks,
+        "seeding decoded whole blocks"
+    );
+}
+
 /// A cold window over nginx, FTP and SFTP reads the codestream's main header and the
-/// tile-parts under the window (OpenJPEG finds them by the TLM marker), not the file: the
+/// tile-parts under the window (found by the TLM marker, or by walking the tile-part headers
+/// once per file), not the file: the
 /// fixture's 4000² dalles hold 16 codestream tiles, and a window inside one reads under a
 /// quarter of the file, block rounding of the storage's reads included.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -21,7 +21,9 @@ pub use store::{DiskStore, Doomed, MemoryStore, S3Store, StoreStats, TileStore};
 
 use crate::config::Config;
 pub use crate::config::EmptyTiles;
-use crate::raster::{self, EncodeOptions, Format, Mosaic, MosaicChange, Mosaics, RenderRequest, Resampling};
+use crate::raster::{
+    self, DecodePolicy, EncodeOptions, Format, Mosaic, MosaicChange, Mosaics, RenderRequest, Resampling,
+};
 use crate::workers::Workers;
 
 /// A tile asked for.
@@ -207,8 +209,23 @@ impl Tiles {
         })
     }
 
-    /// The tile, from the cache or drawn now.
+    /// The tile, from the cache or drawn now (the serving path: JPEG 2000 read by windows where
+    /// a block is cold, see [`DecodePolicy::Adaptive`]).
     pub async fn tile(&self, request: &TileRequest) -> Result<TileAnswer, TileRequestError> {
+        self.tile_decoded(request, DecodePolicy::Adaptive).await
+    }
+
+    /// The tile for seeding: blocks decoded whole and kept, since the next tiles of the batch
+    /// read them too.
+    pub async fn seed_tile(&self, request: &TileRequest) -> Result<TileAnswer, TileRequestError> {
+        self.tile_decoded(request, DecodePolicy::WholeBlocks).await
+    }
+
+    async fn tile_decoded(
+        &self,
+        request: &TileRequest,
+        policy: DecodePolicy,
+    ) -> Result<TileAnswer, TileRequestError> {
         let mosaic = self
             .inner
             .mosaics
@@ -261,7 +278,7 @@ impl Tiles {
         let format = request.format;
         let drawing = || async move {
             workers
-                .run(move || draw(&render, format))
+                .run(move || raster::with_policy(policy, || draw(&render, format)))
                 .await
                 .map_err(|err| TileError(err.to_string()))?
         };
