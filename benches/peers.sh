@@ -37,6 +37,10 @@ SCENARIOS=${SCENARIOS:-"cold-5cm-2154 cold-5cm-3857 cold16-5cm-2154 cold16-5cm-3
 export COLD_DALLES=${COLD_DALLES:-64}
 COLD_CACHE=${COLD_CACHE:-"32 MiB"}
 COLD_COUNT=${COLD_COUNT:-2000}
+# Where dallage reads the cold sets from: file, and with COLD_SOURCES="file http sftp" also an
+# nginx autoindex over them and the test harness's OpenSSH (tests/harness/servers.sh, started
+# when not running): dallage's CPU per request from each, against the folder's.
+COLD_SOURCES=${COLD_SOURCES:-file}
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 export DEBIAN_FRONTEND=noninteractive
 
@@ -77,20 +81,22 @@ EOF
     "$root/target/release/dallage" --config "$work/dallage.toml" demo --no-serve >/dev/null 2>&1
     "$root/target/release/dallage" fixtures --many "$COLD_DALLES" "$work/cold"
     cut_cold16
-    local set
+    local set source
     for set in cold cold16; do
-        cat >"$work/$set.toml" <<EOF
+        for source in $COLD_SOURCES; do
+            cat >"$work/$set-$source.toml" <<EOF
 [server]
 listen = "127.0.0.1:0"
 [catalog]
-url = "sqlite://$work/$set-data/catalog.db"
+url = "sqlite://$work/$set-$source-data/catalog.db"
 [data]
-dir = "$work/$set-data"
+dir = "$work/$set-$source-data"
 [cache]
 decoded_cache_size = "$COLD_CACHE"
 [log]
 level = "warn"
 EOF
+        done
     done
 }
 
@@ -197,25 +203,8 @@ export MAPSERVER_CONFIG_FILE="$dir/mapserver.conf" MS_MAPFILE="$dir/pcrs.map" GD
 exec /usr/lib/cgi-bin/mapserv
 EOF
     chmod +x "$dir/mapserv.sh"
-    MS_PORT=$(free_port)
-    cat >"$dir/lighttpd.conf" <<EOF
-server.modules = ( "mod_fastcgi" )
-server.document-root = "$dir/www"
-server.bind = "127.0.0.1"
-server.port = $MS_PORT
-server.errorlog = "$dir/error.log"
-fastcgi.server = ( "/mapserv" => ((
-    "socket" => "$dir/mapserv-$$.sock",
-    "bin-path" => "$dir/mapserv.sh",
-    "max-procs" => $THREADS,
-    "check-local" => "disable"
-)) )
-EOF
-    [ "$(id -u)" = 0 ] && chmod -R a+rX "$work"
-    setsid lighttpd -D -f "$dir/lighttpd.conf" >"$dir/stdout.log" 2>&1 &
-    MS_PID=$!
-    wait_ready "http://127.0.0.1:$MS_PORT/mapserv?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0" "MapServer"
-    MS_URL="http://127.0.0.1:$MS_PORT/mapserv"
+    start_fastcgi "$dir" mapserv "MapServer"
+    MS_PID=$FCGI_PID MS_URL=$FCGI_URL
     local probe="$MS_URL?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=demo-pcrs-metropole-de-lyon-orthophoto-5-cm-geotiff&STYLES=&CRS=EPSG:2154&BBOX=846200,6525800,846212.8,6525812.8&WIDTH=256&HEIGHT=256&FORMAT=image/jpeg"
     if [ "$(curl -s -o /dev/null -w '%{content_type}' "$probe")" != "image/jpeg" ]; then
         log "MapServer does not render: $(curl -s "$probe" | head -c 400)"
@@ -253,39 +242,139 @@ export QGIS_PROJECT_FILE="$dir/pcrs.qgs" QT_QPA_PLATFORM=offscreen HOME="$dir/ho
 exec /usr/lib/cgi-bin/qgis_mapserv.fcgi
 EOF
     chmod +x "$dir/qgis.sh"
-    QG_PORT=$(free_port)
+    start_fastcgi "$dir" qgis "QGIS Server"
+    QG_PID=$FCGI_PID QG_URL=$FCGI_URL
+}
+
+# start_fastcgi DIR NAME LABEL: lighttpd on a free port running DIR/NAME.sh as THREADS FastCGI
+# processes at /NAME; sets FCGI_PID (lighttpd, leading its process group) and FCGI_URL once
+# it answers GetCapabilities.
+start_fastcgi() {
+    local dir=$1 name=$2 port
+    port=$(free_port)
     cat >"$dir/lighttpd.conf" <<EOF
 server.modules = ( "mod_fastcgi" )
 server.document-root = "$dir/www"
 server.bind = "127.0.0.1"
-server.port = $QG_PORT
+server.port = $port
 server.errorlog = "$dir/error.log"
-fastcgi.server = ( "/qgis" => ((
-    "socket" => "$dir/qgis-$$.sock",
-    "bin-path" => "$dir/qgis.sh",
+fastcgi.server = ( "/$name" => ((
+    "socket" => "$dir/$name-$$.sock",
+    "bin-path" => "$dir/$name.sh",
     "max-procs" => $THREADS,
     "check-local" => "disable"
 )) )
 EOF
     [ "$(id -u)" = 0 ] && chmod -R a+rX "$work"
     setsid lighttpd -D -f "$dir/lighttpd.conf" >"$dir/stdout.log" 2>&1 &
-    QG_PID=$!
-    wait_ready "http://127.0.0.1:$QG_PORT/qgis?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0" "QGIS Server"
-    QG_URL="http://127.0.0.1:$QG_PORT/qgis"
+    FCGI_PID=$!
+    FCGI_URL="http://127.0.0.1:$port/$name"
+    wait_ready "$FCGI_URL?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0" "$3"
 }
 
-# start_dallage [cold|cold16]: the demo catalogue, or a cold deliverable with its small cache.
+# start_dallage [cold|cold16 [file|http|sftp]]: the demo catalogue, or a cold deliverable with
+# its small cache, read from a folder or over a storage.
 start_dallage() {
     DL_PORT=$(free_port)
     if [ -n "${1:-}" ]; then
-        setsid "$root/target/release/dallage" --config "$work/$1.toml" serve --listen "127.0.0.1:$DL_PORT" \
-            --crs 2154 "file://$work/$1" >"$work/dallage.log" 2>&1 &
+        local source=${2:-file} url access=()
+        case $source in
+        file) url="file://$work/$1" ;;
+        http) url="$SN_URL/$1/" ;;
+        sftp)
+            url="sftp://$DALLAGE_TEST_USER@127.0.0.1:$DALLAGE_TEST_SFTP_PORT$work/$1"
+            access=(--password-env DALLAGE_TEST_PASSWORD)
+            ;;
+        esac
+        setsid "$root/target/release/dallage" --config "$work/$1-$source.toml" serve --listen "127.0.0.1:$DL_PORT" \
+            --crs 2154 "${access[@]}" "$url" >"$work/dallage.log" 2>&1 &
     else
         setsid "$root/target/release/dallage" --config "$work/dallage.toml" serve --listen "127.0.0.1:$DL_PORT" >"$work/dallage.log" 2>&1 &
     fi
     DL_PID=$!
     wait_ready "http://127.0.0.1:$DL_PORT/health" "dallage"
     DL_URL="http://127.0.0.1:$DL_PORT/wms"
+}
+
+# start_static DIR ROOT [DIRECTIVES]: nginx serving the files under ROOT on a free port,
+# configured and logging in DIR; sets NGINX_PID (leading its process group) and NGINX_URL.
+start_static() {
+    local dir=$1 port
+    mkdir -p "$dir"
+    port=$(free_port)
+    cat >"$dir/nginx.conf" <<CONF
+worker_processes $THREADS;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    types { image/jpeg jpg; }
+    client_body_temp_path $dir/body; proxy_temp_path $dir/proxy; fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;
+    server { listen 127.0.0.1:$port; root $2; ${3:-} }
+}
+CONF
+    setsid nginx -g 'daemon off;' -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
+    NGINX_PID=$!
+    NGINX_URL="http://127.0.0.1:$port"
+}
+
+# The storages of COLD_SOURCES beyond the folder: an nginx autoindex over the bench's work
+# folder (SN_URL), the test harness's SFTP server (its settings exported).
+start_storages() {
+    if [[ " $COLD_SOURCES " == *" http "* ]]; then
+        command -v nginx >/dev/null || $SUDO apt-get install -y -qq --no-install-recommends nginx-light >/dev/null
+        start_static "$work/storage-nginx" "$work" "autoindex on;"
+        SN_PID=$NGINX_PID SN_URL=$NGINX_URL
+        wait_ready "$SN_URL/" "nginx (storage)"
+    fi
+    if [[ " $COLD_SOURCES " == *" sftp "* ]]; then
+        local settings=$root/target/test-servers/env
+        grep -q '^DALLAGE_TEST_SFTP_PORT=' "$settings" 2>/dev/null || "$root/tests/harness/servers.sh" start >/dev/null
+        set -a
+        # shellcheck disable=SC1090
+        source "$settings"
+        set +a
+    fi
+    [ "$(id -u)" = 0 ] && chmod -R a+rX "$work"
+    return 0
+}
+
+# The slug of the deliverable dallage (on DL_PORT) serves from the folder named $1.
+cold_layer() {
+    curl -s "http://127.0.0.1:$DL_PORT/api/livrables" | KIND=$1 python3 -c 'import json,os,sys; print([l["slug"] for l in json.load(sys.stdin)["items"] if l["nom"] == os.environ["KIND"]][0])'
+}
+
+# Bytes dallage has read from storages so far (its /metrics).
+storage_bytes() {
+    curl -s "http://127.0.0.1:$DL_PORT/metrics" | awk '/^dallage_storage_read_bytes_total / {print $2}'
+}
+
+# remote_runs SCENARIO KIND: dallage cold and warm over each storage of COLD_SOURCES but the
+# folder, from the same requests; CPU per request against the folder's (cpu[dallage-cold]),
+# and storage bytes per cold request against the mean dalle size.
+remote_runs() {
+    local scenario=$1 kind=$2 source list requests rps p50 p99 per errors before after
+    local dalle_bytes
+    dalle_bytes=$(find -L "$work/$kind" -name '*.jp2' -printf '%s\n' | awk '{t += $1; n++} END {print int(t / n)}')
+    for source in $COLD_SOURCES; do
+        [ "$source" = file ] && continue
+        stop_pid "$DL_PID"
+        start_dallage "$kind" "$source"
+        list=$work/$scenario.urls.$source
+        sed "s/LAYERS=$kind/LAYERS=$(cold_layer "$kind")/" "$work/$scenario.urls.mapserver" >"$list"
+        for run in cold warm; do
+            before=$(storage_bytes)
+            read -r requests rps p50 p99 per errors <<<"$(measure "$DL_URL" "$DL_PID" "$list")"
+            after=$(storage_bytes)
+            printf "%-14s %-9s %-5s %9s %8s %8s %8s %10s %7s\n" "$scenario" "dl-$source" "$run" "$requests" "$rps" "$p50" "$p99" "$per" "$errors"
+            if [ $run = cold ]; then
+                python3 -c "r=$per/${cpu[dallage-cold]}; b=($after-$before)/$requests; print(f'{\"$scenario\":<14} $source      dallage over $source / from the folder, cold CPU per request: {r:.2f}; {b/1024:.0f} KiB read per request (a dalle: {$dalle_bytes/1024:.0f} KiB)')"
+            fi
+        done
+    done
 }
 
 # Servers start with setsid, so each leads its own process group: stop the whole group
@@ -384,12 +473,13 @@ PY
 }
 
 main() {
-    MS_PID="" DL_PID="" QG_PID=""
-    trap 'stop_pid "$MS_PID"; stop_pid "$DL_PID"; stop_pid "$QG_PID"' EXIT
+    MS_PID="" DL_PID="" QG_PID="" SN_PID=""
+    trap 'stop_pid "$MS_PID"; stop_pid "$DL_PID"; stop_pid "$QG_PID"; stop_pid "$SN_PID"' EXIT
     setup
     prepare_data
     start_mapserver
     prepare_qgis
+    start_storages
     printf "%-14s %-9s %-5s %9s %8s %8s %8s %10s %7s\n" scenario server run requests req/s p50ms p99ms cpu-ms/req errors
     for scenario in $SCENARIOS; do
         local urls=$work/$scenario.urls kind=""
@@ -399,7 +489,7 @@ main() {
         if [ -n "$kind" ]; then
             # The deliverable served from a URL is named after the folder; MapServer's layer
             # is named after it too: both names go into the request list.
-            COLD_LAYER=$(curl -s "http://127.0.0.1:$DL_PORT/api/livrables" | KIND=$kind python3 -c 'import json,os,sys; print([l["slug"] for l in json.load(sys.stdin)["items"] if l["nom"] == os.environ["KIND"]][0])')
+            COLD_LAYER=$(cold_layer "$kind")
             COLD_LAYER=$COLD_LAYER python3 "$here/requests.py" "$scenario" "$COLD_COUNT" 7 >"$urls"
             sed "s/LAYERS=$COLD_LAYER/LAYERS=$kind/" "$urls" >"$urls.mapserver"
         else
@@ -432,6 +522,7 @@ main() {
             local floor
             floor=$("$root/target/release/dallage" decode-floor "$work/$kind" --count 200 | awk '{print $(NF-3)}')
             python3 -c "f=$floor; print(f'{\"$scenario\":<14} floor     OpenJPEG alone decodes a 256² window in {f:.1f} ms CPU; dallage cold / floor: {${cpu[dallage-cold]}/f:.2f}, warm / floor: {${cpu[dallage-warm]}/f:.2f}')"
+            remote_runs "$scenario" "$kind"
         fi
         stop_pid "$DL_PID"
         stop_pid "$QG_PID"

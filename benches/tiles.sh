@@ -83,27 +83,10 @@ YAML
 }
 
 start_nginx() {
-    local dir=$work/nginx
-    mkdir -p "$dir"
-    NG_PORT=$(free_port)
-    cat >"$dir/nginx.conf" <<CONF
-worker_processes $THREADS;
-pid $dir/nginx.pid;
-error_log $dir/error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    types { image/jpeg jpg; }
-    client_body_temp_path $dir/body; proxy_temp_path $dir/proxy; fastcgi_temp_path $dir/fastcgi;
-    uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;
-    server { listen 127.0.0.1:$NG_PORT; root $work/data/tiles; }
-}
-CONF
-    setsid nginx -g 'daemon off;' -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
-    NG_PID=$!
+    start_static "$work/nginx" "$work/data/tiles"
+    NG_PID=$NGINX_PID
     sleep 0.5
-    NG_URL="http://127.0.0.1:$NG_PORT/"
+    NG_URL="$NGINX_URL/"
 }
 
 # CPU ticks of several process trees.

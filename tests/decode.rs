@@ -168,10 +168,11 @@ async fn a_cold_map_drawn_from_windows_is_the_map_drawn_from_blocks() {
     assert!(text.contains("dallage_storage_read_bytes_total "), "{text}");
 }
 
-/// Seeding reads whole blocks and keeps them (the next tiles of its batch read them too): a
-/// seeded tile decodes no window, where the serving path would.
+/// Tiles (asked in batches by map views and by seeding) read whole blocks and keep them: the
+/// next tiles read them too. A tile asked alone (the size calculator's samples) takes a
+/// window of a cold block instead.
 #[tokio::test]
-async fn seeding_decodes_whole_blocks_never_windows() {
+async fn tiles_decode_whole_blocks_lone_tiles_windows() {
     let served = Served::start(vec![
         json!({"type": "file", "path": fixtures().display().to_string()}),
     ])
@@ -186,27 +187,27 @@ async fn seeding_decodes_whole_blocks_never_windows() {
         .filter(|d| d.jpeg2000 && d.levels[0].block_width == 1024)
         .max_by_key(|d| d.id)
         .expect("a tiled 4000² JPEG 2000 dalle");
-    let [min_x, min_y, _, _] = dalle.bbox;
+    let [min_x, min_y, _, max_y] = dalle.bbox;
     let area = [min_x + 160.0, min_y + 5.0, min_x + 185.0, min_y + 30.0];
     let set = dallage::tiles::matrix_sets::get("2154_5cm").unwrap();
     let z = set.level_for(0.05);
     let range = set.matrix(z).unwrap().tiles_over(area).unwrap();
     assert!(range.count() >= 4, "{range:?}");
+    let request = |row: u32, col: u32| dallage::tiles::TileRequest {
+        layer: layer.clone(),
+        tms: set.id.clone(),
+        z,
+        row,
+        col,
+        format: dallage::raster::Format::Jpeg,
+    };
     let _alone = GLOBAL_COUNTS.lock().await;
     let cache = DecodedCache::global();
     let windows = cache.counts().windows.load(Ordering::Relaxed);
     let blocks = cache.counts().blocks.load(Ordering::Relaxed);
     for row in range.min_row..=range.max_row {
         for col in range.min_col..=range.max_col {
-            let request = dallage::tiles::TileRequest {
-                layer: layer.clone(),
-                tms: set.id.clone(),
-                z,
-                row,
-                col,
-                format: dallage::raster::Format::Jpeg,
-            };
-            let answer = served.state.tiles().seed_tile(&request).await.unwrap();
+            let answer = served.state.tiles().tile(&request(row, col)).await.unwrap();
             assert!(
                 matches!(answer, dallage::tiles::TileAnswer::Tile(_)),
                 "tile {z}/{row}/{col} drawn"
@@ -216,11 +217,35 @@ async fn seeding_decodes_whole_blocks_never_windows() {
     assert_eq!(
         cache.counts().windows.load(Ordering::Relaxed),
         windows,
-        "seeding decoded no window"
+        "tiles decoded no window"
     );
     assert!(
         cache.counts().blocks.load(Ordering::Relaxed) > blocks,
-        "seeding decoded whole blocks"
+        "tiles decoded whole blocks"
+    );
+    // A lone tile in the dalle's top-left codestream tile (cold: no test here reads it with
+    // the process's cache; the cold map reads the bottom-left one).
+    let lone = set
+        .matrix(z)
+        .unwrap()
+        .tiles_over([min_x + 10.0, max_y - 11.0, min_x + 11.0, max_y - 10.0])
+        .unwrap();
+    let blocks = cache.counts().blocks.load(Ordering::Relaxed);
+    let answer = served
+        .state
+        .tiles()
+        .lone_tile(&request(lone.min_row, lone.min_col))
+        .await
+        .unwrap();
+    assert!(matches!(answer, dallage::tiles::TileAnswer::Tile(_)));
+    assert!(
+        cache.counts().windows.load(Ordering::Relaxed) > windows,
+        "a lone tile decoded a window"
+    );
+    assert_eq!(
+        cache.counts().blocks.load(Ordering::Relaxed),
+        blocks,
+        "a lone tile kept no block"
     );
 }
 

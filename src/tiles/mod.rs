@@ -209,16 +209,17 @@ impl Tiles {
         })
     }
 
-    /// The tile, from the cache or drawn now (the serving path: JPEG 2000 read by windows where
-    /// a block is cold, see [`DecodePolicy::Adaptive`]).
+    /// The tile, from the cache or drawn now. Tiles come in batches (a map view asks for a
+    /// screenful of neighbours, seeding for a whole area), so blocks are decoded whole and kept
+    /// ([`DecodePolicy::WholeBlocks`]): the next tiles read them.
     pub async fn tile(&self, request: &TileRequest) -> Result<TileAnswer, TileRequestError> {
-        self.tile_decoded(request, DecodePolicy::Adaptive).await
+        self.tile_decoded(request, DecodePolicy::WholeBlocks).await
     }
 
-    /// The tile for seeding: blocks decoded whole and kept, since the next tiles of the batch
-    /// read them too.
-    pub async fn seed_tile(&self, request: &TileRequest) -> Result<TileAnswer, TileRequestError> {
-        self.tile_decoded(request, DecodePolicy::WholeBlocks).await
+    /// A tile asked alone (the cache-size calculator's scattered samples): a cold JPEG 2000
+    /// block it wants little of is read as a window ([`DecodePolicy::Adaptive`]).
+    pub async fn lone_tile(&self, request: &TileRequest) -> Result<TileAnswer, TileRequestError> {
+        self.tile_decoded(request, DecodePolicy::Adaptive).await
     }
 
     async fn tile_decoded(

@@ -356,7 +356,7 @@ async fn run_batch(
 }
 
 async fn one_tile(tiles: &Tiles, request: TileRequest, progress: &SeedProgress) -> Result<(), SeedError> {
-    let answer = tiles.seed_tile(&request).await;
+    let answer = tiles.tile(&request).await;
     progress.processed.fetch_add(1, Ordering::Relaxed);
     progress.done.fetch_add(1, Ordering::Relaxed);
     let (z, row, col) = (request.z, request.row, request.col);

@@ -112,7 +112,7 @@ pub async fn estimate(tiles: &Tiles, plan: &SeedPlan, sample: usize) -> Result<S
                 col,
                 format: plan.format,
             };
-            let size = match tiles.tile(&request).await {
+            let size = match tiles.lone_tile(&request).await {
                 Ok(TileAnswer::Tile(tile)) => tile.bytes.len() as f64,
                 Ok(TileAnswer::Empty) => 0.0,
                 Err(err) => {
