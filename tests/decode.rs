@@ -179,14 +179,9 @@ async fn tiles_decode_whole_blocks_lone_tiles_windows() {
     .await;
     let layer = served.layer().to_string();
     let mosaic = served.state.mosaics().get(&layer).unwrap();
-    // The last tiled JPEG 2000 dalle's bottom-right codestream tile: no other test here reads it.
-    let dalle = mosaic
-        .groups
-        .iter()
-        .flat_map(|g| g.dalles())
-        .filter(|d| d.jpeg2000 && d.levels[0].block_width == 1024)
-        .max_by_key(|d| d.id)
-        .expect("a tiled 4000² JPEG 2000 dalle");
+    // The easternmost tiled JPEG 2000 dalle (the cold map reads the western one) and its
+    // bottom-right codestream tile: no other test here reads it with the process's cache.
+    let dalle = easternmost_tiled_dalle(&mosaic);
     let [min_x, min_y, _, max_y] = dalle.bbox;
     let area = [min_x + 160.0, min_y + 5.0, min_x + 185.0, min_y + 30.0];
     let set = dallage::tiles::matrix_sets::get("2154_5cm").unwrap();
@@ -247,6 +242,50 @@ async fn tiles_decode_whole_blocks_lone_tiles_windows() {
         blocks,
         "a lone tile kept no block"
     );
+}
+
+/// The easternmost 4000² JPEG 2000 dalle in 1024² codestream tiles of a layer.
+fn easternmost_tiled_dalle(mosaic: &dallage::raster::Mosaic) -> &Dalle {
+    mosaic
+        .groups
+        .iter()
+        .flat_map(|g| g.dalles())
+        .filter(|d| d.jpeg2000 && d.levels[0].block_width == 1024)
+        .max_by(|a, b| a.bbox[0].total_cmp(&b.bbox[0]))
+        .expect("a tiled 4000² JPEG 2000 dalle")
+}
+
+/// A cold block beside a cached one is decoded whole (the area is being browsed: the next
+/// asks fall there too); a cold block away from any is read as a window.
+#[tokio::test]
+async fn a_block_beside_a_cached_one_is_decoded_whole() {
+    let served = Served::start(vec![
+        json!({"type": "file", "path": fixtures().display().to_string()}),
+    ])
+    .await;
+    let mosaic = served.state.mosaics().get(served.layer()).unwrap();
+    let (beside, away) = served
+        .state
+        .workers()
+        .run(move || {
+            let dalle = easternmost_tiled_dalle(&mosaic);
+            let cache = DecodedCache::new(256 << 20);
+            let counts = |cache: &DecodedCache| {
+                (
+                    cache.counts().windows.load(Ordering::Relaxed),
+                    cache.counts().blocks.load(Ordering::Relaxed),
+                )
+            };
+            cache.block(dalle, 0, 1, 1).unwrap();
+            cache.pixels(dalle, 0, 2, 2, [2100, 2100, 2356, 2356]).unwrap();
+            let beside = counts(&cache);
+            cache.pixels(dalle, 0, 0, 3, [100, 3200, 356, 3456]).unwrap();
+            (beside, counts(&cache))
+        })
+        .await
+        .unwrap();
+    assert_eq!(beside, (0, 2), "block (2, 2), beside (1, 1), decoded whole");
+    assert_eq!(away, (1, 2), "block (0, 3), away from both, read as a window");
 }
 
 /// A cold window over nginx, FTP and SFTP reads the codestream's main header and the

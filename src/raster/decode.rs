@@ -291,6 +291,7 @@ impl DecodedCache {
             let key = key(*column, *row);
             !self.blocks.contains_key(&key)
                 && self.window_allowed(dalle, level, *part)
+                && !self.in_warm_area(&key)
                 && self.asked.get(&key).unwrap_or(0) + 1 < self.warmth.threshold()
         });
         if cold {
@@ -365,10 +366,10 @@ impl DecodedCache {
         block_area >= WINDOW_WORTH && (wanted_area as f64) < block_area as f64 * MOST_OF_A_BLOCK
     }
 
-    /// Whether a window is cheaper than the block: allowed, and the block not yet warm. Notes
-    /// the ask, so that a block asked often enough is decoded whole.
+    /// Whether a window is cheaper than the block: allowed, the block not yet warm and not
+    /// beside a cached one. Notes the ask, so that a block asked often enough is decoded whole.
     fn window_pays(&self, dalle: &Dalle, level: u8, wanted: [u32; 4], key: &BlockKey) -> bool {
-        if !self.window_allowed(dalle, level, wanted) {
+        if !self.window_allowed(dalle, level, wanted) || self.in_warm_area(key) {
             return false;
         }
         let asked = self.asked.get(key).unwrap_or(0) + 1;
@@ -378,6 +379,27 @@ impl DecodedCache {
         }
         self.asked.insert(*key, asked);
         true
+    }
+
+    /// Whether the block's area is being browsed: one of its eight neighbours is cached, and
+    /// the cache keeps what it decodes (the threshold is at its lowest). A user panning asks
+    /// next for the blocks beside those already shown. When the cache throws blocks away
+    /// unused, the threshold rises and only a block's own asks count.
+    fn in_warm_area(&self, key: &BlockKey) -> bool {
+        if self.warmth.threshold() > WARM_AFTER {
+            return false;
+        }
+        let (column, row) = (i64::from(key.column), i64::from(key.row));
+        (row - 1..=row + 1)
+            .flat_map(|r| (column - 1..=column + 1).map(move |c| (c, r)))
+            .filter(|&(c, r)| (c, r) != (column, row) && c >= 0 && r >= 0)
+            .any(|(c, r)| {
+                self.blocks.contains_key(&BlockKey {
+                    column: c as u32,
+                    row: r as u32,
+                    ..*key
+                })
+            })
     }
 
     /// Bytes held.
