@@ -9,15 +9,16 @@ use std::sync::atomic::Ordering;
 
 use common::served::Served;
 use common::*;
-use dallage::raster::{with_policy, Dalle, DecodePolicy, DecodedCache};
+use dallage::raster::{gdal_block, with_policy, Dalle, DecodePolicy, DecodedCache};
 use serde_json::json;
 
 /// Held by the tests that count the process-wide decoded cache's windows and blocks, so that
 /// one's decodes never land in the other's count.
 static GLOBAL_COUNTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// Every pixel of `wanted` (level pixels) of `dalle`, decoded as a window and as a whole block,
-/// compared; returns how many pixels were compared.
+/// Every pixel of `wanted` (level pixels) of `dalle`, decoded by OpenJPEG as a window and as a
+/// whole block, compared with GDAL's decoding of the block; returns how many pixels were
+/// compared.
 fn window_equals_block(dalle: &Dalle, level: u8, wanted: [u32; 4]) -> usize {
     let info = dalle.levels[level as usize];
     let (column, row) = (wanted[0] / info.block_width, wanted[1] / info.block_height);
@@ -35,14 +36,32 @@ fn window_equals_block(dalle: &Dalle, level: u8, wanted: [u32; 4]) -> usize {
         cache.pixels(dalle, level, column, row, wanted)
     })
     .unwrap();
+    let gdal = gdal_block(dalle, level, column, row).unwrap();
+    let info = dalle.levels[level as usize];
+    let (gdal_x, gdal_y) = (column * info.block_width, row * info.block_height);
+    assert_eq!(
+        (block.block.width, block.block.height),
+        (gdal.width, gdal.height),
+        "{}: level {level}, block ({column}, {row}) has GDAL's size",
+        dalle.path
+    );
+    // The whole block, as OpenJPEG decodes it for the cache, is GDAL's.
+    for index in 0..(gdal.width * gdal.height) as usize {
+        assert_eq!(
+            block.block.pixel(index),
+            gdal.pixel(index),
+            "{}: level {level}, block ({column}, {row}), pixel {index}",
+            dalle.path
+        );
+    }
     let mut compared = 0;
     for y in wanted[1]..wanted[3] {
         for x in wanted[0]..wanted[2] {
             let in_window = ((y - window.y) * window.block.width + (x - window.x)) as usize;
-            let in_block = ((y - block.y) * block.block.width + (x - block.x)) as usize;
+            let in_gdal = ((y - gdal_y) * gdal.width + (x - gdal_x)) as usize;
             assert_eq!(
                 window.block.pixel(in_window),
-                block.block.pixel(in_block),
+                gdal.pixel(in_gdal),
                 "{}: level {level}, pixel ({x}, {y})",
                 dalle.path
             );

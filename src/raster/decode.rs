@@ -484,8 +484,38 @@ fn close_dataset(path: &str, version: u64) {
     });
 }
 
-/// Reads block (`column`, `row`) of `level` of a dalle into RGBA.
+/// Reads block (`column`, `row`) of `level` of a dalle: a JPEG 2000 codestream tile through
+/// OpenJPEG directly (the window of the whole tile: the same pixels as GDAL's driver, without
+/// its per-read overhead, about 15 % of a 1024² tile), anything else — and a JPEG 2000 block
+/// OpenJPEG refuses — through GDAL.
 fn decode_block(dalle: &Dalle, level: u8, column: u32, row: u32) -> Result<Block, DecodeError> {
+    if dalle.jpeg2000 {
+        if let Some(Level {
+            width,
+            height,
+            block_width,
+            block_height,
+            ..
+        }) = dalle.levels.get(level as usize).copied()
+        {
+            let (x, y) = (column * block_width, row * block_height);
+            if x < width && y < height {
+                let whole = [x, y, (x + block_width).min(width), (y + block_height).min(height)];
+                match decode_window(dalle, level, whole) {
+                    Ok(block) => return Ok(block),
+                    Err(reason) => {
+                        tracing::debug!(dalle = %dalle.path, %reason, "block not decoded by OpenJPEG: GDAL")
+                    }
+                }
+            }
+        }
+    }
+    gdal_block(dalle, level, column, row)
+}
+
+/// Block (`column`, `row`) of `level` of a dalle as GDAL's driver decodes it: the path of every
+/// format, and the reference the tests hold OpenJPEG's windows and blocks to.
+pub fn gdal_block(dalle: &Dalle, level: u8, column: u32, row: u32) -> Result<Block, DecodeError> {
     let error = |detail: String| DecodeError {
         path: dalle.path.clone(),
         detail,

@@ -14,7 +14,7 @@ mod render;
 mod warp;
 
 pub use crs::Crs;
-pub use decode::{with_policy, DecodeCounts, DecodeError, DecodePolicy, DecodedCache, Pixels};
+pub use decode::{gdal_block, with_policy, DecodeCounts, DecodeError, DecodePolicy, DecodedCache, Pixels};
 pub use encode::{encode, EncodeOptions, Format};
 pub use image::{Image, RenderError, RenderRequest, Resampling};
 pub use mosaic::{CrsGroup, Dalle, LayerInfo, Level, Mosaic};
