@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Side-by-side load runs on loopback: MapServer 8 (FastCGI behind lighttpd, a TILEINDEX over
-# the dalles) and dallage serve the same demo deliverable; wrk sends both the same random WMS
-# GetMap requests. For each scenario and server it prints requests/s, latency p50/p99 and the
-# server's CPU milliseconds per request (utime+stime of the server's process tree over the
-# run, divided by the requests served), then dallage's CPU as a fraction of MapServer's.
+# the dalles), QGIS Server 3.22 (FastCGI behind lighttpd, a VRT over the dalles) and dallage
+# serve the same deliverable; wrk sends all the same random WMS GetMap requests. For each
+# scenario and server it prints requests/s, latency p50/p99 and the server's CPU milliseconds
+# per request (utime+stime of the server's process tree over the run, divided by the requests
+# served), then dallage's CPU as a fraction of MapServer's and of QGIS Server's.
 #
 # Each scenario runs twice per server, for DURATION seconds each: "cold" right after the
-# server starts, "warm" straight after. MapServer keeps nothing between requests; dallage keeps
-# decoded blocks, so its cold run pays for decoding what the requests touch.
+# server starts, "warm" straight after. MapServer keeps nothing between requests; QGIS Server
+# and dallage keep decoded pixels, so their cold runs pay for decoding what the requests touch.
 #
 #   benches/peers.sh                      # every scenario
 #   SCENARIOS="tif-5cm-2154" DURATION=10 benches/peers.sh
@@ -19,7 +20,8 @@
 # was measured on). Both print the floor: the CPU OpenJPEG alone takes to decode a 256² window
 # of those dalles (`dallage decode-floor`).
 #
-# Installs what it needs from Debian (mapserver-bin, cgi-mapserver, lighttpd, wrk) and builds
+# Installs what it needs from Debian (mapserver-bin, cgi-mapserver, qgis-server-wms,
+# python3-qgis, lighttpd, wrk, gdal-bin) and builds
 # dallage in release mode. Everything binds to 127.0.0.1; every run is bounded in time.
 set -euo pipefail
 
