@@ -85,7 +85,8 @@ EOF
     cut_cold16
     local set source
     for set in cold cold16; do
-        for source in $COLD_SOURCES; do
+        # The folder's configuration always: the scenarios' first dallage reads the folder.
+        for source in file $COLD_SOURCES; do
             cat >"$work/$set-$source.toml" <<EOF
 [server]
 listen = "127.0.0.1:0"

@@ -490,22 +490,11 @@ fn close_dataset(path: &str, version: u64) {
 /// OpenJPEG refuses — through GDAL.
 fn decode_block(dalle: &Dalle, level: u8, column: u32, row: u32) -> Result<Block, DecodeError> {
     if dalle.jpeg2000 {
-        if let Some(Level {
-            width,
-            height,
-            block_width,
-            block_height,
-            ..
-        }) = dalle.levels.get(level as usize).copied()
-        {
-            let (x, y) = (column * block_width, row * block_height);
-            if x < width && y < height {
-                let whole = [x, y, (x + block_width).min(width), (y + block_height).min(height)];
-                match decode_window(dalle, level, whole) {
-                    Ok(block) => return Ok(block),
-                    Err(reason) => {
-                        tracing::debug!(dalle = %dalle.path, %reason, "block not decoded by OpenJPEG: GDAL")
-                    }
+        if let Ok(whole) = block_bounds(dalle, level, column, row) {
+            match decode_window(dalle, level, whole) {
+                Ok(block) => return Ok(block),
+                Err(reason) => {
+                    tracing::debug!(dalle = %dalle.path, %reason, "block not decoded by OpenJPEG: GDAL")
                 }
             }
         }
@@ -513,13 +502,9 @@ fn decode_block(dalle: &Dalle, level: u8, column: u32, row: u32) -> Result<Block
     gdal_block(dalle, level, column, row)
 }
 
-/// Block (`column`, `row`) of `level` of a dalle as GDAL's driver decodes it: the path of every
-/// format, and the reference the tests hold OpenJPEG's windows and blocks to.
-pub fn gdal_block(dalle: &Dalle, level: u8, column: u32, row: u32) -> Result<Block, DecodeError> {
-    let error = |detail: String| DecodeError {
-        path: dalle.path.clone(),
-        detail,
-    };
+/// The level pixels (x0, y0, x1, y1) of block (`column`, `row`) of `level`, cut at the image's
+/// edge.
+fn block_bounds(dalle: &Dalle, level: u8, column: u32, row: u32) -> Result<[u32; 4], String> {
     let Level {
         width,
         height,
@@ -529,14 +514,23 @@ pub fn gdal_block(dalle: &Dalle, level: u8, column: u32, row: u32) -> Result<Blo
     } = *dalle
         .levels
         .get(level as usize)
-        .ok_or_else(|| error(format!("no level {level}")))?;
-    let x = column * block_width;
-    let y = row * block_height;
+        .ok_or_else(|| format!("no level {level}"))?;
+    let (x, y) = (column * block_width, row * block_height);
     if x >= width || y >= height {
-        return Err(error(format!("block {column},{row} is outside level {level}")));
+        return Err(format!("block {column},{row} is outside level {level}"));
     }
-    let w = block_width.min(width - x) as usize;
-    let h = block_height.min(height - y) as usize;
+    Ok([x, y, (x + block_width).min(width), (y + block_height).min(height)])
+}
+
+/// Block (`column`, `row`) of `level` of a dalle as GDAL's driver decodes it: the path of every
+/// format, and the reference the tests hold OpenJPEG's windows and blocks to.
+pub fn gdal_block(dalle: &Dalle, level: u8, column: u32, row: u32) -> Result<Block, DecodeError> {
+    let error = |detail: String| DecodeError {
+        path: dalle.path.clone(),
+        detail,
+    };
+    let [x, y, x1, y1] = block_bounds(dalle, level, column, row).map_err(error)?;
+    let (w, h) = ((x1 - x) as usize, (y1 - y) as usize);
     crate::storage::vsi::take_last_error();
     let planes = with_dataset(&dalle.gdal_path, dalle.version, |dataset| {
         let count = dataset.raster_count().min(4);
