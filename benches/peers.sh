@@ -231,15 +231,16 @@ prepare_qgis() {
         { log "QGIS project not written: $(tail -3 "$dir/project.log")"; exit 1; }
 }
 
-# Started afresh for each scenario, as dallage is, so that its memory is that scenario's: QGIS
+# start_qgis [PROJECT]: QGIS Server over PROJECT (the WMS one by default), started afresh for
+# each scenario, as dallage is, so that its memory is that scenario's: QGIS
 # keeps its datasets open between requests and, GDAL_CACHEMAX set to COLD_CACHE's size
 # notwithstanding, keeps decoded pixels (its peak RSS is printed beside dallage's).
 start_qgis() {
-    local dir=$work/qgis cache_mb
+    local dir=$work/qgis cache_mb project=${1:-$work/qgis/pcrs.qgs}
     cache_mb=$(echo "$COLD_CACHE" | awk '{print $1}')
     cat >"$dir/qgis.sh" <<EOF
 #!/bin/sh
-export QGIS_PROJECT_FILE="$dir/pcrs.qgs" QT_QPA_PLATFORM=offscreen HOME="$dir/home" \\
+export QGIS_PROJECT_FILE="$project" QT_QPA_PLATFORM=offscreen HOME="$dir/home" \\
     QGIS_SERVER_LOG_LEVEL=2 QGIS_SERVER_LOG_STDERR=1 QGIS_SERVER_PARALLEL_RENDERING=false \\
     GDAL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 GDAL_CACHEMAX=$cache_mb
 exec /usr/lib/cgi-bin/qgis_mapserv.fcgi

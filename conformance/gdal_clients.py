@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""GDAL 3.6 as a client: its WMS, WMTS, TMS (GDAL_WMS minidriver) and OGCAPI drivers.
+"""GDAL 3.6 as a client: its WMS, WMTS, TMS (GDAL_WMS minidriver), OGCAPI and OAPIF drivers.
 
 Each driver discovers the layers the way `gdalinfo` would (capabilities subdatasets, tilesets),
 then its dataset is warped onto a grid over the middle of the data and over its east edge, in
-EPSG:2154 and EPSG:3857, and compared with GDAL's warp of the source dalles (pixels.py).
+EPSG:2154 and EPSG:3857, and compared with GDAL's warp of the source dalles (pixels.py). The
+OAPIF driver reads every vector collection, with the counts OGR reads from the source GML.
 
 Run: /usr/bin/python3 conformance/gdal_clients.py --context PATH
 """
@@ -112,6 +113,34 @@ def clients(base, layer):
         yield "OGC API Tiles", f"OGCAPI {matrix_set}", ogcapi_opener(base, layer, matrix_set)
 
 
+def source_counts(files):
+    """Features per layer (PCRS class) as OGR reads the GML files (no .gfs written beside them)."""
+    counts = {}
+    for path in files:
+        dataset = gdal.OpenEx(path, gdal.OF_VECTOR, open_options=["WRITE_GFS=NO"])
+        for index in range(dataset.GetLayerCount()):
+            layer = dataset.GetLayer(index)
+            counts[layer.GetName()] = counts.get(layer.GetName(), 0) + layer.GetFeatureCount()
+    return counts
+
+
+def check_oapif_counts(base, slug, files):
+    """GDAL's OAPIF driver lists every class of the deliverable and reads, page after page, as
+    many features as OGR reads from the source files; the first feature has a 3D geometry."""
+    expected = source_counts(files)
+    dataset = gdal.OpenEx(f"OAPIF:{base}/ogcapi", gdal.OF_VECTOR)
+    read = {}
+    for index in range(dataset.GetLayerCount()):
+        layer = dataset.GetLayer(index)
+        if layer.GetName().startswith(slug + "-"):
+            read[layer.GetName()[len(slug) + 1:]] = sum(1 for _ in layer)
+    wrong = {name: (read.get(name), count) for name, count in expected.items() if read.get(name) != count}
+    extra = sorted(set(read) - set(expected))
+    return bool(expected) and not wrong and not extra, (
+        f"{len(read)} collections, {sum(read.values())} features; wrong (read, expected): {wrong or 'none'}; "
+        f"extra: {extra or 'none'}")
+
+
 def run(context):
     base, layers = context["base"].rstrip("/"), context["layers"]
     names = [layer["name"] for layer in layers]
@@ -120,6 +149,9 @@ def run(context):
                        f"WMS:{base}/wms?SERVICE=WMS&VERSION={version}&REQUEST=GetCapabilities", names)
     report.guarded(CLIENT, "WMTS", "capabilities list every layer", check_listed,
                    f"WMTS:{base}/wmts/1.0.0/WMTSCapabilities.xml", names)
+    for vector in context.get("vectors", []):
+        report.guarded(CLIENT, "OGC API Features", f"OAPIF {vector['slug']}: every class, every feature",
+                       check_oapif_counts, base, vector["slug"], vector["files"])
     for layer in layers:
         for service, label, opener in clients(base, layer):
             for epsg in (2154, 3857):

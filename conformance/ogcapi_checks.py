@@ -3,7 +3,7 @@
 
 Every class listed at /ogcapi/conformance must be known here and its core requirements must
 hold on the live server (a probe per class, from the abstract test suites of OGC API Common
-1.0, OGC API Tiles 1.0 and OGC TMS 2.0); a class whose probe passes but is not declared is
+1.0, OGC API Tiles 1.0, OGC TMS 2.0 and OGC API Features 1.0); a class whose probe passes but is not declared is
 reported too. Standard library only.
 
 Run: /usr/bin/python3 conformance/ogcapi_checks.py --context PATH
@@ -26,6 +26,7 @@ COMMON = "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/"
 COLLECTIONS = "http://www.opengis.net/spec/ogcapi-common-2/1.0/conf/"
 TILES = "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/"
 TMS = "http://www.opengis.net/spec/tms/2.0/conf/"
+FEATURES = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 
 
 def get(url, accept="application/json"):
@@ -129,6 +130,41 @@ class Probes:
                 broken.append(item["id"])
         return bool(sets) and not broken, f"{len(sets)} sets; incomplete: {broken or 'none'}"
 
+    def feature_collection(self):
+        """The first collection of features (a vector PCRS class)."""
+        listed = get_json(f"{self.api}/collections").get("collections", [])
+        return next(c for c in listed if c.get("itemType") == "feature")
+
+    def features_core(self):
+        collection = self.feature_collection()
+        items = f"{self.api}/collections/{collection['id']}/items"
+        page = get_json(items + "?limit=2")
+        features = page.get("features", [])
+        ok = (page.get("type") == "FeatureCollection" and len(features) <= 2
+              and page.get("numberReturned") == len(features) and "self" in rels(page)
+              and "items" in rels(collection))
+        if page.get("numberMatched", 0) > 2:
+            ok = ok and "next" in rels(page)
+        one_status, _, body = get(f"{items}/{features[0]['id']}", "application/geo+json")
+        one = json.loads(body) if one_status == 200 else {}
+        unknown, _, _ = get(items + "?colour=red")
+        missing, _, _ = get(f"{items}/does-not-exist")
+        ok = ok and one.get("id") == features[0]["id"] and unknown == 400 and missing == 404
+        return ok, (f"{collection['id']}: {len(features)} of {page.get('numberMatched')}; item {one_status}; "
+                    f"unknown parameter {unknown}; unknown feature {missing}")
+
+    def features_geojson(self):
+        collection = self.feature_collection()
+        status, kind, body = get(f"{self.api}/collections/{collection['id']}/items?limit=5", "application/geo+json")
+        page = json.loads(body) if status == 200 else {}
+        shaped = all(f.get("type") == "Feature" and "geometry" in f and "properties" in f for f in page.get("features", []))
+        return status == 200 and kind.startswith("application/geo+json") and shaped, f"items as {kind}"
+
+    def features_oas30(self):
+        paths = get_json(f"{self.api}/openapi").get("paths", {})
+        needed = {"/collections/{collectionId}/items", "/collections/{collectionId}/items/{featureId}"}
+        return needed <= set(paths), f"feature paths described: {sorted(needed & set(paths))}"
+
     def tms_json(self):
         status, kind, _ = get(f"{self.api}/tileMatrixSets/WebMercatorQuad")
         return status == 200 and kind.startswith("application/json"), f"WebMercatorQuad as {kind}"
@@ -148,6 +184,9 @@ def probes_by_class(probes):
         TILES + "jpeg": lambda: probes.tile_format("jpeg", "image/jpeg", b"\xff\xd8"),
         TMS + "tilematrixset": probes.tms_tilematrixset,
         TMS + "json-tilematrixset": probes.tms_json,
+        FEATURES + "core": probes.features_core,
+        FEATURES + "geojson": probes.features_geojson,
+        FEATURES + "oas30": probes.features_oas30,
     }
 
 
@@ -167,10 +206,11 @@ def main():
             ok, detail = probe()
         except Exception as error:  # noqa: BLE001 - the probe's failure is the finding
             ok, detail = False, f"{type(error).__name__}: {error}"
+        service = "OGC API Features" if name.startswith(FEATURES) else SERVICE
         if name not in declared:
-            emit(CLIENT, SERVICE, name, not ok, f"implemented but not declared: {detail}" if ok else "not declared")
+            emit(CLIENT, service, name, not ok, f"implemented but not declared: {detail}" if ok else "not declared")
         else:
-            emit(CLIENT, SERVICE, name, ok, detail)
+            emit(CLIENT, service, name, ok, detail)
 
 
 if __name__ == "__main__":

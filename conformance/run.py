@@ -100,7 +100,8 @@ class Server:
 
 
 def context_for(server, work):
-    """The published raster layers, each with a VRT of its source dalles (absolute paths)."""
+    """The published raster layers, each with a VRT of its source dalles (absolute paths), and
+    the vector deliverables with their GML files."""
     from osgeo import gdal
     gdal.UseExceptions()
     layers = []
@@ -122,7 +123,11 @@ def context_for(server, work):
                        "project": project})
     if not layers:
         raise RuntimeError("the demo publishes no raster layer")
-    context = {"base": server.base, "out": os.path.join(work, "images"), "layers": layers}
+    vectors = [{"slug": livrable["slug"],
+                "files": sorted(glob.glob(os.path.join(livrable["storage"]["path"], "**", "*.gml"), recursive=True))}
+               for livrable in page["items"]
+               if livrable["nature"] == "gml" and (livrable.get("storage") or {}).get("type") == "file"]
+    context = {"base": server.base, "out": os.path.join(work, "images"), "layers": layers, "vectors": vectors}
     os.makedirs(context["out"], exist_ok=True)
     path = os.path.join(work, "context.json")
     with open(path, "w", encoding="utf-8") as handle:

@@ -21,6 +21,7 @@ pub mod scan;
 pub mod services;
 pub mod storage;
 pub mod tiles;
+pub mod vector;
 pub mod web;
 pub mod workers;
 

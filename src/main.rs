@@ -102,6 +102,25 @@ enum Command {
         #[arg(long, value_name = "EPSG")]
         crs: Option<u32>,
     },
+    /// Import vector PCRS (CNIG GML) files into a deliverable; folders are searched for .gml
+    /// files. A file unchanged since its import is skipped; a changed one replaces its features.
+    ImportGml {
+        /// GML files or folders.
+        #[arg(required = true, value_name = "FILE")]
+        paths: Vec<PathBuf>,
+        /// Deliverable id or slug (default: one named after the first file's folder).
+        #[arg(long, value_name = "ID")]
+        livrable: Option<String>,
+        /// EPSG code of geometries that name no CRS.
+        #[arg(long, value_name = "EPSG")]
+        crs: Option<u32>,
+        /// Import files that look unchanged too.
+        #[arg(long)]
+        force: bool,
+        /// Print the reports as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the effective configuration (secrets hidden) and exit.
     Config,
     /// Write the test deliverable served by the test harness (for the tests).
@@ -278,6 +297,22 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
             layer,
             crs,
         } => cli::import_boundaries(config, &file, &kind, layer, crs).await,
+        Command::ImportGml {
+            paths,
+            livrable,
+            crs,
+            force,
+            json,
+        } => {
+            let request = cli::ImportGml {
+                paths,
+                livrable,
+                crs,
+                force,
+                json,
+            };
+            cli::import_gml(config, request).await
+        }
         Command::Config => {
             println!("{config:#?}");
             Ok(())

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::raster::Mosaics;
 use crate::scan::Scanner;
 use crate::tiles::Tiles;
+use crate::vector::Vectors;
 use crate::workers::Workers;
 
 /// Whether start-up work (registration, first scans) is finished; cheap to clone and shared.
@@ -37,6 +38,7 @@ pub struct Services {
     scanner: Scanner,
     mosaics: Mosaics,
     tiles: Tiles,
+    vectors: Vectors,
     ready: Readiness,
 }
 
@@ -47,6 +49,14 @@ impl Services {
         let scanner = Scanner::new(catalog.clone(), workers.clone(), &config);
         let mosaics = Mosaics::new(catalog.clone(), workers.clone(), scanner.limits().storage_timeout);
         let tiles = Tiles::new(&config, mosaics.clone(), workers.clone());
+        let vectors = Vectors::new(
+            catalog.clone(),
+            crate::raster::crs::transform_points,
+            crate::vector::Settings {
+                limits: crate::vector::XmlLimits::from_config(&config.limits),
+                storage_timeout: scanner.limits().storage_timeout,
+            },
+        );
         Services {
             config: Arc::new(config),
             catalog,
@@ -54,6 +64,7 @@ impl Services {
             scanner,
             mosaics,
             tiles,
+            vectors,
             ready: Readiness::default(),
         }
     }
@@ -93,6 +104,11 @@ impl Services {
         &self.tiles
     }
 
+    /// The vector collections being served.
+    pub fn vectors(&self) -> &Vectors {
+        &self.vectors
+    }
+
     /// Builds every mosaic and keeps them, and the tiles cached over them, in step with scans
     /// (call once at start-up).
     pub async fn start_mosaics(&self) {
@@ -101,6 +117,10 @@ impl Services {
         }
         self.mosaics.follow(self.scanner.subscribe());
         self.tiles.follow();
+        if let Err(err) = self.vectors.rebuild_all().await {
+            tracing::warn!(error = %err, "vector collections not built");
+        }
+        self.vectors.follow(self.scanner.subscribe());
     }
 
     /// Marks the service ready (or not) for `/health`.

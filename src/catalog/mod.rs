@@ -3,6 +3,7 @@
 //! queries run on both through sqlx's `Any` driver. Nothing outside this module touches SQL.
 
 mod boundaries;
+mod features;
 mod livrables;
 mod model;
 mod projects;
@@ -18,6 +19,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
 pub use boundaries::{Boundary, BoundaryInfo, BoundaryInput, TerritoryShape};
+pub use features::{FeatureRow, VectorFileRecord, VectorImport};
 pub use model::*;
 pub use scans::{DalleRecord, FileChange, ListedFile, ProbeOutcome, ScanEvent, ScanProgress, ScanRecord};
 pub use sealer::{SealError, Sealer};

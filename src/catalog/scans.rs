@@ -527,6 +527,30 @@ pub struct ScanEvent {
     pub state: ScanState,
 }
 
+impl ScanEvent {
+    /// Calls `handle` with each scan that ended `done` (a partial scan lists only part of a
+    /// storage: nothing is rebuilt from it), one after the other, until the scanner is gone.
+    /// Events missed while lagging behind are skipped: the next one rebuilds from the catalogue.
+    pub fn for_each_done<F, Fut>(mut events: tokio::sync::broadcast::Receiver<ScanEvent>, mut handle: F)
+    where
+        F: FnMut(ScanEvent) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send,
+    {
+        tokio::spawn(async move {
+            loop {
+                let event = match events.recv().await {
+                    Ok(event) => event,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                };
+                if event.state == ScanState::Done {
+                    handle(event).await;
+                }
+            }
+        });
+    }
+}
+
 impl DalleRecord {
     /// The file as its storage lists it: path, size, date, entity tag.
     pub fn entry(&self) -> crate::storage::Entry {

@@ -4,6 +4,7 @@
 
 pub mod scan;
 pub mod tiles;
+pub mod vector;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -15,6 +16,7 @@ use crate::tiles::area::Area;
 use crate::tiles::seed::{PlanText, SeedPlan};
 use crate::{demo, http, Error, Services};
 pub use scan::UrlOptions;
+pub use vector::{import_gml, ImportGml};
 
 /// How often the scheduler looks for storages due for a rescan and partial scans to resume.
 const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
@@ -31,6 +33,9 @@ pub async fn start(services: &Services, livrables: &[Livrable]) -> Result<(), Er
         // Ready means served: build the mosaic now rather than when the scan's event arrives.
         if let Err(err) = services.mosaics().rebuild(livrable.id).await {
             tracing::warn!(livrable = %livrable.slug, error = %err, "mosaic not built");
+        }
+        if let Err(err) = services.vectors().import_livrable(livrable.id).await {
+            tracing::warn!(livrable = %livrable.slug, error = %err, "vector files not imported");
         }
     }
     services.scanner().spawn_scheduler(SCHEDULE_EVERY);

@@ -62,13 +62,11 @@ pub fn storage_input(url: &str, options: &UrlOptions) -> Result<StorageInput, Sc
 
 const CLI_PROJECT: &str = "Livrables servis en ligne de commande";
 
-/// Registers a storage URL as a deliverable (named after its last path segment) of the
-/// command-line project, or finds the one registered before.
-pub async fn register_url(catalog: &Catalog, url: &str, options: &UrlOptions) -> Result<Livrable, ScanError> {
-    let input = storage_input(url, options)?;
+/// The project holding deliverables registered from the command line, created when missing.
+pub async fn cli_project(catalog: &Catalog) -> Result<crate::catalog::Project, CatalogError> {
     let slug = crate::catalog::slugify(CLI_PROJECT);
-    let project = match catalog.project_by_slug(&slug).await {
-        Ok(project) => project,
+    match catalog.project_by_slug(&slug).await {
+        Ok(project) => Ok(project),
         Err(CatalogError::NotFound { .. }) => {
             catalog
                 .create_project(&ProjectInput {
@@ -92,10 +90,17 @@ pub async fn register_url(catalog: &Catalog, url: &str, options: &UrlOptions) ->
                     }],
                     subventions: vec![],
                 })
-                .await?
+                .await
         }
-        Err(err) => return Err(err.into()),
-    };
+        Err(err) => Err(err),
+    }
+}
+
+/// Registers a storage URL as a deliverable (named after its last path segment) of the
+/// command-line project, or finds the one registered before.
+pub async fn register_url(catalog: &Catalog, url: &str, options: &UrlOptions) -> Result<Livrable, ScanError> {
+    let input = storage_input(url, options)?;
+    let project = cli_project(catalog).await?;
     let name = url
         .trim_end_matches('/')
         .rsplit('/')

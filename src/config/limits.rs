@@ -31,6 +31,10 @@ pub struct LimitsConfig {
     pub max_page_size: u32,
     /// Longest value of a query parameter of the JSON API (search texts, codes), in characters.
     pub max_query_text: u32,
+    /// Deepest element nesting of an XML document read (GML imports, POST requests).
+    pub max_xml_depth: u32,
+    /// Longest text node or attribute value of an XML document read.
+    pub max_xml_text: ByteSize,
 }
 
 impl LimitsConfig {
@@ -42,6 +46,7 @@ impl LimitsConfig {
             ("limits.max_features_per_page", self.max_features_per_page),
             ("limits.max_page_size", self.max_page_size),
             ("limits.max_query_text", self.max_query_text),
+            ("limits.max_xml_depth", self.max_xml_depth),
         ] {
             if value == 0 {
                 return Err(KeyError::new(name, "must be at least 1"));
@@ -52,6 +57,9 @@ impl LimitsConfig {
                 "limits.max_query_text",
                 format!("must be at most {MAX_SEARCH_TEXT}"),
             ));
+        }
+        if self.max_xml_text.0 == 0 {
+            return Err(KeyError::new("limits.max_xml_text", "must be at least 1 byte"));
         }
         if self.storage_timeout.0.is_zero() {
             return Err(KeyError::new("limits.storage_timeout", "must be more than zero"));

@@ -1,6 +1,7 @@
 //! The OGC services, one module each, with what they share in `common`.
 
 pub mod common;
+pub mod features;
 pub mod tiles_api;
 pub mod tms;
 pub mod wms;
@@ -14,5 +15,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
     tms::configure(config);
     wmts::configure(config);
     wms::configure(config);
-    tiles_api::configure(config);
+    config.service(
+        web::scope("/ogcapi")
+            .configure(tiles_api::configure)
+            .configure(features::configure),
+    );
 }

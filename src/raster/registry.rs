@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 use super::decode::DecodedCache;
 use super::mosaic::{self, Mosaic};
 use crate::catalog::{
-    ActeurRole, Catalog, CatalogError, Licence, Livrable, Project, ScanEvent, ScanState, StorageRecord,
+    ActeurRole, Catalog, CatalogError, Licence, Livrable, Project, ScanEvent, StorageRecord,
 };
 use crate::storage::{self, vsi, FileSource, Storage};
 use crate::workers::Workers;
@@ -171,46 +171,41 @@ impl Mosaics {
 
     /// Rebuilds mosaics as scans finish (`events`, from the scanner), dropping decoded blocks
     /// of changed dalles.
-    pub fn follow(&self, mut events: tokio::sync::broadcast::Receiver<ScanEvent>) {
+    pub fn follow(&self, events: tokio::sync::broadcast::Receiver<ScanEvent>) {
         let mosaics = self.clone();
-        tokio::spawn(async move {
-            loop {
-                let event = match events.recv().await {
-                    Ok(event) => event,
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                };
-                if event.state != ScanState::Done {
-                    continue;
-                }
-                let (changed, whole_layer) = match mosaics.catalog.scan_changed_files(event.scan_id).await {
-                    Ok(changed) => (changed, false),
-                    Err(err) => {
-                        tracing::warn!(scan = event.scan_id, error = %err, "change set unreadable: caches over the layer dropped");
-                        (Vec::new(), true)
-                    }
-                };
-                for file in &changed {
-                    DecodedCache::global().forget_dalle(file.id);
-                }
-                if let Err(err) = mosaics.rebuild(event.livrable_id).await {
-                    tracing::warn!(livrable = event.livrable_id, error = %err, "mosaic not rebuilt");
-                }
-                // Caches over the mosaic learn of the change once the new mosaic serves, so
-                // nothing re-caches the old picture.
-                let worth_telling = whole_layer || !changed.is_empty();
-                if let (true, Ok(livrable)) =
-                    (worth_telling, mosaics.catalog.livrable(event.livrable_id).await)
-                {
-                    let _ = mosaics.changes.send(MosaicChange {
-                        layer: livrable.slug,
-                        scan_id: event.scan_id,
-                        changed: Arc::new(changed),
-                        whole_layer,
-                    });
-                }
-            }
+        ScanEvent::for_each_done(events, move |event| {
+            let mosaics = mosaics.clone();
+            async move { mosaics.after_scan(event).await }
         });
+    }
+
+    /// A scan ended: decoded blocks of changed dalles go, the mosaic is rebuilt, then caches
+    /// over it are told.
+    async fn after_scan(&self, event: ScanEvent) {
+        let (changed, whole_layer) = match self.catalog.scan_changed_files(event.scan_id).await {
+            Ok(changed) => (changed, false),
+            Err(err) => {
+                tracing::warn!(scan = event.scan_id, error = %err, "change set unreadable: caches over the layer dropped");
+                (Vec::new(), true)
+            }
+        };
+        for file in &changed {
+            DecodedCache::global().forget_dalle(file.id);
+        }
+        if let Err(err) = self.rebuild(event.livrable_id).await {
+            tracing::warn!(livrable = event.livrable_id, error = %err, "mosaic not rebuilt");
+        }
+        // Caches over the mosaic learn of the change once the new mosaic serves, so
+        // nothing re-caches the old picture.
+        let worth_telling = whole_layer || !changed.is_empty();
+        if let (true, Ok(livrable)) = (worth_telling, self.catalog.livrable(event.livrable_id).await) {
+            let _ = self.changes.send(MosaicChange {
+                layer: livrable.slug,
+                scan_id: event.scan_id,
+                changed: Arc::new(changed),
+                whole_layer,
+            });
+        }
     }
 }
 

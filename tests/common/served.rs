@@ -43,6 +43,11 @@ impl Served {
                 "{:?}",
                 done.message
             );
+            state
+                .vectors()
+                .import_livrable(livrable)
+                .await
+                .expect("GML files imported");
             layers.push(state.catalog().livrable(livrable).await.unwrap().slug);
         }
         state.start_mosaics().await;

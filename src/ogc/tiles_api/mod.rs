@@ -1,6 +1,6 @@
 //! OGC API – Tiles (map tiles) under `/ogcapi`: landing page, conformance, tile matrix sets,
-//! collections, and per collection the map tilesets with their limits and tiles. The vector
-//! issues add their feature collections beside these (one landing page, one `/collections`).
+//! collections, and per collection the map tilesets with their limits and tiles. The feature
+//! collections (`ogc::features`) are listed beside these: one landing page, one `/collections`.
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -12,8 +12,10 @@ use crate::config::Config;
 use crate::ogc::common::base_url;
 use crate::ogc::common::tile::{path_number, tile_response};
 use crate::ogc::common::{resource, Offered, Problem};
+use crate::ogc::features;
 use crate::raster::{Format, Mosaic, Mosaics};
 use crate::tiles::{self, TileRequest, TileRequestError, Tiles};
+use crate::vector::Vectors;
 
 /// Conformance classes implemented here.
 const CONFORMANCE: &[&str] = &[
@@ -31,24 +33,23 @@ const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
 ];
 
-/// Registers the OGC API routes.
+/// Registers the OGC API routes shared by every part (landing page, conformance, definition,
+/// collections) and the tiles', inside the `/ogcapi` scope.
 pub fn configure(config: &mut web::ServiceConfig) {
-    config.service(
-        web::scope("/ogcapi")
-            .service(web::resource(["", "/"]).route(web::get().to(landing)))
-            .service(resource("/conformance", "GET").route(web::get().to(conformance)))
-            .service(resource("/openapi", "GET").route(web::get().to(openapi)))
-            .service(resource("/tileMatrixSets", "GET").route(web::get().to(sets)))
-            .service(resource("/tileMatrixSets/{set}", "GET").route(web::get().to(set)))
-            .service(resource("/collections", "GET").route(web::get().to(collections)))
-            .service(resource("/collections/{layer}", "GET").route(web::get().to(collection)))
-            .service(resource("/collections/{layer}/map/tiles", "GET").route(web::get().to(tilesets)))
-            .service(resource("/collections/{layer}/map/tiles/{set}", "GET").route(web::get().to(tileset)))
-            .service(
-                resource("/collections/{layer}/map/tiles/{set}/{z}/{row}/{col}", "GET")
-                    .route(web::get().to(tile)),
-            ),
-    );
+    config
+        .service(web::resource(["", "/"]).route(web::get().to(landing)))
+        .service(resource("/conformance", "GET").route(web::get().to(conformance)))
+        .service(resource("/openapi", "GET").route(web::get().to(openapi)))
+        .service(resource("/tileMatrixSets", "GET").route(web::get().to(sets)))
+        .service(resource("/tileMatrixSets/{set}", "GET").route(web::get().to(set)))
+        .service(resource("/collections", "GET").route(web::get().to(collections)))
+        .service(resource("/collections/{layer}", "GET").route(web::get().to(collection)))
+        .service(resource("/collections/{layer}/map/tiles", "GET").route(web::get().to(tilesets)))
+        .service(resource("/collections/{layer}/map/tiles/{set}", "GET").route(web::get().to(tileset)))
+        .service(
+            resource("/collections/{layer}/map/tiles/{set}/{z}/{row}/{col}", "GET")
+                .route(web::get().to(tile)),
+        );
 }
 
 /// The OpenAPI 3.0 definition of these routes, with this server's URL.
@@ -83,7 +84,7 @@ async fn landing(config: web::Data<Config>, request: HttpRequest) -> HttpRespons
     let base = base(&config, &request);
     json_response(json!({
         "title": "dallage",
-        "description": "PCRS deliverables as OGC API collections: orthophoto map tiles.",
+        "description": "PCRS deliverables as OGC API collections: orthophoto map tiles and vector PCRS features.",
         "links": [
             link("self", base.clone(), "application/json", "this document"),
             link("service-desc", format!("{base}/openapi"), "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
@@ -95,7 +96,8 @@ async fn landing(config: web::Data<Config>, request: HttpRequest) -> HttpRespons
 }
 
 async fn conformance() -> HttpResponse {
-    json_response(json!({"conformsTo": CONFORMANCE}))
+    let classes: Vec<&str> = CONFORMANCE.iter().chain(features::CONFORMANCE).copied().collect();
+    json_response(json!({"conformsTo": classes}))
 }
 
 async fn sets(config: web::Data<Config>, request: HttpRequest) -> HttpResponse {
@@ -139,10 +141,12 @@ fn collection_json(base: &str, mosaic: &Mosaic) -> Value {
 async fn collections(
     config: web::Data<Config>,
     mosaics: web::Data<Mosaics>,
+    vectors: web::Data<Vectors>,
     request: HttpRequest,
 ) -> HttpResponse {
     let base = base(&config, &request);
-    let list: Vec<Value> = mosaics.all().iter().map(|m| collection_json(&base, m)).collect();
+    let mut list: Vec<Value> = mosaics.all().iter().map(|m| collection_json(&base, m)).collect();
+    list.extend(vectors.all().iter().map(|c| features::collection_json(&base, c)));
     json_response(json!({
         "collections": list,
         "links": [link("self", format!("{base}/collections"), "application/json", "collections")],
@@ -158,10 +162,18 @@ fn mosaic(mosaics: &Mosaics, layer: &str) -> Result<std::sync::Arc<Mosaic>, Prob
 async fn collection(
     config: web::Data<Config>,
     mosaics: web::Data<Mosaics>,
+    vectors: web::Data<Vectors>,
     request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let mosaic = mosaic(&mosaics, &path.into_inner())?;
+    let id = path.into_inner();
+    if let Some(collection) = vectors.get(&id) {
+        return Ok(json_response(features::collection_json(
+            &base(&config, &request),
+            &collection,
+        )));
+    }
+    let mosaic = mosaic(&mosaics, &id)?;
     Ok(json_response(collection_json(&base(&config, &request), &mosaic)))
 }
 

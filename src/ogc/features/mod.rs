@@ -1,0 +1,222 @@
+//! OGC API – Features Part 1 (core, GeoJSON) under `/ogcapi`, beside the map tiles: every
+//! vector collection (one per PCRS class per deliverable) with its items, paged with `limit`
+//! and `offset`, filtered by `bbox` (CRS:84, exact geometry test) and `datetime` (on the PCRS
+//! survey date `dateLeve` where the class has one), and each item by its `gml:id`.
+
+mod params;
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+use crate::config::Config;
+use crate::ogc::common::{base_url, resource, Problem};
+use crate::vector::{Collection, StoredFeature, Vectors};
+
+pub use params::{ItemsQuery, CRS84};
+
+/// Conformance classes of this part.
+pub const CONFORMANCE: &[&str] = &[
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+];
+
+/// The property holding a PCRS feature's survey date, used by `datetime`.
+const TEMPORAL_PROPERTY: &str = "dateLeve";
+
+const GEOJSON: &str = "application/geo+json";
+
+/// Registers the items routes inside the `/ogcapi` scope.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(resource("/collections/{collection}/items", "GET").route(web::get().to(items)))
+        .service(resource("/collections/{collection}/items/{feature}", "GET").route(web::get().to(item)));
+}
+
+fn base(config: &Config, request: &HttpRequest) -> String {
+    format!("{}/ogcapi", base_url(request, &config.server.public_url))
+}
+
+fn link(rel: &str, href: String, kind: &str, title: &str) -> Value {
+    json!({"rel": rel, "href": href, "type": kind, "title": title})
+}
+
+/// The description of a vector collection, for `/collections` and `/collections/{id}`.
+pub fn collection_json(base: &str, collection: &Collection) -> Value {
+    let here = format!("{base}/collections/{}", collection.id);
+    let mut value = json!({
+        "id": collection.id,
+        "title": collection.title,
+        "description": format!("{} features of class {}", collection.len(), collection.class),
+        "itemType": "feature",
+        "crs": [CRS84],
+        "links": [
+            link("self", here.clone(), "application/json", &collection.title),
+            link("items", format!("{here}/items"), GEOJSON, "the features (GeoJSON)"),
+        ],
+    });
+    if let Some(srid) = collection.srid {
+        value["storageCrs"] = json!(format!("http://www.opengis.net/def/crs/EPSG/0/{srid}"));
+    }
+    if let Some(b) = collection.extent84 {
+        value["extent"] = json!({"spatial": {"bbox": [b], "crs": CRS84}});
+    }
+    value
+}
+
+fn collection_of(vectors: &Vectors, id: &str) -> Result<std::sync::Arc<Collection>, Problem> {
+    vectors
+        .get(id)
+        .ok_or_else(|| Problem::not_found(format!("collection {id} does not exist or holds no features")))
+}
+
+/// Whether a feature's survey date falls in the interval (features without one are kept only
+/// by an interval open at both ends).
+fn in_interval(feature: &StoredFeature, interval: &(Option<String>, Option<String>)) -> bool {
+    let Some(date) = feature.properties.get(TEMPORAL_PROPERTY).and_then(Value::as_str) else {
+        return interval.0.is_none() && interval.1.is_none();
+    };
+    let date = date.get(..10).unwrap_or(date);
+    interval.0.as_deref().is_none_or(|start| date >= start)
+        && interval.1.as_deref().is_none_or(|end| date <= end)
+}
+
+async fn items(
+    config: web::Data<Config>,
+    vectors: web::Data<Vectors>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let collection = collection_of(&vectors, &path.into_inner())?;
+    let query = ItemsQuery::parse(
+        request.query_string(),
+        config.limits.max_features_per_page as usize,
+    )?;
+    let temporal = collection.properties.iter().any(|name| name == TEMPORAL_PROPERTY);
+    let interval = query.datetime.clone().filter(|_| temporal);
+    let keep = |feature: &StoredFeature| {
+        interval
+            .as_ref()
+            .is_none_or(|interval| in_interval(feature, interval))
+    };
+    let selection = collection.select(query.bbox, &keep, query.offset, query.limit);
+    let here = format!("{}/collections/{}/items", base(&config, &request), collection.id);
+    let page_link = |rel: &str, offset: usize, title: &str| {
+        link(
+            rel,
+            format!("{here}?{}", page_query(&query, offset)),
+            GEOJSON,
+            title,
+        )
+    };
+    let mut links = vec![
+        page_link("self", query.offset, "this page"),
+        link(
+            "collection",
+            here.trim_end_matches("/items").to_string(),
+            "application/json",
+            &collection.title,
+        ),
+    ];
+    if query.offset + selection.features.len() < selection.matched {
+        links.push(page_link(
+            "next",
+            query.offset + selection.features.len(),
+            "next page",
+        ));
+    }
+    if query.offset > 0 {
+        links.push(page_link(
+            "prev",
+            query.offset.saturating_sub(query.limit),
+            "previous page",
+        ));
+    }
+    let mut body = String::with_capacity(
+        64 + selection
+            .features
+            .iter()
+            .map(|f| f.geojson().len() + 1)
+            .sum::<usize>(),
+    );
+    body.push_str("{\"type\":\"FeatureCollection\",\"features\":[");
+    for (index, feature) in selection.features.iter().enumerate() {
+        if index > 0 {
+            body.push(',');
+        }
+        body.push_str(feature.geojson());
+    }
+    body.push_str("],");
+    let tail = json!({
+        "numberMatched": selection.matched,
+        "numberReturned": selection.features.len(),
+        "timeStamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "links": links,
+    });
+    let tail = tail.to_string();
+    body.push_str(&tail[1..]);
+    Ok(geojson_response(body))
+}
+
+/// The query of a page link: the request's filters and limit, another offset.
+fn page_query(query: &ItemsQuery, offset: usize) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    out.append_pair("limit", &query.limit.to_string());
+    out.append_pair("offset", &offset.to_string());
+    if let Some(b) = query.bbox {
+        out.append_pair("bbox", &format!("{},{},{},{}", b[0], b[1], b[2], b[3]));
+    }
+    if let Some(datetime) = &query.datetime_text {
+        out.append_pair("datetime", datetime);
+    }
+    out.finish()
+}
+
+fn geojson_response(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(GEOJSON)
+        .insert_header(("Content-Crs", format!("<{CRS84}>")))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .body(body)
+}
+
+async fn item(
+    config: web::Data<Config>,
+    vectors: web::Data<Vectors>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, Problem> {
+    let (collection_id, fid) = path.into_inner();
+    let collection = collection_of(&vectors, &collection_id)?;
+    // Only `f` is taken here.
+    for (key, value) in url::form_urlencoded::parse(request.query_string().as_bytes()) {
+        match (key.as_ref(), value.as_ref()) {
+            ("f", "json" | "geojson") => {}
+            ("f", other) => {
+                return Err(Problem::bad_request(format!(
+                    "parameter f={other:?} is invalid: expected json"
+                )))
+            }
+            (other, _) => {
+                return Err(Problem::bad_request(format!(
+                    "unknown query parameter {other:?}; this resource takes f"
+                )))
+            }
+        }
+    }
+    let feature = collection.feature(&fid).ok_or_else(|| {
+        Problem::not_found(format!(
+            "feature {fid} does not exist in collection {collection_id}"
+        ))
+    })?;
+    let here = format!("{}/collections/{}", base(&config, &request), collection.id);
+    let links = json!([
+        link("self", format!("{here}/items/{fid}"), GEOJSON, "this feature"),
+        link("collection", here, "application/json", &collection.title),
+    ]);
+    // The stored GeoJSON ends with `}`: the links go just before it.
+    let stored = feature.geojson();
+    let body = format!("{},\"links\":{links}}}", &stored[..stored.len() - 1]);
+    Ok(geojson_response(body))
+}

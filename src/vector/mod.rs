@@ -1,0 +1,62 @@
+//! Vector PCRS: GML read as a stream ([`GmlReader`]), geometries with their arcs
+//! ([`Geometry`]), imports into the catalogue ([`import_file`]) and the collections served, held
+//! in memory with a spatial index each ([`Vectors`], [`Collection`]).
+//!
+//! Arrows: this module uses the catalogue, the blocking pool and storage; coordinate transforms
+//! come from whoever builds [`Vectors`] (the raster module owns PROJ), so nothing here points
+//! sideways or up.
+
+mod follow;
+mod geometry;
+mod gml;
+mod gml_geometry;
+mod import;
+mod node;
+mod ogr;
+mod store;
+mod wkb;
+
+pub use geometry::{linearize_arcs, write_number, Geometry, GeometryKind, Path, Piece, Position};
+pub use gml::{read_all, GmlFeature, GmlReader, Notice, XmlLimits};
+pub use gml_geometry::parse_srs_name;
+pub use import::{import_file, unchanged, FileIdentity, FileReport, ImportOptions};
+pub use ogr::{is_ogr_file, OGR_EXTENSIONS};
+pub use store::{Collection, Selection, Settings, StoredFeature, Transform, Vectors};
+pub use wkb::read_wkb;
+
+use crate::catalog::CatalogError;
+
+/// Errors of the vector module.
+#[derive(Debug, thiserror::Error)]
+pub enum VectorError {
+    /// The XML is malformed, hostile or over a limit.
+    #[error("XML refused at byte {position}: {message}")]
+    Xml {
+        /// Byte offset where reading stopped.
+        position: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A file could not be imported.
+    #[error("{path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// Why.
+        source: Box<VectorError>,
+    },
+    /// The catalogue failed.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// The blocking pool failed.
+    #[error("import worker failed: {0}")]
+    Worker(String),
+}

@@ -1,0 +1,708 @@
+//! Vector PCRS: the Lyon GML imports with the counts and coordinates `ogrinfo` reads from the
+//! same files; GML as producers write it (every `srsName` spelling, no prefix, a BOM, GML 2
+//! coordinates, arcs, missing CRS, swapped envelopes) is read and what was repaired reported;
+//! hostile XML is refused; re-imports skip unchanged files and replace changed ones whole;
+//! OGC API Features serves the collections (paging, bbox, datetime, errors), and GDAL's own
+//! `OAPIF:` client reads them with the same counts; any storage of the harness serves its GML.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use common::served::{gdal_tool, Served};
+use common::*;
+use dallage::catalog::Catalog;
+use dallage::vector::{import_file, read_all, FileIdentity, Geometry, ImportOptions, XmlLimits};
+use serde_json::{json, Value};
+
+fn lyon_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pcrs-vector/lyon")
+}
+
+fn lyon_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(lyon_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "gml"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 10, "the ten Lyon files");
+    files
+}
+
+/// `file` copied into `scratch`, so the `.gfs` GDAL writes beside it stays out of the fixtures.
+fn scratch_copy(file: &Path, scratch: &Path) -> PathBuf {
+    let copy = scratch.join(file.file_name().unwrap());
+    std::fs::copy(file, &copy).unwrap();
+    copy
+}
+
+/// Features per layer as `ogrinfo` counts them.
+async fn ogr_counts(file: &Path) -> BTreeMap<String, u64> {
+    let text = gdal_tool(
+        "ogrinfo",
+        vec![
+            "-ro".into(),
+            "-so".into(),
+            "-al".into(),
+            file.display().to_string(),
+        ],
+    )
+    .await;
+    let mut counts = BTreeMap::new();
+    let mut layer = None;
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("Layer name: ") {
+            layer = Some(name.trim().to_string());
+        } else if let (Some(count), Some(name)) = (line.strip_prefix("Feature Count: "), &layer) {
+            counts.insert(name.clone(), count.trim().parse().unwrap());
+        }
+    }
+    counts
+}
+
+/// Every feature's geometry as `ogrinfo` prints it: `gml_id` → the WKT's numbers.
+async fn ogr_coordinates(file: &Path) -> BTreeMap<String, (String, Vec<f64>)> {
+    let text = gdal_tool(
+        "ogrinfo",
+        vec![
+            "-ro".into(),
+            "-al".into(),
+            "-q".into(),
+            file.display().to_string(),
+        ],
+    )
+    .await;
+    let mut out = BTreeMap::new();
+    let mut id = None;
+    for line in text.lines().map(str::trim) {
+        if let Some(value) = line.strip_prefix("gml_id (String) = ") {
+            id = Some(value.to_string());
+        } else if let Some(id) = id.as_ref().filter(|_| line.contains(" (") && line.ends_with(')')) {
+            let kind = line.split(" (").next().unwrap().to_string();
+            let numbers: Vec<f64> = line
+                .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == 'e'))
+                .filter_map(|word| word.parse().ok())
+                .collect();
+            if kind.chars().all(|c| c.is_ascii_uppercase() || c == ' ') {
+                out.insert(id.clone(), (kind, numbers));
+            }
+        }
+    }
+    out
+}
+
+/// A catalogue with one deliverable to import into.
+async fn catalog_with_livrable(db: Db, dir: &Path) -> (Catalog, i64) {
+    let catalog = fresh_catalog(db, dir).await;
+    let project = catalog
+        .create_project(&serde_json::from_value(project_json("PCRS vecteur")).unwrap())
+        .await
+        .unwrap();
+    let mut livrable = livrable_json("Vecteur 2020");
+    livrable["nature"] = json!("gml");
+    livrable["crs"] = json!(3946);
+    let livrable = catalog
+        .create_livrable(project.id, &serde_json::from_value(livrable).unwrap())
+        .await
+        .unwrap();
+    (catalog, livrable.id)
+}
+
+async fn import(catalog: &Catalog, livrable: i64, file: &Path) -> dallage::vector::FileReport {
+    let identity = FileIdentity::of_local(file, &file.display().to_string()).unwrap();
+    import_file(catalog, livrable, file, &identity, ImportOptions::default())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_lyon_file_imports_with_the_counts_and_coordinates_ogrinfo_reads() {
+    dallage::init_gdal();
+    let dir = TempDir::new();
+    let (catalog, livrable) = catalog_with_livrable(Db::Sqlite, &dir.path()).await;
+    let mut total = 0;
+    let mut compared = 0;
+    for file in lyon_files() {
+        let report = import(&catalog, livrable, &file).await;
+        let copy = scratch_copy(&file, &dir.path());
+        assert_eq!(report.classes, ogr_counts(&copy).await, "{}", file.display());
+        assert_eq!(report.notice_count, 0, "{:?}", report.notices);
+        total += report.features;
+        // Coordinates: every vertex (arcs' control points included), z to the millimetre.
+        let ogr = ogr_coordinates(&copy).await;
+        let rows = catalog.livrable_features(livrable).await.unwrap();
+        for row in rows.iter().filter(|row| ogr.contains_key(&row.fid)) {
+            let (kind, expected) = &ogr[&row.fid];
+            let mut geometry: Geometry = serde_json::from_str(row.geometry.as_deref().unwrap()).unwrap();
+            let mut ours = Vec::new();
+            geometry.for_each_position_mut(|p| {
+                ours.extend([p[0], p[1]]);
+                if row.has_z {
+                    ours.push(p[2]);
+                }
+            });
+            assert_eq!(row.has_z, kind.contains(" Z"), "{} {kind}", row.fid);
+            assert_eq!(ours.len(), expected.len(), "{} {kind}", row.fid);
+            for (a, b) in ours.iter().zip(expected) {
+                assert!((a - b).abs() < 1e-3, "{}: {a} vs {b}", row.fid);
+            }
+            compared += 1;
+        }
+    }
+    let stored = catalog.livrable_features(livrable).await.unwrap().len() as u64;
+    assert_eq!(stored, total);
+    assert_eq!(total, 1371, "features in the ten files");
+    assert!(compared > 700, "geometries compared with ogrinfo: {compared}");
+}
+
+/// A document in the shapes producers write.
+const FIELD_GML: &str = "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<pcrs:PlanCorpsRueSimplifie xmlns:pcrs=\"http://cnig.gouv.fr/pcrs\" xmlns:gml=\"http://www.opengis.net/gml/3.2\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" gml:id=\"doc\">
+ <gml:boundedBy><gml:Envelope srsName=\"urn:ogc:def:crs:EPSG::3946\"><gml:lowerCorner>1848000 5181000</gml:lowerCorner><gml:upperCorner>1849000 5182000</gml:upperCorner></gml:Envelope></gml:boundedBy>
+ <pcrs:featureMember>
+  <pcrs:ArbrePCRS gml:id=\"a1\"><pcrs:thematique>06</pcrs:thematique>
+   <pcrs:geometrie><gml:Point srsName=\"EPSG:3946\" srsDimension=\"3\"><gml:pos>1848500.123 5181500.456 293.789</gml:pos></gml:Point></pcrs:geometrie></pcrs:ArbrePCRS>
+ </pcrs:featureMember>
+ <featureMember xmlns=\"http://cnig.gouv.fr/pcrs\">
+  <ArbrePCRS gml:id=\"a2\"><thematique>06</thematique>
+   <geometrie><gml:Point srsName=\"urn:ogc:def:crs:EPSG:3946\"><gml:pos>1848501 5181501 294</gml:pos></gml:Point></geometrie></ArbrePCRS>
+ </featureMember>
+ <pcrs:featureMember>
+  <pcrs:LimiteVoiriePCRS gml:id=\"l1\">
+   <pcrs:geometrie><gml:LineString srsName=\"http://www.opengis.net/def/crs/EPSG/0/3946\"><gml:coordinates>1848500,5181500,290 1848510,5181500,291</gml:coordinates></gml:LineString></pcrs:geometrie></pcrs:LimiteVoiriePCRS>
+ </pcrs:featureMember>
+ <pcrs:featureMember>
+  <pcrs:LimiteVoiriePCRS gml:id=\"l2\">
+   <pcrs:geometrie><gml:Curve srsName=\"urn:ogc:def:crs:EPSG::3946\" srsDimension=\"3\"><gml:segments>
+    <gml:LineStringSegment><gml:posList>1848500 5181500 1 1848510 5181500 1</gml:posList></gml:LineStringSegment>
+    <gml:Arc><gml:posList>1848510 5181500 1 1848515 5181505 1 1848520 5181500 1</gml:posList></gml:Arc>
+   </gml:segments></gml:Curve></pcrs:geometrie></pcrs:LimiteVoiriePCRS>
+ </pcrs:featureMember>
+ <pcrs:featureMember>
+  <pcrs:FacadePCRS gml:id=\"f1\">
+   <gml:boundedBy><gml:Envelope><gml:lowerCorner>5181500 1848500</gml:lowerCorner><gml:upperCorner>5181510 1848510</gml:upperCorner></gml:Envelope></gml:boundedBy>
+   <pcrs:geometrie><gml:LineString><gml:posList>1848500 5181500 1848505 5181505</gml:posList></gml:LineString></pcrs:geometrie></pcrs:FacadePCRS>
+ </pcrs:featureMember>
+ <pcrs:featureMember>
+  <pcrs:EmpriseEchangePCRS gml:id=\"e1\"><pcrs:objet xlink:href=\"#a1\"/><pcrs:objet xlink:href=\"#a2\"/>
+   <pcrs:geometrie><gml:MultiSurface srsName=\"EPSG:3946\"><gml:surfaceMember><gml:Polygon><gml:exterior><gml:LinearRing>
+    <gml:posList>1848500 5181500 1848600 5181500 1848600 5181600 1848500 5181500</gml:posList></gml:LinearRing></gml:exterior>
+    <gml:interior><gml:LinearRing><gml:pos>1848510 5181510</gml:pos><gml:pos>1848520 5181510</gml:pos><gml:pos>1848520 5181520</gml:pos><gml:pos>1848510 5181510</gml:pos></gml:LinearRing></gml:interior>
+   </gml:Polygon></gml:surfaceMember></gml:MultiSurface></pcrs:geometrie></pcrs:EmpriseEchangePCRS>
+ </pcrs:featureMember>
+ <pcrs:featureMember><pcrs:AffleurantPCRS gml:id=\"n1\"><pcrs:nature>01</pcrs:nature><pcrs:gestionnaire>Gaz &amp; Électricité &#233;</pcrs:gestionnaire></pcrs:AffleurantPCRS></pcrs:featureMember>
+</pcrs:PlanCorpsRueSimplifie>
+";
+
+#[test]
+fn gml_as_producers_write_it_is_read_and_what_was_repaired_is_said() {
+    let (features, notices) = read_all(FIELD_GML.as_bytes(), XmlLimits::default()).unwrap();
+    let by_id: BTreeMap<&str, &dallage::vector::GmlFeature> =
+        features.iter().map(|f| (f.id.as_deref().unwrap(), f)).collect();
+    assert_eq!(by_id.len(), 7);
+    // Prefixed or not, every spelling of the CRS.
+    for id in ["a1", "a2", "l1", "l2", "e1"] {
+        assert_eq!(by_id[id].srid, Some(3946), "{id}");
+    }
+    assert_eq!(
+        by_id["a1"].geometry,
+        Some(Geometry::Point([1848500.123, 5181500.456, 293.789]))
+    );
+    assert!(by_id["a1"].has_z && by_id["a2"].has_z && by_id["l1"].has_z);
+    assert!(!by_id["e1"].has_z);
+    assert_eq!(by_id["a2"].class, "ArbrePCRS");
+    assert_eq!(by_id["a1"].properties["thematique"], json!("06"));
+    // The arc is kept as an arc, its box follows the circle (radius 5 above y = 5181500).
+    let curve = by_id["l2"].geometry.as_ref().unwrap();
+    assert!(curve.has_arcs());
+    assert!((curve.bbox().unwrap()[3] - 5181505.0).abs() < 1e-6);
+    // Holes, xlink references (repeated: an array), entities.
+    match by_id["e1"].geometry.as_ref().unwrap() {
+        Geometry::MultiPolygon(polygons) => assert_eq!(polygons[0].len(), 2, "outer ring and hole"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(by_id["e1"].properties["objet"], json!(["#a1", "#a2"]));
+    assert_eq!(
+        by_id["n1"].properties["gestionnaire"],
+        json!("Gaz & Électricité é")
+    );
+    assert!(by_id["n1"].geometry.is_none());
+    // The facade named no CRS: the collection's envelope gave it, and its own envelope, axes
+    // swapped, was said to be.
+    assert_eq!(by_id["f1"].srid, Some(3946));
+    let about_f1: Vec<&str> = notices
+        .iter()
+        .filter(|n| n.feature == "f1")
+        .map(|n| n.message.as_str())
+        .collect();
+    assert!(
+        about_f1
+            .iter()
+            .any(|m| m.contains("without srsName") && m.contains("3946")),
+        "{about_f1:?}"
+    );
+    assert!(about_f1.iter().any(|m| m.contains("swapped")), "{about_f1:?}");
+    assert_eq!(notices.len(), 2, "{notices:?}");
+}
+
+#[test]
+fn broken_geometries_are_reported_and_their_features_kept() {
+    let document = r#"<?xml version="1.0"?><PlanCorpsRueSimplifie xmlns:gml="http://www.opengis.net/gml/3.2">
+      <featureMember><MurPCRS gml:id="m1"><typeMur>01</typeMur><geometrie><gml:LineString srsName="EPSG:3946"><gml:posList srsDimension="3">1 2 3 4</gml:posList></gml:LineString></geometrie></MurPCRS></featureMember>
+      <featureMember><MurPCRS gml:id="m2"><geometrie><gml:LineString srsName="EPSG:3946"><gml:posList>1 2 x 4</gml:posList></gml:LineString></geometrie></MurPCRS></featureMember>
+      <featureMember><MurPCRS gml:id="m3"><geometrie><gml:LineString><gml:posList>1 2 3 4</gml:posList></gml:LineString></geometrie></MurPCRS></featureMember>
+    </PlanCorpsRueSimplifie>"#;
+    let (features, notices) = read_all(document.as_bytes(), XmlLimits::default()).unwrap();
+    assert_eq!(features.len(), 3, "no feature dropped");
+    assert!(features[0].geometry.is_none() && features[1].geometry.is_none());
+    assert_eq!(features[0].properties["typeMur"], json!("01"));
+    let text: Vec<String> = notices
+        .iter()
+        .map(|n| format!("{}: {}", n.feature, n.message))
+        .collect();
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("m1") && t.contains("not a list of 3D positions")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("m2") && t.contains("\"x\" is not a number")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("m3") && t.contains("no CRS to inherit")),
+        "{text:?}"
+    );
+}
+
+/// A reader of `prefix`, then `count` bytes of `byte`, then `suffix`, made as it is read.
+fn generated(prefix: &'static str, byte: u8, count: u64, suffix: &'static str) -> impl Read {
+    prefix
+        .as_bytes()
+        .chain(std::io::repeat(byte).take(count))
+        .chain(suffix.as_bytes())
+}
+
+#[test]
+fn hostile_xml_is_refused_before_it_is_expanded_or_held() {
+    let refused = |input: Box<dyn Read>, expected: &str| {
+        let err = read_all(input, XmlLimits::default()).unwrap_err().to_string();
+        assert!(err.contains(expected), "expected {expected:?} in {err}");
+    };
+    let laughs = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>
+        <PlanCorpsRueSimplifie><featureMember><ArbrePCRS><a>&lol2;</a></ArbrePCRS></featureMember></PlanCorpsRueSimplifie>"#;
+    refused(Box::new(laughs.as_bytes()), "DOCTYPE");
+    let external =
+        r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><x>&xxe;</x>"#;
+    refused(Box::new(external.as_bytes()), "DOCTYPE");
+    let undeclared = "<PlanCorpsRueSimplifie><featureMember><ArbrePCRS><a>&secret;</a></ArbrePCRS></featureMember></PlanCorpsRueSimplifie>";
+    refused(Box::new(undeclared.as_bytes()), "&secret;");
+    let deep = format!(
+        "<r><featureMember><f>{}{}</f></featureMember></r>",
+        "<a>".repeat(10_000),
+        "</a>".repeat(10_000)
+    );
+    refused(
+        Box::new(std::io::Cursor::new(deep)),
+        "nested deeper than the 64 levels",
+    );
+    // 100 MB of text, and a 100 MB attribute: refused at the limit, never buffered whole.
+    let limits = XmlLimits {
+        max_text: 1 << 20,
+        ..XmlLimits::default()
+    };
+    for (prefix, suffix) in [
+        ("<r><featureMember><f><a>", "</a></f></featureMember></r>"),
+        ("<r><featureMember><f a=\"", "\"/></featureMember></r>"),
+    ] {
+        let err = read_all(generated(prefix, b'x', 100 << 20, suffix), limits)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("longer than the 1048576 bytes"), "{err}");
+    }
+    refused(Box::new("<r><featureMember><f><a>1</a>".as_bytes()), "truncated");
+}
+
+#[tokio::test]
+async fn an_unchanged_file_is_skipped_and_a_changed_one_replaced_whole() {
+    for db in BACKENDS {
+        replaced_whole_on(db).await;
+    }
+}
+
+async fn replaced_whole_on(db: Db) {
+    let dir = TempDir::new();
+    let (catalog, livrable) = catalog_with_livrable(db, &dir.path()).await;
+    let file = scratch_copy(&lyon_files()[6], &dir.path());
+    let first = import(&catalog, livrable, &file).await;
+    assert_eq!((first.unchanged, first.features), (false, 34));
+    let again = import(&catalog, livrable, &file).await;
+    assert!(again.unchanged);
+    assert_eq!(again.features, 34);
+    // Keep the first three feature members only.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let members: Vec<usize> = text.match_indices("<featureMember").map(|(at, _)| at).collect();
+    let shorter = format!("{}</PlanCorpsRueSimplifie>\n", &text[..members[3]]);
+    std::fs::write(&file, shorter).unwrap();
+    let changed = import(&catalog, livrable, &file).await;
+    assert_eq!((changed.unchanged, changed.features), (false, 3));
+    let rows = catalog.livrable_features(livrable).await.unwrap();
+    assert_eq!(rows.len(), 3, "{db:?}");
+    // What was stored reads back as it was read (3D, box, properties).
+    let (features, _) = read_all(std::fs::File::open(&file).unwrap(), XmlLimits::default()).unwrap();
+    for (row, feature) in rows.iter().zip(&features) {
+        assert_eq!(Some(row.fid.as_str()), feature.id.as_deref());
+        assert_eq!(row.has_z, feature.has_z);
+        assert_eq!(
+            row.bbox,
+            feature.geometry.as_ref().and_then(Geometry::bbox),
+            "{db:?}"
+        );
+        let stored: Option<Geometry> = row.geometry.as_deref().map(|g| serde_json::from_str(g).unwrap());
+        assert_eq!(stored, feature.geometry, "{db:?}");
+    }
+    // A file that breaks half-way leaves the previous features in place.
+    std::fs::write(&file, &text[..members[20]]).unwrap();
+    let identity = FileIdentity::of_local(&file, &file.display().to_string()).unwrap();
+    let err = import_file(&catalog, livrable, &file, &identity, ImportOptions::default())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+    assert_eq!(catalog.livrable_features(livrable).await.unwrap().len(), 3);
+}
+
+async fn get_json(served: &Served, path: &str) -> (u16, Value) {
+    let (status, kind, body) = served.get(path).await;
+    let value: Value = serde_json::from_slice(&body).unwrap_or_else(|_| panic!("{path}: {kind}"));
+    (status, value)
+}
+
+fn next_link(page: &Value) -> Option<String> {
+    page["links"]
+        .as_array()?
+        .iter()
+        .find(|link| link["rel"] == "next")
+        .map(|link| link["href"].as_str().unwrap().to_string())
+}
+
+/// CRS:84 position of a point given in EPSG:3946, through GDAL (not dallage's code).
+fn to_crs84(x: f64, y: f64) -> (f64, f64) {
+    use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+    let mut source = SpatialRef::from_epsg(3946).unwrap();
+    source.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    let mut target = SpatialRef::from_epsg(4326).unwrap();
+    target.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    let (mut xs, mut ys) = ([x], [y]);
+    CoordTransform::new(&source, &target)
+        .unwrap()
+        .transform_coords(&mut xs, &mut ys, &mut [])
+        .unwrap();
+    (xs[0], ys[0])
+}
+
+#[tokio::test]
+async fn ogc_api_features_serves_every_collection_and_gdal_reads_the_same_counts() {
+    dallage::init_gdal();
+    let source = TempDir::new();
+    for file in lyon_files() {
+        scratch_copy(&file, &source.path());
+    }
+    let storage = json!({"type": "file", "path": source.path().display().to_string()});
+    let served = Served::start(vec![storage]).await;
+    let layer = served.layer().to_string();
+    // Expected counts per class: ogrinfo over the source files (on copies: no .gfs beside them).
+    let scratch = TempDir::new();
+    let mut expected: BTreeMap<String, u64> = BTreeMap::new();
+    for file in lyon_files() {
+        for (class, count) in ogr_counts(&scratch_copy(&file, &scratch.path())).await {
+            *expected.entry(class).or_default() += count;
+        }
+    }
+    let (status, collections) = get_json(&served, "/ogcapi/collections").await;
+    assert_eq!(status, 200);
+    let vector: Vec<&Value> = collections["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["itemType"] == "feature")
+        .collect();
+    assert_eq!(vector.len(), expected.len());
+    let (_, conformance) = get_json(&served, "/ogcapi/conformance").await;
+    assert!(conformance["conformsTo"].as_array().unwrap().contains(&json!(
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"
+    )));
+
+    // Paging: pages of 7 join to the whole, in order, without duplicates.
+    let trees = format!("{layer}-ArbrePCRS");
+    let mut path = format!("/ogcapi/collections/{trees}/items?limit=7");
+    let mut ids = Vec::new();
+    let mut points = Vec::new();
+    loop {
+        let (status, page) = get_json(&served, &path).await;
+        assert_eq!(status, 200);
+        assert_eq!(page["numberMatched"], json!(expected["ArbrePCRS"]));
+        let features = page["features"].as_array().unwrap();
+        assert_eq!(page["numberReturned"], json!(features.len()));
+        for feature in features {
+            ids.push(feature["id"].as_str().unwrap().to_string());
+            let c = &feature["geometry"]["coordinates"];
+            points.push((c[0].as_f64().unwrap(), c[1].as_f64().unwrap(), feature.clone()));
+        }
+        match next_link(&page) {
+            Some(next) => path = next.trim_start_matches(&served.base).to_string(),
+            None => break,
+        }
+    }
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(ids.len() as u64, expected["ArbrePCRS"]);
+    assert_eq!(unique.len(), ids.len(), "no feature twice");
+
+    // bbox: the trees whose GDAL-transformed position falls in a box around the first file.
+    let store = served
+        .state
+        .catalog()
+        .livrable_features(served.state.catalog().livrable_by_slug(&layer).await.unwrap().id)
+        .await
+        .unwrap();
+    let trees_native: Vec<(f64, f64)> = store
+        .iter()
+        .filter(|row| row.class == "ArbrePCRS")
+        .map(|row| {
+            let b = row.bbox.unwrap();
+            to_crs84(b[0], b[1])
+        })
+        .collect();
+    let bbox = [4.8833, 45.8185, 4.8855, 45.8196];
+    let inside = |(x, y): &(f64, f64)| *x >= bbox[0] && *x <= bbox[2] && *y >= bbox[1] && *y <= bbox[3];
+    let hand_count = trees_native.iter().filter(|p| inside(p)).count();
+    assert!(
+        hand_count > 0 && hand_count < trees_native.len(),
+        "the box holds some trees: {hand_count}"
+    );
+    let (_, page) = get_json(
+        &served,
+        &format!(
+            "/ogcapi/collections/{trees}/items?limit=1000&bbox={},{},{},{}",
+            bbox[0], bbox[1], bbox[2], bbox[3]
+        ),
+    )
+    .await;
+    assert_eq!(page["numberMatched"], json!(hand_count));
+    // A 3D bbox reads the same.
+    let (_, page3d) = get_json(
+        &served,
+        &format!(
+            "/ogcapi/collections/{trees}/items?limit=1000&bbox={},{},0,{},{},1000",
+            bbox[0], bbox[1], bbox[2], bbox[3]
+        ),
+    )
+    .await;
+    assert_eq!(page3d["numberMatched"], json!(hand_count));
+    // Lines: a box that cuts a line without holding any of its vertices still selects it.
+    let walls = format!("{layer}-MurPCRS");
+    let (_, all_walls) = get_json(&served, &format!("/ogcapi/collections/{walls}/items")).await;
+    let wall = &all_walls["features"][0]["geometry"]["coordinates"];
+    let (a, b) = (
+        (wall[0][0].as_f64().unwrap(), wall[0][1].as_f64().unwrap()),
+        (wall[1][0].as_f64().unwrap(), wall[1][1].as_f64().unwrap()),
+    );
+    let middle = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+    let tiny = 1e-7;
+    let (_, cut) = get_json(
+        &served,
+        &format!(
+            "/ogcapi/collections/{walls}/items?bbox={},{},{},{}",
+            middle.0 - tiny,
+            middle.1 - tiny,
+            middle.0 + tiny,
+            middle.1 + tiny
+        ),
+    )
+    .await;
+    assert!(cut["numberMatched"].as_u64().unwrap() >= 1, "{cut}");
+
+    // datetime on the survey date.
+    let dates: Vec<String> = points
+        .iter()
+        .map(|(_, _, f)| f["properties"]["dateLeve"].as_str().unwrap().to_string())
+        .collect();
+    let before_2020 = dates.iter().filter(|d| d.as_str() < "2020-01-01").count();
+    let (_, dated) = get_json(
+        &served,
+        &format!("/ogcapi/collections/{trees}/items?datetime=../2019-12-31T23:59:59Z"),
+    )
+    .await;
+    assert_eq!(dated["numberMatched"], json!(before_2020));
+
+    // One feature, with its links.
+    let (status, one) = get_json(&served, &format!("/ogcapi/collections/{trees}/items/{}", ids[3])).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["id"], json!(ids[3]));
+    assert!(one["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["rel"] == "collection"));
+
+    // Errors name what is wrong, as problems.
+    for (path, status, words) in [
+        (format!("/ogcapi/collections/{trees}/items?limit=0"), 400, "limit"),
+        (
+            format!("/ogcapi/collections/{trees}/items?bbox=1,2,3"),
+            400,
+            "bbox",
+        ),
+        (
+            format!("/ogcapi/collections/{trees}/items?colour=red"),
+            400,
+            "colour",
+        ),
+        (
+            format!("/ogcapi/collections/{trees}/items?crs=EPSG:2154"),
+            400,
+            "crs",
+        ),
+        (format!("/ogcapi/collections/{trees}/items/nope"), 404, "nope"),
+        (
+            "/ogcapi/collections/nothing-here/items".to_string(),
+            404,
+            "nothing-here",
+        ),
+    ] {
+        let (got, kind, body) = served.get(&path).await;
+        assert_eq!(got, status, "{path}");
+        assert!(kind.starts_with("application/problem+json"), "{path}: {kind}");
+        assert!(String::from_utf8_lossy(&body).contains(words), "{path}");
+    }
+
+    // GDAL's OAPIF client reads every collection with ogrinfo's counts on the source files.
+    let info = gdal_tool(
+        "ogrinfo",
+        vec![
+            "-ro".into(),
+            "-so".into(),
+            "-al".into(),
+            format!("OAPIF:{}/ogcapi", served.base),
+        ],
+    )
+    .await;
+    let mut read: BTreeMap<String, u64> = BTreeMap::new();
+    let mut current = None;
+    for line in info.lines() {
+        if let Some(name) = line.strip_prefix("Layer name: ") {
+            current = name.trim().strip_prefix(&format!("{layer}-")).map(str::to_string);
+        } else if let (Some(count), Some(class)) = (line.strip_prefix("Feature Count: "), &current) {
+            read.insert(class.clone(), count.trim().parse().unwrap());
+        }
+    }
+    assert_eq!(read, expected);
+}
+
+#[tokio::test]
+async fn a_gml_file_on_any_storage_is_served_once_its_scan_ends() {
+    let wanted = ["nginx", "ftps", "sftp"];
+    let storages: Vec<Value> = storages()
+        .into_iter()
+        .filter(|(name, _)| wanted.contains(name))
+        .map(|(_, storage)| storage)
+        .collect();
+    let served = Served::start(storages).await;
+    let scratch = TempDir::new();
+    // The tree's vector folder holds a GML file and another without extension (classified by
+    // its content); ogrinfo reads a copy of each.
+    let mut expected: BTreeMap<String, u64> = BTreeMap::new();
+    for (name, copy) in [
+        ("20200716.RIL_L263_C299_P0.gml", "a.gml"),
+        ("livraison lot 2", "b.gml"),
+    ] {
+        let target = scratch.path().join(copy);
+        std::fs::copy(fixtures().join("vecteur").join(name), &target).unwrap();
+        for (class, count) in ogr_counts(&target).await {
+            *expected.entry(class).or_default() += count;
+        }
+    }
+    for layer in &served.layers {
+        for (class, count) in &expected {
+            let (status, page) = get_json(
+                &served,
+                &format!("/ogcapi/collections/{layer}-{class}/items?limit=1"),
+            )
+            .await;
+            assert_eq!(status, 200, "{layer} {class}");
+            assert_eq!(page["numberMatched"], json!(count), "{layer} {class}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn geopackage_and_shapefile_layers_are_collections_with_typed_attributes() {
+    dallage::init_gdal();
+    let source = TempDir::new();
+    let scratch = TempDir::new();
+    let gml = scratch_copy(&lyon_files()[6], &scratch.path());
+    let gpkg = source.path().join("pcrs.gpkg");
+    gdal_tool(
+        "ogr2ogr",
+        vec![
+            "-f".into(),
+            "GPKG".into(),
+            gpkg.display().to_string(),
+            gml.display().to_string(),
+        ],
+    )
+    .await;
+    let shapefiles = source.path().join("shp");
+    gdal_tool(
+        "ogr2ogr",
+        vec![
+            "-f".into(),
+            "ESRI Shapefile".into(),
+            shapefiles.display().to_string(),
+            gml.display().to_string(),
+            "MurPCRS".into(),
+        ],
+    )
+    .await;
+    // The Shapefile's one layer is named after its file, like the GeoPackage's walls: one class.
+    let mut expected = ogr_counts(&gpkg).await;
+    let walls_in_shapefile = ogr_counts(&shapefiles.join("MurPCRS.shp")).await["MurPCRS"];
+    assert!(walls_in_shapefile > 0);
+    *expected.get_mut("MurPCRS").unwrap() += walls_in_shapefile;
+    let storage = json!({"type": "file", "path": source.path().display().to_string()});
+    let served = Served::start(vec![storage]).await;
+    let layer = served.layer().to_string();
+    for (class, count) in &expected {
+        let (status, page) = get_json(
+            &served,
+            &format!("/ogcapi/collections/{layer}-{class}/items?limit=1"),
+        )
+        .await;
+        assert_eq!(status, 200, "{class}");
+        assert_eq!(page["numberMatched"], json!(count), "{class}");
+    }
+    // GDAL typed `thematique` as an integer: a JSON number here, where GML keeps its text.
+    let (_, trees) = get_json(
+        &served,
+        &format!("/ogcapi/collections/{layer}-ArbrePCRS/items?limit=1"),
+    )
+    .await;
+    assert!(
+        trees["features"][0]["properties"]["thematique"].is_i64(),
+        "{}",
+        trees["features"][0]
+    );
+    assert_eq!(
+        trees["features"][0]["geometry"]["coordinates"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3,
+        "z kept"
+    );
+}
