@@ -13,13 +13,14 @@
 #   FEATURES=20000 DURATION=5 benches/features.sh
 #
 # Reuses benches/peers.sh's functions (servers, wrk runs, CPU accounting). Installs what it
-# needs from Debian and pygeoapi from PyPI into target/bench; builds dallage in release mode.
+# needs from Debian (with qgis-server-wfs) and pygeoapi from PyPI into target/bench; builds dallage in release mode.
 # Everything binds to 127.0.0.1; every run is bounded in time.
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
+benches=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=benches/peers.sh
-source "$here/peers.sh"
+source "$benches/peers.sh"
+here=$benches root=$(cd "$benches/.." && pwd)
 work=${BENCH_WORK:-$root/target/bench}/features
 FEATURES=${FEATURES:-100000}
 BOXES=${BOXES:-200}
@@ -27,20 +28,31 @@ DURATION=${DURATION:-10}
 PYGEOAPI_VENV=$root/target/bench/pygeoapi-venv
 
 prepare() {
+    local missing=""
+    for package in qgis-server-wfs qgis-server-wfs3; do
+        dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $package"
+    done
+    [ -z "$missing" ] || $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $missing >/dev/null
     mkdir -p "$work/data"
     [ -s "$work/data/features.gpkg" ] || /usr/bin/python3 "$here/features_data.py" "$work/data/features.gpkg" "$FEATURES"
-    # Boxes of a tenth of the square's side: about 1 % of the features, 1 000 of 100 000.
+    # Boxes of an eleventh of the square's side: about 830 of 100 000 features, so that no
+    # server stops at the 1 000 of a page and all return the same features.
     python3 - "$BOXES" >"$work/boxes.txt" <<'PY'
 import random, sys
 random.seed(7)
 west, south, side = 840_000.0, 6_520_000.0, 10_000.0
 for _ in range(int(sys.argv[1])):
-    x, y = west + random.random() * side * 0.9, south + random.random() * side * 0.9
-    print(f"{x:.2f} {y:.2f} {x + side / 10:.2f} {y + side / 10:.2f}")
+    x, y = west + random.random() * side * 10 / 11, south + random.random() * side * 10 / 11
+    print(f"{x:.2f} {y:.2f} {x + side / 11:.2f} {y + side / 11:.2f}")
 PY
-    # The same boxes in CRS:84 (the box around each Lambert-93 square).
-    gdaltransform -s_srs EPSG:2154 -t_srs OGC:CRS84 -output_xy < <(awk '{print $1, $2; print $3, $4}' "$work/boxes.txt") |
-        paste -d' ' - - >"$work/boxes84.txt"
+    # The same boxes in CRS:84: the envelope of each Lambert-93 square's four corners (a
+    # little more than the square: dallage's pages are the fuller ones).
+    gdaltransform -s_srs EPSG:2154 -t_srs OGC:CRS84 -output_xy \
+        < <(awk '{print $1, $2; print $3, $2; print $3, $4; print $1, $4}' "$work/boxes.txt") | paste -d' ' - - - - |
+        awk '{w = $1; e = $1; s = $2; n = $2
+              for (i = 3; i <= 7; i += 2) { if ($i < w) w = $i; if ($i > e) e = $i }
+              for (i = 4; i <= 8; i += 2) { if ($i < s) s = $i; if ($i > n) n = $i }
+              printf "%.9f %.9f %.9f %.9f\n", w, s, e, n}' >"$work/boxes84.txt"
 }
 
 start_dallage_features() {
@@ -138,13 +150,13 @@ server:
   encoding: utf-8
   languages: [en-US]
   limits: {default_items: 10, max_items: 10000}
-  map: {url: https://tile.openstreetmap.org/{z}/{x}/{y}.png, attribution: OSM}
+  map: {url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png", attribution: OSM}
 logging: {level: ERROR}
 metadata:
   identification: {title: bench, description: bench, keywords: [bench], terms_of_service: none, url: http://127.0.0.1}
-  license: {name: none}
-  provider: {name: bench}
-  contact: {name: bench}
+  license: {name: none, url: "http://127.0.0.1"}
+  provider: {name: bench, url: "http://127.0.0.1"}
+  contact: {name: bench, url: "http://127.0.0.1", email: bench@example.org}
 resources:
 EOF
     for layer in points lines; do
@@ -158,15 +170,17 @@ EOF
     providers:
       - type: feature
         name: OGR
-        data: {source_type: GPKG, source: $work/data/features.gpkg, source_srs: EPSG:2154, target_srs: EPSG:4326, source_capabilities: {paging: true}, gdal_ogr_options: {}}
+        data: {source_type: GPKG, source: $work/data/features.gpkg, source_capabilities: {paging: true}}
         id_field: idObjet
         layer: $layer
+        storage_crs: http://www.opengis.net/def/crs/EPSG/0/2154
+        crs: [http://www.opengis.net/def/crs/OGC/1.3/CRS84]
 EOF
     done
     (cd "$dir" && PYGEOAPI_CONFIG="$dir/config.yml" PYGEOAPI_OPENAPI="$dir/openapi.yml" \
         "$PYGEOAPI_VENV/bin/pygeoapi" openapi generate "$dir/config.yml" --output-file "$dir/openapi.yml" >"$dir/openapi.log" 2>&1) ||
         { log "pygeoapi left out: $(tail -2 "$dir/openapi.log")"; return 1; }
-    PYGEOAPI_CONFIG="$dir/config.yml" PYGEOAPI_OPENAPI="$dir/openapi.yml" setsid "$PYGEOAPI_VENV/bin/gunicorn" \
+    PROJ_DATA=/usr/share/proj PYGEOAPI_CONFIG="$dir/config.yml" PYGEOAPI_OPENAPI="$dir/openapi.yml" setsid "$PYGEOAPI_VENV/bin/gunicorn" \
         -w "$THREADS" -b "127.0.0.1:$port" pygeoapi.flask_app:APP >"$dir/gunicorn.log" 2>&1 &
     PG_PID=$!
     PG_URL="http://127.0.0.1:$port/collections"
@@ -224,6 +238,10 @@ main_features() {
             python3 -c "r=${cpu[$server]}/${cpu[dallage]}; print(f'{\"$layer\":<7} ratio      $server / dallage CPU per request: {r:.1f}x')"
         done
     done
+    echo "dallage peak RSS (both collections in memory): $(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$DL_PID/status") MiB"
 }
 
-main_features "$@"
+# Sourced for its functions (to try one server by hand); run on its own, it runs the comparison.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    main_features "$@"
+fi
