@@ -127,7 +127,14 @@ def context_for(server, work):
                 "files": sorted(glob.glob(os.path.join(livrable["storage"]["path"], "**", "*.gml"), recursive=True))}
                for livrable in page["items"]
                if livrable["nature"] == "gml" and (livrable.get("storage") or {}).get("type") == "file"]
-    context = {"base": server.base, "out": os.path.join(work, "images"), "layers": layers, "vectors": vectors}
+    collections = get_json(f"{server.base}/ogcapi/collections")["collections"]
+    first = next((c["id"] for c in collections if c.get("itemType") == "feature"), None)
+    features = None
+    if first:
+        item = get_json(f"{server.base}/ogcapi/collections/{first}/items?limit=1")["features"][0]["id"]
+        features = {"collection": first, "feature": item}
+    context = {"base": server.base, "out": os.path.join(work, "images"), "layers": layers, "vectors": vectors,
+               "features": features}
     os.makedirs(context["out"], exist_ok=True)
     path = os.path.join(work, "context.json")
     with open(path, "w", encoding="utf-8") as handle:
@@ -175,7 +182,8 @@ def schemathesis_config(work, context_path):
     """A schemathesis configuration that fills path parameters with the demo's real ids, so the
     operations behind them run instead of answering 404."""
     with open(context_path, encoding="utf-8") as handle:
-        layers = json.load(handle)["layers"]
+        context = json.load(handle)
+    layers = context["layers"]
     path = os.path.join(work, "schemathesis-ids.toml")
     with open(path, "w", encoding="utf-8") as handle:
         handle.write("[parameters]\n")
@@ -187,6 +195,13 @@ def schemathesis_config(work, context_path):
         handle.write('"path.kind" = "commune"\n')
         handle.write('"path.code" = "69901"\n')
         handle.write('"query.tms" = "WebMercatorQuad"\n')
+        # The feature operations take a vector collection and one of its features.
+        features = context.get("features")
+        if features:
+            handle.write('\n[[operations]]\ninclude-operation-id = ["getFeatures", "getFeature"]\n')
+            handle.write('[operations.parameters]\n')
+            handle.write(f'"path.collectionId" = "{features["collection"]}"\n')
+            handle.write(f'"path.featureId" = "{features["feature"]}"\n')
     return path
 
 

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use common::served::{gdal_tool, Served};
 use common::*;
 use dallage::catalog::Catalog;
-use dallage::vector::{import_file, read_all, FileIdentity, Geometry, ImportOptions, XmlLimits};
+use dallage::vector::{import_file, read_all, read_wkb, FileIdentity, Geometry, ImportOptions, XmlLimits};
 use serde_json::{json, Value};
 
 fn lyon_dir() -> PathBuf {
@@ -137,7 +137,7 @@ async fn every_lyon_file_imports_with_the_counts_and_coordinates_ogrinfo_reads()
         let rows = catalog.livrable_features(livrable).await.unwrap();
         for row in rows.iter().filter(|row| ogr.contains_key(&row.fid)) {
             let (kind, expected) = &ogr[&row.fid];
-            let mut geometry: Geometry = serde_json::from_str(row.geometry.as_deref().unwrap()).unwrap();
+            let (mut geometry, _) = read_wkb(row.geometry.as_deref().unwrap()).unwrap();
             let mut ours = Vec::new();
             geometry.for_each_position_mut(|p| {
                 ours.extend([p[0], p[1]]);
@@ -364,7 +364,7 @@ async fn replaced_whole_on(db: Db) {
             feature.geometry.as_ref().and_then(Geometry::bbox),
             "{db:?}"
         );
-        let stored: Option<Geometry> = row.geometry.as_deref().map(|g| serde_json::from_str(g).unwrap());
+        let stored: Option<Geometry> = row.geometry.as_deref().map(|g| read_wkb(g).unwrap().0);
         assert_eq!(stored, feature.geometry, "{db:?}");
     }
     // A file that breaks half-way leaves the previous features in place.
@@ -705,4 +705,52 @@ async fn geopackage_and_shapefile_layers_are_collections_with_typed_attributes()
         3,
         "z kept"
     );
+}
+
+#[tokio::test]
+async fn postgis_derives_an_indexed_geometry_from_each_stored_feature() {
+    use sqlx::Row;
+    let dir = TempDir::new();
+    let config = test_config(Db::Postgres, &dir.path()).await;
+    let catalog = Catalog::connect(&config.catalog, dallage::catalog::Sealer::from_secret("k"))
+        .await
+        .unwrap();
+    let project = catalog
+        .create_project(&serde_json::from_value(project_json("PCRS PostGIS")).unwrap())
+        .await
+        .unwrap();
+    let mut livrable = livrable_json("Vecteur");
+    livrable["nature"] = json!("gml");
+    let livrable = catalog
+        .create_livrable(project.id, &serde_json::from_value(livrable).unwrap())
+        .await
+        .unwrap();
+    let mut with_geometry = 0;
+    for file in lyon_files() {
+        let report = import(&catalog, livrable.id, &file).await;
+        with_geometry += report.features - report.without_geometry;
+    }
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&config.catalog.url).await.unwrap();
+    let row = sqlx::query(
+        "SELECT count(geom) AS shapes, count(*) FILTER (WHERE ST_SRID(geom) = 3946) AS in_cc46, \
+         count(*) FILTER (WHERE ST_HasArc(geom)) AS curved, \
+         count(*) FILTER (WHERE ST_NDims(geom) = 3) AS in_3d FROM features",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let shapes: i64 = row.try_get("shapes").unwrap();
+    assert_eq!(
+        shapes as u64, with_geometry,
+        "every stored geometry is a PostGIS one"
+    );
+    assert_eq!(row.try_get::<i64, _>("in_cc46").unwrap(), shapes);
+    assert!(row.try_get::<i64, _>("curved").unwrap() > 0, "arcs kept as arcs");
+    assert!(row.try_get::<i64, _>("in_3d").unwrap() > 0, "z kept");
+    let indexed = sqlx::query("SELECT indexdef FROM pg_indexes WHERE indexname = 'features_geom'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(indexed.try_get::<String, _>(0).unwrap().contains("gist"));
 }

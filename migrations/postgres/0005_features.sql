@@ -1,5 +1,6 @@
 -- Vector PCRS: the files imported into a deliverable and their features. A file's features are
--- replaced in one transaction when it changes; `seq` keeps the document order.
+-- replaced in one transaction when it changes; `seq` keeps the document order. Geometries are ISO
+-- WKB (arcs as circular strings, z kept); PostGIS derives an indexed geometry from them.
 CREATE TABLE vector_files (
     livrable_id  BIGINT NOT NULL REFERENCES livrables(id) ON DELETE CASCADE,
     path         TEXT NOT NULL,
@@ -25,8 +26,10 @@ CREATE TABLE features (
     east         DOUBLE PRECISION,
     north        DOUBLE PRECISION,
     properties   TEXT NOT NULL,
-    geometry     TEXT,
+    geometry     BYTEA,
+    geom         geometry GENERATED ALWAYS AS (ST_GeomFromWKB(geometry, COALESCE(srid, 0)::integer)) STORED,
     PRIMARY KEY (livrable_id, path, seq),
     FOREIGN KEY (livrable_id, path) REFERENCES vector_files(livrable_id, path) ON DELETE CASCADE
 );
 CREATE INDEX features_class ON features(livrable_id, class);
+CREATE INDEX features_geom ON features USING GIST (geom);

@@ -1,5 +1,6 @@
 -- Vector PCRS: the files imported into a deliverable and their features. A file's features are
--- replaced in one transaction when it changes; `seq` keeps the document order.
+-- replaced in one transaction when it changes; `seq` keeps the document order. Geometries are ISO
+-- WKB (arcs as circular strings, z kept).
 CREATE TABLE vector_files (
     livrable_id  INTEGER NOT NULL REFERENCES livrables(id) ON DELETE CASCADE,
     path         TEXT NOT NULL,
@@ -25,7 +26,7 @@ CREATE TABLE features (
     east         REAL,
     north        REAL,
     properties   TEXT NOT NULL,
-    geometry     TEXT,
+    geometry     BLOB,
     PRIMARY KEY (livrable_id, path, seq),
     FOREIGN KEY (livrable_id, path) REFERENCES vector_files(livrable_id, path) ON DELETE CASCADE
 );

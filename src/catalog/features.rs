@@ -1,5 +1,6 @@
 //! Vector features: the files imported into a deliverable and their features, stored as the
-//! vector module hands them over (JSON properties and geometry, box, CRS). A file's features
+//! vector module hands them over (JSON properties, ISO WKB geometry, box, CRS); on PostgreSQL,
+//! PostGIS derives an indexed geometry column from the WKB. A file's features
 //! are replaced in one transaction: readers see the old set or the new one, never a mix.
 
 use sqlx::any::AnyRow;
@@ -25,8 +26,8 @@ pub struct FeatureRow {
     pub bbox: Option<[f64; 4]>,
     /// Properties, a JSON object.
     pub properties: String,
-    /// Geometry, as the vector module serialises it.
-    pub geometry: Option<String>,
+    /// Geometry, ISO WKB (PostGIS builds its indexed `geom` column from it).
+    pub geometry: Option<Vec<u8>>,
 }
 
 /// A file imported into a deliverable.
@@ -149,7 +150,10 @@ impl VectorImport {
                  east, north, properties, geometry) VALUES {}",
                 values.join(", ")
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            // PostgreSQL types a prepared statement's parameters from its first execution: a
+            // box or a CRS absent there (NULL, typed as an integer by the Any driver) would
+            // refuse a number in a later one. Unnamed statements are typed afresh each time.
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(self.anonymous);
             for row in chunk {
                 let bbox = row.bbox.map(|b| b.map(Some)).unwrap_or([None; 4]);
                 query = query

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::gml::{GmlFeature, GmlReader, Notice, XmlLimits};
 use super::ogr::{is_ogr_file, read_ogr};
+use super::wkb::write_wkb;
 use super::VectorError;
 use crate::catalog::{Catalog, FeatureRow};
 
@@ -323,6 +324,6 @@ fn row_of(feature: GmlFeature, rank: u64) -> FeatureRow {
         geometry: feature
             .geometry
             .as_ref()
-            .and_then(|geometry| serde_json::to_string(geometry).ok()),
+            .map(|geometry| write_wkb(geometry, feature.has_z)),
     }
 }

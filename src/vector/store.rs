@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 use super::geometry::{Geometry, GeometryKind, Path};
 use super::gml::XmlLimits;
+use super::wkb::read_wkb;
 use super::VectorError;
 use crate::catalog::{Catalog, FeatureRow, Livrable};
 
@@ -350,7 +351,8 @@ fn stored_feature(row: FeatureRow, transform: Transform) -> StoredFeature {
     let geometry: Option<Geometry> = row
         .geometry
         .as_deref()
-        .and_then(|text| serde_json::from_str(text).ok());
+        .and_then(|wkb| read_wkb(wkb).ok())
+        .map(|(g, _)| g);
     let srid = row.srid.and_then(|srid| u32::try_from(srid).ok());
     let geometry84 = match (&geometry, srid) {
         (Some(geometry), Some(srid)) => to_crs84(geometry, srid, transform),

@@ -1,6 +1,8 @@
-//! ISO WKB (as OGR exports it and PostGIS stores it) read into [`Geometry`]: points, lines,
-//! polygons, their multi- forms, circular strings, compound curves, curve polygons, multi-curves
-//! and multi-surfaces, 2D, Z, M (dropped) and ZM; both byte orders, and the old 2.5D flag.
+//! ISO WKB (as OGR exports it and PostGIS stores it) read into [`Geometry`] and written from
+//! it: points, lines, polygons, their multi- forms, circular strings, compound curves, curve
+//! polygons, multi-curves and multi-surfaces, 2D, Z, M (dropped on reading) and ZM; both byte
+//! orders and the old 2.5D flag on reading; little-endian, 2D or Z, on writing. The catalogue
+//! stores features' geometries this way (PostGIS builds its indexed column from it).
 
 use super::geometry::{Geometry, Path, Piece, Position};
 
@@ -13,6 +15,123 @@ pub fn read_wkb(bytes: &[u8]) -> Result<(Geometry, bool), String> {
     };
     let geometry = reader.geometry()?;
     Ok((geometry, reader.has_z))
+}
+
+/// A geometry as little-endian ISO WKB, with z when `has_z`; arcs as circular strings, a line
+/// of several pieces as a compound curve, so that reading it back gives the same geometry.
+pub fn write_wkb(geometry: &Geometry, has_z: bool) -> Vec<u8> {
+    let mut writer = Writer {
+        out: Vec::with_capacity(64),
+        z: has_z,
+    };
+    writer.geometry(geometry);
+    writer.out
+}
+
+struct Writer {
+    out: Vec<u8>,
+    z: bool,
+}
+
+impl Writer {
+    fn header(&mut self, kind: u32) {
+        self.out.push(1);
+        let code = if self.z { kind + 1000 } else { kind };
+        self.out.extend(code.to_le_bytes());
+    }
+
+    fn count(&mut self, count: usize) {
+        self.out.extend((count as u32).to_le_bytes());
+    }
+
+    fn position(&mut self, p: &Position) {
+        self.out.extend(p[0].to_le_bytes());
+        self.out.extend(p[1].to_le_bytes());
+        if self.z {
+            self.out.extend(p[2].to_le_bytes());
+        }
+    }
+
+    fn positions(&mut self, points: &[Position]) {
+        self.count(points.len());
+        points.iter().for_each(|p| self.position(p));
+    }
+
+    fn piece(&mut self, piece: &Piece) {
+        match piece {
+            Piece::Line(points) => {
+                self.header(2);
+                self.positions(points);
+            }
+            Piece::Arcs(points) => {
+                self.header(8);
+                self.positions(points);
+            }
+        }
+    }
+
+    /// A path: one piece as itself, several as a compound curve.
+    fn curve(&mut self, path: &Path) {
+        match path.0.as_slice() {
+            [one] => self.piece(one),
+            pieces => {
+                self.header(9);
+                self.count(pieces.len());
+                pieces.iter().for_each(|piece| self.piece(piece));
+            }
+        }
+    }
+
+    fn is_plain(path: &Path) -> bool {
+        matches!(path.0.as_slice(), [Piece::Line(_)])
+    }
+
+    /// A polygon's rings: a plain polygon when every ring is one straight piece.
+    fn surface(&mut self, rings: &[Path]) {
+        if rings.iter().all(Self::is_plain) {
+            self.header(3);
+            self.count(rings.len());
+            for ring in rings {
+                if let [Piece::Line(points)] = ring.0.as_slice() {
+                    self.positions(points);
+                }
+            }
+        } else {
+            self.header(10);
+            self.count(rings.len());
+            rings.iter().for_each(|ring| self.curve(ring));
+        }
+    }
+
+    fn geometry(&mut self, geometry: &Geometry) {
+        match geometry {
+            Geometry::Point(p) => {
+                self.header(1);
+                self.position(p);
+            }
+            Geometry::Line(path) => self.curve(path),
+            Geometry::Polygon(rings) => self.surface(rings),
+            Geometry::MultiPoint(points) => {
+                self.header(4);
+                self.count(points.len());
+                for p in points {
+                    self.header(1);
+                    self.position(p);
+                }
+            }
+            Geometry::MultiLine(paths) => {
+                self.header(if paths.iter().all(Self::is_plain) { 5 } else { 11 });
+                self.count(paths.len());
+                paths.iter().for_each(|path| self.curve(path));
+            }
+            Geometry::MultiPolygon(polygons) => {
+                let plain = polygons.iter().flatten().all(Self::is_plain);
+                self.header(if plain { 6 } else { 12 });
+                self.count(polygons.len());
+                polygons.iter().for_each(|rings| self.surface(rings));
+            }
+        }
+    }
 }
 
 struct Reader<'a> {
@@ -188,6 +307,45 @@ mod tests {
     fn point_z(out: &mut Vec<u8>, p: [f64; 3]) {
         for v in p {
             out.extend(v.to_le_bytes());
+        }
+    }
+
+    #[test]
+    fn what_is_written_reads_back_the_same() {
+        let arc = Piece::Arcs(vec![[0.0, 0.0, 1.0], [1.0, 1.0, 2.0], [2.0, 0.0, 3.0]]);
+        let line = Piece::Line(vec![[2.0, 0.0, 3.0], [0.0, 0.0, 1.0]]);
+        let straight = Path::straight(vec![
+            [0.0, 0.0, 0.0],
+            [1.0, 0.0, 0.0],
+            [1.0, 1.0, 0.0],
+            [0.0, 0.0, 0.0],
+        ]);
+        let curved = Path(vec![arc.clone(), line.clone()]);
+        for (geometry, z) in [
+            (Geometry::Point([1.5, 2.5, 3.5]), true),
+            (Geometry::Point([1.5, 2.5, 0.0]), false),
+            (Geometry::Line(Path(vec![arc.clone()])), true),
+            (Geometry::Line(curved.clone()), true),
+            (Geometry::Line(Path(vec![line.clone(), line.clone()])), true),
+            (Geometry::Polygon(vec![straight.clone(), straight.clone()]), false),
+            (Geometry::Polygon(vec![curved.clone()]), true),
+            (
+                Geometry::MultiPoint(vec![[1.0, 2.0, 0.0], [3.0, 4.0, 0.0]]),
+                false,
+            ),
+            (Geometry::MultiLine(vec![straight.clone(), curved.clone()]), true),
+            (Geometry::MultiLine(vec![straight.clone()]), false),
+            (
+                Geometry::MultiPolygon(vec![vec![straight.clone()], vec![curved.clone()]]),
+                true,
+            ),
+            (Geometry::MultiPolygon(vec![vec![straight.clone()]]), false),
+        ] {
+            assert_eq!(
+                read_wkb(&write_wkb(&geometry, z)).unwrap(),
+                (geometry.clone(), z),
+                "{geometry:?}"
+            );
         }
     }
 

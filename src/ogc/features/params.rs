@@ -123,25 +123,19 @@ fn parse_bbox(value: &str) -> Result<[f64; 4], Problem> {
     })
 }
 
-/// An instant or an interval (`start/end`, `..` open) as dates (`YYYY-MM-DD`), compared as
-/// text: exactly the API definition's pattern is taken (an interval whose start is after its
-/// end holds nothing).
+/// An instant or an interval (`start/end`, one end open with `..` or nothing) as dates
+/// (`YYYY-MM-DD`), compared as text: exactly the API definition's pattern (Part 1's grammar)
+/// is taken; an interval whose start is after its end holds nothing.
 fn parse_datetime(value: &str) -> Result<(Option<String>, Option<String>), Problem> {
-    let expected = "an RFC 3339 date or date-time (YYYY-MM-DD[Thh:mm:ss[.s](Z|+hh:mm)]), or an interval start/end where either may be ..";
-    let part = |text: &str| -> Result<Option<String>, Problem> {
-        match text {
-            ".." => Ok(None),
-            text if is_instant(text) => Ok(Some(text[..10].to_string())),
-            _ => Err(bad("datetime", value, expected)),
-        }
-    };
+    let expected = "an RFC 3339 date or date-time (YYYY-MM-DD[Thh:mm:ss[.s](Z|+hh:mm)]), or an interval start/end where one of them may be .. or empty";
+    let day = |text: &str| text[..10].to_string();
+    let open = |text: &str| text.is_empty() || text == "..";
     match value.split_once('/') {
-        Some((start, end)) => Ok((part(start)?, part(end)?)),
-        None if is_instant(value) => {
-            let day = value[..10].to_string();
-            Ok((Some(day.clone()), Some(day)))
-        }
-        None => Err(bad("datetime", value, expected)),
+        None if is_instant(value) => Ok((Some(day(value)), Some(day(value)))),
+        Some((start, end)) if is_instant(start) && is_instant(end) => Ok((Some(day(start)), Some(day(end)))),
+        Some((start, end)) if open(start) && is_instant(end) => Ok((None, Some(day(end)))),
+        Some((start, end)) if is_instant(start) && open(end) => Ok((Some(day(start)), None)),
+        _ => Err(bad("datetime", value, expected)),
     }
 }
 
@@ -194,6 +188,8 @@ mod tests {
             ("datetime=yesterday", "datetime"),
             ("datetime=2021-01-01T10:00Z", "datetime"),
             ("datetime=../", "datetime"),
+            ("datetime=..", "datetime"),
+            ("datetime=../..", "datetime"),
             ("f=xml", "f"),
             ("crs=EPSG:2154", "crs"),
         ] {
