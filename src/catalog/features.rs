@@ -3,6 +3,7 @@
 //! PostGIS derives an indexed geometry column from the WKB. A file's features
 //! are replaced in one transaction: readers see the old set or the new one, never a mix.
 
+use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -94,14 +95,19 @@ impl Catalog {
 
     /// Every feature of `livrable_id`, by file then document order.
     pub async fn livrable_features(&self, livrable_id: i64) -> Result<Vec<FeatureRow>> {
-        let rows = sqlx::query(
+        self.livrable_feature_stream(livrable_id).try_collect().await
+    }
+
+    /// The same, row by row as the database sends them (a deliverable may hold millions).
+    pub fn livrable_feature_stream(&self, livrable_id: i64) -> BoxStream<'_, Result<FeatureRow>> {
+        sqlx::query(
             "SELECT class, fid, srid, has_z, west, south, east, north, properties, geometry \
              FROM features WHERE livrable_id = $1 ORDER BY path, seq",
         )
         .bind(livrable_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(feature_from_row).collect()
+        .fetch(&self.pool)
+        .map(|row| feature_from_row(&row?))
+        .boxed()
     }
 
     /// Starts replacing the features of file `path` of `livrable_id`.

@@ -21,7 +21,7 @@ pub use gml::{read_all, GmlFeature, GmlReader, Notice, XmlLimits};
 pub use gml_geometry::parse_srs_name;
 pub use import::{import_file, unchanged, FileIdentity, FileReport, ImportOptions};
 pub use ogr::{is_ogr_file, OGR_EXTENSIONS};
-pub use store::{Collection, Selection, Settings, StoredFeature, Transform, Vectors};
+pub use store::{Collection, Selection, Settings, StoredFeature, Transform, Vectors, SURVEY_DATE};
 pub use wkb::{read_wkb, write_wkb};
 
 use crate::catalog::CatalogError;

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use futures_util::StreamExt;
 use geo::Intersects;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
@@ -26,25 +27,31 @@ const DEGREE_DECIMALS: usize = 9;
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
-/// One feature as served.
+/// The property holding a PCRS feature's survey date (`datetime` filters on it).
+pub const SURVEY_DATE: &str = "dateLeve";
+
+/// One feature as served: only what a page needs, since a deliverable may hold millions.
 #[derive(Debug)]
 pub struct StoredFeature {
     /// Identifier (`gml:id`).
-    pub fid: String,
-    /// Properties.
-    pub properties: Map<String, Value>,
-    /// Geometry in its own CRS.
-    pub geometry: Option<Geometry>,
-    /// EPSG code of `geometry`.
-    pub srid: Option<u32>,
-    /// Whether the geometry has a z.
-    pub has_z: bool,
+    pub fid: Box<str>,
+    /// Survey date ([`SURVEY_DATE`]), if the feature has one.
+    pub survey_date: Option<Box<str>>,
     /// Box in CRS:84.
     pub bbox84: Option<[f64; 4]>,
-    /// The linearised geometry in CRS:84, for exact spatial tests.
-    shape84: Option<geo::Geometry<f64>>,
+    /// The linearised geometry in CRS:84, for exact spatial tests (none for a point: its box
+    /// is exact).
+    shape84: Option<Box<geo::Geometry<f64>>>,
     /// The GeoJSON Feature in CRS:84, written once.
     json84: Box<str>,
+}
+
+/// What building a collection learns of a feature besides what it keeps.
+struct Facts {
+    keys: Vec<String>,
+    kind: Option<GeometryKind>,
+    srid: Option<u32>,
+    has_z: bool,
 }
 
 impl StoredFeature {
@@ -93,7 +100,8 @@ pub struct Collection {
     /// Property names, in first-seen order.
     pub properties: Vec<String>,
     features: Vec<StoredFeature>,
-    by_fid: HashMap<String, u32>,
+    /// Feature indices sorted by identifier (no second copy of every identifier).
+    by_fid: Vec<u32>,
     index: RTree<Entry>,
 }
 
@@ -118,7 +126,12 @@ impl Collection {
 
     /// A feature by identifier.
     pub fn feature(&self, fid: &str) -> Option<&StoredFeature> {
-        self.by_fid.get(fid).map(|index| &self.features[*index as usize])
+        let at = self
+            .by_fid
+            .partition_point(|index| &*self.features[*index as usize].fid < fid);
+        let index = *self.by_fid.get(at)?;
+        let feature = &self.features[index as usize];
+        (&*feature.fid == fid).then_some(feature)
     }
 
     /// The features meeting `bbox` (CRS:84) if given and `keep`, in document order, `limit`
@@ -237,14 +250,58 @@ impl Vectors {
         Ok(())
     }
 
-    /// Rebuilds the collections of one deliverable from the catalogue and swaps them in.
+    /// Rebuilds the collections of one deliverable from the catalogue and swaps them in. Rows
+    /// stream from the catalogue to a blocking thread that turns each into a served feature as
+    /// it comes, so they are never all held at once.
     pub async fn rebuild(&self, livrable_id: i64) -> Result<(), VectorError> {
         let livrable = self.catalog.livrable(livrable_id).await?;
-        let rows = self.catalog.livrable_features(livrable_id).await?;
         let transform = self.transform;
-        let built = tokio::task::spawn_blocking(move || build_collections(&livrable, rows, transform))
+        let (sender, mut batches) = tokio::sync::mpsc::channel::<Vec<FeatureRow>>(4);
+        let builder = tokio::task::spawn_blocking(move || {
+            let mut classes: Vec<Partial> = Vec::new();
+            while let Some(batch) = batches.blocking_recv() {
+                for row in batch {
+                    let at = match classes.iter().position(|partial| partial.class == row.class) {
+                        Some(at) => at,
+                        None => {
+                            classes.push(Partial::new(row.class.clone()));
+                            classes.len() - 1
+                        }
+                    };
+                    classes[at].add(row, transform);
+                }
+            }
+            classes
+                .into_iter()
+                .map(|partial| partial.finish(&livrable))
+                .collect::<Vec<_>>()
+        });
+        let mut rows = self.catalog.livrable_feature_stream(livrable_id);
+        let mut batch = Vec::with_capacity(1000);
+        let mut failed = None;
+        while let Some(row) = rows.next().await {
+            match row {
+                Ok(row) => batch.push(row),
+                Err(err) => {
+                    failed = Some(err);
+                    break;
+                }
+            }
+            if batch.len() == 1000 && sender.send(std::mem::take(&mut batch)).await.is_err() {
+                break;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = sender.send(batch).await;
+        }
+        drop(sender);
+        drop(rows);
+        let built = builder
             .await
             .map_err(|err| VectorError::Worker(err.to_string()))?;
+        if let Some(err) = failed {
+            return Err(err.into());
+        }
         let mut map = self
             .by_id
             .write()
@@ -257,93 +314,94 @@ impl Vectors {
     }
 }
 
-/// Groups a deliverable's rows by class into collections.
-fn build_collections(livrable: &Livrable, rows: Vec<FeatureRow>, transform: Transform) -> Vec<Collection> {
-    let mut by_class: Vec<(String, Vec<FeatureRow>)> = Vec::new();
-    for row in rows {
-        match by_class.iter_mut().find(|(class, _)| *class == row.class) {
-            Some((_, list)) => list.push(row),
-            None => by_class.push((row.class.clone(), vec![row])),
-        }
-    }
-    by_class
-        .into_iter()
-        .map(|(class, rows)| build_collection(livrable, class, rows, transform))
-        .collect()
+/// A collection being built, feature by feature.
+struct Partial {
+    class: String,
+    features: Vec<StoredFeature>,
+    properties: Vec<String>,
+    kinds: Vec<GeometryKind>,
+    srids: HashMap<u32, usize>,
+    has_z: bool,
 }
 
-fn build_collection(
-    livrable: &Livrable,
-    class: String,
-    rows: Vec<FeatureRow>,
-    transform: Transform,
-) -> Collection {
-    let mut features = Vec::with_capacity(rows.len());
-    let mut properties: Vec<String> = Vec::new();
-    let mut kinds: Vec<GeometryKind> = Vec::new();
-    let mut srids: HashMap<u32, usize> = HashMap::new();
-    let mut has_z = false;
-    for row in rows {
-        let feature = stored_feature(row, transform);
-        for key in feature.properties.keys() {
-            if !properties.contains(key) {
-                properties.push(key.clone());
-            }
+impl Partial {
+    fn new(class: String) -> Partial {
+        Partial {
+            class,
+            features: Vec::new(),
+            properties: Vec::new(),
+            kinds: Vec::new(),
+            srids: HashMap::new(),
+            has_z: false,
         }
-        if let Some(geometry) = &feature.geometry {
-            if !kinds.contains(&geometry.kind()) {
-                kinds.push(geometry.kind());
-            }
-        }
-        if let Some(srid) = feature.srid {
-            *srids.entry(srid).or_default() += 1;
-        }
-        has_z |= feature.has_z;
-        features.push(feature);
     }
-    let entries: Vec<Entry> = features
-        .iter()
-        .enumerate()
-        .filter_map(|(index, feature)| {
-            let b = feature.bbox84?;
-            Some(GeomWithData::new(
-                Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]),
-                index as u32,
-            ))
-        })
-        .collect();
-    let extent84 = features
-        .iter()
-        .filter_map(|f| f.bbox84)
-        .reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]);
-    let by_fid = features
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(index, feature)| (feature.fid.clone(), index as u32))
-        .collect();
-    Collection {
-        id: format!("{}-{class}", livrable.slug),
-        livrable_id: livrable.id,
-        title: format!("{} — {class}", livrable.nom),
-        class,
-        srid: srids
-            .into_iter()
-            .max_by_key(|(srid, count)| (*count, *srid))
-            .map(|(srid, _)| srid),
-        has_z,
-        kind: (kinds.len() == 1).then(|| kinds[0]),
-        extent84,
-        properties,
-        features,
-        by_fid,
-        index: RTree::bulk_load(entries),
+
+    fn add(&mut self, row: FeatureRow, transform: Transform) {
+        let (feature, facts) = stored_feature(row, transform);
+        for key in facts.keys {
+            if !self.properties.contains(&key) {
+                self.properties.push(key);
+            }
+        }
+        if let Some(kind) = facts.kind {
+            if !self.kinds.contains(&kind) {
+                self.kinds.push(kind);
+            }
+        }
+        if let Some(srid) = facts.srid {
+            *self.srids.entry(srid).or_default() += 1;
+        }
+        self.has_z |= facts.has_z;
+        self.features.push(feature);
+    }
+
+    /// The collection: its R-tree, extent and identifier index.
+    fn finish(mut self, livrable: &Livrable) -> Collection {
+        self.features.shrink_to_fit();
+        let features = self.features;
+        let entries: Vec<Entry> = features
+            .iter()
+            .enumerate()
+            .filter_map(|(index, feature)| {
+                let b = feature.bbox84?;
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]),
+                    index as u32,
+                ))
+            })
+            .collect();
+        let extent84 = features
+            .iter()
+            .filter_map(|f| f.bbox84)
+            .reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]);
+        // Stable: of features sharing an identifier, the first in the document is found.
+        let mut by_fid: Vec<u32> = (0..features.len() as u32).collect();
+        by_fid.sort_by(|a, b| features[*a as usize].fid.cmp(&features[*b as usize].fid));
+        let class = self.class;
+        Collection {
+            id: format!("{}-{class}", livrable.slug),
+            livrable_id: livrable.id,
+            title: format!("{} — {class}", livrable.nom),
+            class,
+            srid: self
+                .srids
+                .into_iter()
+                .max_by_key(|(srid, count)| (*count, *srid))
+                .map(|(srid, _)| srid),
+            has_z: self.has_z,
+            kind: (self.kinds.len() == 1).then(|| self.kinds[0]),
+            extent84,
+            properties: self.properties,
+            features,
+            by_fid,
+            index: RTree::bulk_load(entries),
+        }
     }
 }
 
 /// A stored row turned into a served feature: geometry parsed, reprojected to CRS:84 for its
-/// box, its exact shape and its GeoJSON.
-fn stored_feature(row: FeatureRow, transform: Transform) -> StoredFeature {
+/// box, its exact shape and its GeoJSON (the stored properties go in as they are).
+fn stored_feature(row: FeatureRow, transform: Transform) -> (StoredFeature, Facts) {
     let properties = match serde_json::from_str::<Value>(&row.properties) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
@@ -358,7 +416,7 @@ fn stored_feature(row: FeatureRow, transform: Transform) -> StoredFeature {
         (Some(geometry), Some(srid)) => to_crs84(geometry, srid, transform),
         _ => None,
     };
-    let mut json = String::with_capacity(256);
+    let mut json = String::with_capacity(128 + row.properties.len());
     json.push_str("{\"type\":\"Feature\",\"id\":");
     json.push_str(&Value::String(row.fid.clone()).to_string());
     json.push_str(",\"geometry\":");
@@ -367,18 +425,33 @@ fn stored_feature(row: FeatureRow, transform: Transform) -> StoredFeature {
         None => json.push_str("null"),
     }
     json.push_str(",\"properties\":");
-    json.push_str(&Value::Object(properties.clone()).to_string());
+    json.push_str(if properties.is_empty() {
+        "{}"
+    } else {
+        &row.properties
+    });
     json.push('}');
-    StoredFeature {
-        fid: row.fid,
-        properties,
+    let shape84 = geometry84
+        .as_ref()
+        .filter(|geometry| !matches!(geometry, Geometry::Point(_)))
+        .map(|geometry| Box::new(to_geo(geometry)));
+    let feature = StoredFeature {
+        fid: row.fid.into_boxed_str(),
+        survey_date: properties
+            .get(SURVEY_DATE)
+            .and_then(Value::as_str)
+            .map(Into::into),
         bbox84: geometry84.as_ref().and_then(Geometry::bbox),
-        shape84: geometry84.as_ref().map(to_geo),
-        geometry,
+        shape84,
+        json84: json.into_boxed_str(),
+    };
+    let facts = Facts {
+        keys: properties.into_iter().map(|(key, _)| key).collect(),
+        kind: geometry.as_ref().map(Geometry::kind),
         srid,
         has_z: row.has_z,
-        json84: json.into_boxed_str(),
-    }
+    };
+    (feature, facts)
 }
 
 /// The geometry linearised and reprojected to CRS:84 (longitude first).

@@ -1,7 +1,8 @@
 //! OGC API – Features Part 1 (core, GeoJSON) under `/ogcapi`, beside the map tiles: every
 //! vector collection (one per PCRS class per deliverable) with its items, paged with `limit`
 //! and `offset`, filtered by `bbox` (CRS:84, exact geometry test) and `datetime` (on the PCRS
-//! survey date `dateLeve` where the class has one), and each item by its `gml:id`.
+//! survey date `dateLeve`, [`SURVEY_DATE`], where the class has one), and each item by its
+//! `gml:id`.
 
 mod params;
 
@@ -11,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::config::Config;
 use crate::ogc::common::{base_url, resource, Problem};
-use crate::vector::{Collection, StoredFeature, Vectors};
+use crate::vector::{Collection, StoredFeature, Vectors, SURVEY_DATE};
 
 pub use params::{ItemsQuery, CRS84};
 
@@ -21,9 +22,6 @@ pub const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ];
-
-/// The property holding a PCRS feature's survey date, used by `datetime`.
-const TEMPORAL_PROPERTY: &str = "dateLeve";
 
 const GEOJSON: &str = "application/geo+json";
 
@@ -74,7 +72,7 @@ fn collection_of(vectors: &Vectors, id: &str) -> Result<std::sync::Arc<Collectio
 /// Whether a feature's survey date falls in the interval (features without one are kept only
 /// by an interval open at both ends).
 fn in_interval(feature: &StoredFeature, interval: &(Option<String>, Option<String>)) -> bool {
-    let Some(date) = feature.properties.get(TEMPORAL_PROPERTY).and_then(Value::as_str) else {
+    let Some(date) = feature.survey_date.as_deref() else {
         return interval.0.is_none() && interval.1.is_none();
     };
     let date = date.get(..10).unwrap_or(date);
@@ -93,7 +91,7 @@ async fn items(
         request.query_string(),
         config.limits.max_features_per_page as usize,
     )?;
-    let temporal = collection.properties.iter().any(|name| name == TEMPORAL_PROPERTY);
+    let temporal = collection.properties.iter().any(|name| name == SURVEY_DATE);
     let interval = query.datetime.clone().filter(|_| temporal);
     let keep = |feature: &StoredFeature| {
         interval
