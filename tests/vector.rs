@@ -11,10 +11,12 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use common::served::{gdal_tool, Served};
+use common::served::{gdal_tool, xmllint, Served};
 use common::*;
 use dallage::catalog::Catalog;
-use dallage::vector::{import_file, read_all, read_wkb, FileIdentity, Geometry, ImportOptions, XmlLimits};
+use dallage::vector::{
+    import_file, read_all, read_wkb, FileIdentity, Geometry, ImportOptions, Rules, Validation, XmlLimits,
+};
 use serde_json::{json, Value};
 
 fn lyon_dir() -> PathBuf {
@@ -581,6 +583,17 @@ async fn ogc_api_features_serves_every_collection_and_gdal_reads_the_same_counts
         assert!(String::from_utf8_lossy(&body).contains(words), "{path}");
     }
 
+    // The deliverable's vector report: every file, every feature checked against the CNIG
+    // schema (the Lyon files are valid for xmllint: all conform).
+    let (status, report) = get_json(&served, &format!("/api/livrables/{layer}/vector")).await;
+    assert_eq!(status, 200);
+    assert_eq!(report["files"].as_array().unwrap().len(), 10);
+    assert_eq!(report["features"], json!(1371));
+    assert_eq!(report["validation"]["checked"], json!(1371));
+    assert_eq!(report["validation"]["conforming"], json!(1371));
+    let classes: BTreeMap<String, u64> = serde_json::from_value(report["classes"].clone()).unwrap();
+    assert_eq!(classes, expected);
+
     // GDAL's OAPIF client reads every collection with ogrinfo's counts on the source files.
     let info = gdal_tool(
         "ogrinfo",
@@ -753,4 +766,84 @@ async fn postgis_derives_an_indexed_geometry_from_each_stored_feature() {
         .await
         .unwrap();
     assert!(indexed.try_get::<String, _>(0).unwrap().contains("gist"));
+}
+
+/// Three trees and a lamp post: one tree as the standard wants it, one with a theme outside
+/// the code list, no producer and a 2D position, one drawn as a line in WGS 84, and a class the
+/// standard does not have.
+const NONCONFORMING_GML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<PlanCorpsRueSimplifie xmlns="http://cnig.gouv.fr/pcrs" xmlns:gml="http://www.opengis.net/gml/3.2" gml:id="doc" version="2.0">
+ <featureMember><ArbrePCRS gml:id="t1"><dateLeve>2020-01-02</dateLeve><idObjet>t1</idObjet><thematique>06</thematique>
+  <qualiteCategorisation>01</qualiteCategorisation><precisionPlanimetrique>005</precisionPlanimetrique><producteur>Immergis</producteur>
+  <geometrie><gml:Point gml:id="t1g" srsName="EPSG:3946" srsDimension="3"><gml:pos>1848500 5181500 293.5</gml:pos></gml:Point></geometrie>
+  <reference/></ArbrePCRS></featureMember>
+ <featureMember><ArbrePCRS gml:id="t2"><idObjet>t2</idObjet><thematique>42</thematique>
+  <qualiteCategorisation>01</qualiteCategorisation><precisionPlanimetrique>005</precisionPlanimetrique>
+  <geometrie><gml:Point gml:id="t2g" srsName="EPSG:3946"><gml:pos>1848501 5181501</gml:pos></gml:Point></geometrie>
+  <reference/></ArbrePCRS></featureMember>
+ <featureMember><ArbrePCRS gml:id="t3"><idObjet>t3</idObjet><thematique>06</thematique>
+  <qualiteCategorisation>01</qualiteCategorisation><precisionPlanimetrique>005</precisionPlanimetrique><producteur>Immergis</producteur>
+  <geometrie><gml:LineString gml:id="t3g" srsName="EPSG:4326" srsDimension="3"><gml:posList>4.8 45.7 1 4.9 45.8 2</gml:posList></gml:LineString></geometrie>
+  <reference/></ArbrePCRS></featureMember>
+ <featureMember><LampadairePCRS gml:id="u1"><hauteur>6</hauteur></LampadairePCRS></featureMember>
+</PlanCorpsRueSimplifie>
+"#;
+
+#[test]
+fn features_are_held_to_the_cnig_schema_as_xmllint_holds_the_documents() {
+    let scratch = TempDir::new();
+    let cnig = "../pcrs-vector/schemas/CNIG_PCRS_v2.0.xsd";
+    let rules = Rules::pcrs();
+    // A Lyon file is valid for xmllint, and every feature of it conforms here.
+    let lyon = std::fs::read(&lyon_files()[6]).unwrap();
+    xmllint(&lyon, Some(cnig), &scratch.path()).expect("the Lyon file is valid against the CNIG XSD");
+    let (features, _) = read_all(lyon.as_slice(), XmlLimits::default()).unwrap();
+    let mut validation = Validation::default();
+    features
+        .iter()
+        .for_each(|feature| validation.check(rules, feature));
+    assert_eq!(
+        (validation.checked, validation.conforming),
+        (34, 34),
+        "{:?}",
+        validation.findings
+    );
+    // The nonconforming document is refused by xmllint; here each fault is named with its feature.
+    assert!(xmllint(NONCONFORMING_GML.as_bytes(), Some(cnig), &scratch.path()).is_err());
+    let (features, _) = read_all(NONCONFORMING_GML.as_bytes(), XmlLimits::default()).unwrap();
+    let mut validation = Validation::default();
+    features
+        .iter()
+        .for_each(|feature| validation.check(rules, feature));
+    assert_eq!((validation.checked, validation.conforming), (4, 1));
+    let mut found: Vec<(String, String, String, Vec<String>)> = validation
+        .findings
+        .iter()
+        .map(|f| (f.rule.clone(), f.class.clone(), f.detail.clone(), f.first.clone()))
+        .collect();
+    found.sort();
+    let expected = |rule: &str, class: &str, detail: &str, id: &str| {
+        (
+            rule.to_string(),
+            class.to_string(),
+            detail.to_string(),
+            vec![id.to_string()],
+        )
+    };
+    assert_eq!(
+        found,
+        vec![
+            expected("code-list", "ArbrePCRS", "thematique = \"42\"", "t2"),
+            expected("crs", "ArbrePCRS", "EPSG:4326", "t3"),
+            expected("geometry-type", "ArbrePCRS", "geometrie: Line", "t3"),
+            expected("missing-property", "ArbrePCRS", "producteur", "t2"),
+            expected("missing-z", "ArbrePCRS", "2D geometry", "t2"),
+            expected(
+                "unknown-class",
+                "LampadairePCRS",
+                "not a class of CNIG PCRS v2.0",
+                "u1"
+            ),
+        ]
+    );
 }

@@ -130,6 +130,22 @@ fn describe(report: &FileReport) -> String {
     for notice in &report.notices {
         text.push_str(&format!("\n  {}: {}", notice.feature, notice.message));
     }
+    if let Some(validation) = &report.validation {
+        text.push_str(&format!(
+            "\n  CNIG PCRS v2.0: {} of {} features conform",
+            validation.conforming, validation.checked
+        ));
+        for finding in &validation.findings {
+            text.push_str(&format!(
+                "\n    {} {} {}: {} (first: {})",
+                finding.rule,
+                finding.class,
+                finding.detail,
+                finding.count,
+                finding.first.join(", ")
+            ));
+        }
+    }
     if report.notice_count > report.notices.len() as u64 {
         text.push_str(&format!(
             "\n  … and {} more",

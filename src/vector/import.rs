@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::gml::{GmlFeature, GmlReader, Notice, XmlLimits};
 use super::ogr::{is_ogr_file, read_ogr};
+use super::validate::{Rules, Validation};
 use super::wkb::write_wkb;
 use super::VectorError;
 use crate::catalog::{Catalog, FeatureRow};
@@ -57,6 +58,9 @@ pub struct FileReport {
     pub digest: String,
     /// Time taken, seconds.
     pub seconds: f64,
+    /// Conformity to CNIG PCRS v2.0 (GML files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<Validation>,
 }
 
 /// A file as its storage lists it: what tells an unchanged file from a changed one.
@@ -164,6 +168,8 @@ struct StoredReport {
     notice_count: u64,
     bytes: u64,
     digest: String,
+    #[serde(default)]
+    validation: Option<Validation>,
 }
 
 impl StoredReport {
@@ -180,6 +186,7 @@ impl StoredReport {
             bytes: self.bytes,
             digest: self.digest,
             seconds: 0.0,
+            validation: self.validation,
         }
     }
 }
@@ -198,6 +205,7 @@ impl FileReport {
             bytes: 0,
             digest: String::new(),
             seconds: 0.0,
+            validation: None,
         }
     }
 }
@@ -272,7 +280,10 @@ fn read_batches(
         source,
     })?;
     let mut reader = GmlReader::new(input, options.limits, options.default_srid);
+    let rules = Rules::pcrs();
+    let mut validation = Validation::default();
     while let Some(feature) = reader.next_feature()? {
+        validation.check(rules, &feature);
         batcher.push(feature)?;
         if batcher.batch.is_empty() {
             batcher.note(reader.take_notices());
@@ -282,6 +293,7 @@ fn read_batches(
     batcher.send()?;
     batcher.report.bytes = reader.bytes_read();
     batcher.report.digest = reader.digest();
+    batcher.report.validation = Some(validation);
     Ok(batcher.report)
 }
 

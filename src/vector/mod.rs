@@ -14,6 +14,7 @@ mod import;
 mod node;
 mod ogr;
 mod store;
+mod validate;
 mod wkb;
 
 pub use geometry::{linearize_arcs, write_number, Geometry, GeometryKind, Path, Piece, Position};
@@ -22,6 +23,7 @@ pub use gml_geometry::parse_srs_name;
 pub use import::{import_file, unchanged, FileIdentity, FileReport, ImportOptions};
 pub use ogr::{is_ogr_file, OGR_EXTENSIONS};
 pub use store::{Collection, Selection, Settings, StoredFeature, Transform, Vectors, SURVEY_DATE};
+pub use validate::{allowed_crs, Finding, Rules, Validation};
 pub use wkb::{read_wkb, write_wkb};
 
 use crate::catalog::CatalogError;

@@ -6,6 +6,7 @@ mod exports;
 mod livrables;
 mod projects;
 mod scans;
+mod vector;
 mod views;
 
 use std::sync::OnceLock;
@@ -32,7 +33,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         projects::list, projects::create, projects::get, projects::replace, projects::patch, projects::delete,
         livrables::list_of_project, livrables::create, livrables::list, livrables::get, livrables::replace,
         livrables::patch, livrables::delete, livrables::get_storage, livrables::put_storage,
-        livrables::revoke_storage, scans::start, scans::get, scans::list, exports::livrable_dalles,
+        livrables::revoke_storage, scans::start, scans::get, scans::list, vector::report, exports::livrable_dalles,
         exports::all_dalles, exports::all_livrables, exports::dalles_csv, exports::livrables_csv,
         cache::start_seed, cache::get_seed, cache::stop_seed, cache::cache_size,
         boundaries::list, boundaries::get,
@@ -128,6 +129,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             )
             .service(resource("/livrables/{livrable}/scan", "POST").route(web::post().to(scans::start)))
             .service(resource("/livrables/{livrable}/scans", "GET").route(web::get().to(scans::list)))
+            .service(resource("/livrables/{livrable}/vector", "GET").route(web::get().to(vector::report)))
             .service(
                 resource("/livrables/{livrable}/dalles.geojson", "GET")
                     .route(web::get().to(exports::livrable_dalles)),
