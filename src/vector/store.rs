@@ -134,15 +134,27 @@ impl Collection {
         (&*feature.fid == fid).then_some(feature)
     }
 
-    /// The features meeting `bbox` (CRS:84) if given and `keep`, in document order, `limit`
-    /// from `offset`.
+    /// The features meeting `bbox` (CRS:84) if given and `keep` if given, in document order,
+    /// `limit` from `offset`. Without either, a page costs its own features only (a client
+    /// reading a whole collection page by page reads it once).
     pub fn select(
         &self,
         bbox: Option<[f64; 4]>,
-        keep: &dyn Fn(&StoredFeature) -> bool,
+        keep: Option<&dyn Fn(&StoredFeature) -> bool>,
         offset: usize,
         limit: usize,
     ) -> Selection<'_> {
+        let always = |_: &StoredFeature| true;
+        let keep: &dyn Fn(&StoredFeature) -> bool = match (keep, bbox) {
+            (Some(keep), _) => keep,
+            (None, Some(_)) => &always,
+            (None, None) => {
+                return Selection {
+                    matched: self.features.len(),
+                    features: self.features.iter().skip(offset).take(limit).collect(),
+                }
+            }
+        };
         match bbox {
             None => {
                 let mut matched = 0;

@@ -93,12 +93,13 @@ async fn items(
     )?;
     let temporal = collection.properties.iter().any(|name| name == SURVEY_DATE);
     let interval = query.datetime.clone().filter(|_| temporal);
-    let keep = |feature: &StoredFeature| {
+    let in_dates = |feature: &StoredFeature| {
         interval
             .as_ref()
             .is_none_or(|interval| in_interval(feature, interval))
     };
-    let selection = collection.select(query.bbox, &keep, query.offset, query.limit);
+    let keep: Option<&dyn Fn(&StoredFeature) -> bool> = interval.is_some().then_some(&in_dates);
+    let selection = collection.select(query.bbox, keep, query.offset, query.limit);
     let here = format!("{}/collections/{}/items", base(&config, &request), collection.id);
     let page_link = |rel: &str, offset: usize, title: &str| {
         link(
