@@ -1,0 +1,354 @@
+//! OGC API Features over HTTP: the Lyon deliverable's collections (paging, bbox, datetime, one
+//! item, problems, the deliverable's vector report) read by GDAL's own `OAPIF:` client with the
+//! counts `ogrinfo` reads from the source files; the harness tree's GML served after scans over
+//! nginx, FTPS and SFTP; GeoPackage and Shapefile layers as collections.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::pcrs::{lyon_files, ogr_counts, scratch_copy};
+use common::served::{gdal_tool, Served};
+use common::*;
+use serde_json::{json, Value};
+
+async fn get_json(served: &Served, path: &str) -> (u16, Value) {
+    let (status, kind, body) = served.get(path).await;
+    let value: Value = serde_json::from_slice(&body).unwrap_or_else(|_| panic!("{path}: {kind}"));
+    (status, value)
+}
+
+fn next_link(page: &Value) -> Option<String> {
+    page["links"]
+        .as_array()?
+        .iter()
+        .find(|link| link["rel"] == "next")
+        .map(|link| link["href"].as_str().unwrap().to_string())
+}
+
+/// CRS:84 position of a point given in EPSG:3946, through GDAL (not dallage's code).
+fn to_crs84(x: f64, y: f64) -> (f64, f64) {
+    use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+    let mut source = SpatialRef::from_epsg(3946).unwrap();
+    source.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    let mut target = SpatialRef::from_epsg(4326).unwrap();
+    target.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    let (mut xs, mut ys) = ([x], [y]);
+    CoordTransform::new(&source, &target)
+        .unwrap()
+        .transform_coords(&mut xs, &mut ys, &mut [])
+        .unwrap();
+    (xs[0], ys[0])
+}
+
+#[tokio::test]
+async fn ogc_api_features_serves_every_collection_and_gdal_reads_the_same_counts() {
+    dallage::init_gdal();
+    let source = TempDir::new();
+    for file in lyon_files() {
+        scratch_copy(&file, &source.path());
+    }
+    let storage = json!({"type": "file", "path": source.path().display().to_string()});
+    let served = Served::start(vec![storage]).await;
+    let layer = served.layer().to_string();
+    // Expected counts per class: ogrinfo over the source files (on copies: no .gfs beside them).
+    let scratch = TempDir::new();
+    let mut expected: BTreeMap<String, u64> = BTreeMap::new();
+    for file in lyon_files() {
+        for (class, count) in ogr_counts(&scratch_copy(&file, &scratch.path())).await {
+            *expected.entry(class).or_default() += count;
+        }
+    }
+    let (status, collections) = get_json(&served, "/ogcapi/collections").await;
+    assert_eq!(status, 200);
+    let vector: Vec<&Value> = collections["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["itemType"] == "feature")
+        .collect();
+    assert_eq!(vector.len(), expected.len());
+    let (_, conformance) = get_json(&served, "/ogcapi/conformance").await;
+    assert!(conformance["conformsTo"].as_array().unwrap().contains(&json!(
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"
+    )));
+
+    // Paging: pages of 7 join to the whole, in order, without duplicates.
+    let trees = format!("{layer}-ArbrePCRS");
+    let mut path = format!("/ogcapi/collections/{trees}/items?limit=7");
+    let mut ids = Vec::new();
+    let mut points = Vec::new();
+    loop {
+        let (status, page) = get_json(&served, &path).await;
+        assert_eq!(status, 200);
+        assert_eq!(page["numberMatched"], json!(expected["ArbrePCRS"]));
+        let features = page["features"].as_array().unwrap();
+        assert_eq!(page["numberReturned"], json!(features.len()));
+        for feature in features {
+            ids.push(feature["id"].as_str().unwrap().to_string());
+            let c = &feature["geometry"]["coordinates"];
+            points.push((c[0].as_f64().unwrap(), c[1].as_f64().unwrap(), feature.clone()));
+        }
+        match next_link(&page) {
+            Some(next) => path = next.trim_start_matches(&served.base).to_string(),
+            None => break,
+        }
+    }
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(ids.len() as u64, expected["ArbrePCRS"]);
+    assert_eq!(unique.len(), ids.len(), "no feature twice");
+
+    // bbox: the trees whose GDAL-transformed position falls in a box around the first file.
+    let store = served
+        .state
+        .catalog()
+        .livrable_features(served.state.catalog().livrable_by_slug(&layer).await.unwrap().id)
+        .await
+        .unwrap();
+    let trees_native: Vec<(f64, f64)> = store
+        .iter()
+        .filter(|row| row.class == "ArbrePCRS")
+        .map(|row| {
+            let b = row.bbox.unwrap();
+            to_crs84(b[0], b[1])
+        })
+        .collect();
+    let bbox = [4.8833, 45.8185, 4.8855, 45.8196];
+    let inside = |(x, y): &(f64, f64)| *x >= bbox[0] && *x <= bbox[2] && *y >= bbox[1] && *y <= bbox[3];
+    let hand_count = trees_native.iter().filter(|p| inside(p)).count();
+    assert!(
+        hand_count > 0 && hand_count < trees_native.len(),
+        "the box holds some trees: {hand_count}"
+    );
+    let (_, page) = get_json(
+        &served,
+        &format!(
+            "/ogcapi/collections/{trees}/items?limit=1000&bbox={},{},{},{}",
+            bbox[0], bbox[1], bbox[2], bbox[3]
+        ),
+    )
+    .await;
+    assert_eq!(page["numberMatched"], json!(hand_count));
+    // A 3D bbox reads the same.
+    let (_, page3d) = get_json(
+        &served,
+        &format!(
+            "/ogcapi/collections/{trees}/items?limit=1000&bbox={},{},0,{},{},1000",
+            bbox[0], bbox[1], bbox[2], bbox[3]
+        ),
+    )
+    .await;
+    assert_eq!(page3d["numberMatched"], json!(hand_count));
+    // Lines: a box that cuts a line without holding any of its vertices still selects it.
+    let walls = format!("{layer}-MurPCRS");
+    let (_, all_walls) = get_json(&served, &format!("/ogcapi/collections/{walls}/items")).await;
+    let wall = &all_walls["features"][0]["geometry"]["coordinates"];
+    let (a, b) = (
+        (wall[0][0].as_f64().unwrap(), wall[0][1].as_f64().unwrap()),
+        (wall[1][0].as_f64().unwrap(), wall[1][1].as_f64().unwrap()),
+    );
+    let middle = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+    let tiny = 1e-7;
+    let (_, cut) = get_json(
+        &served,
+        &format!(
+            "/ogcapi/collections/{walls}/items?bbox={},{},{},{}",
+            middle.0 - tiny,
+            middle.1 - tiny,
+            middle.0 + tiny,
+            middle.1 + tiny
+        ),
+    )
+    .await;
+    assert!(cut["numberMatched"].as_u64().unwrap() >= 1, "{cut}");
+
+    // datetime on the survey date.
+    let dates: Vec<String> = points
+        .iter()
+        .map(|(_, _, f)| f["properties"]["dateLeve"].as_str().unwrap().to_string())
+        .collect();
+    let before_2020 = dates.iter().filter(|d| d.as_str() < "2020-01-01").count();
+    let (_, dated) = get_json(
+        &served,
+        &format!("/ogcapi/collections/{trees}/items?datetime=../2019-12-31T23:59:59Z"),
+    )
+    .await;
+    assert_eq!(dated["numberMatched"], json!(before_2020));
+
+    // One feature, with its links.
+    let (status, one) = get_json(&served, &format!("/ogcapi/collections/{trees}/items/{}", ids[3])).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["id"], json!(ids[3]));
+    assert!(one["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["rel"] == "collection"));
+
+    // Errors name what is wrong, as problems.
+    for (path, status, words) in [
+        (format!("/ogcapi/collections/{trees}/items?limit=0"), 400, "limit"),
+        (
+            format!("/ogcapi/collections/{trees}/items?bbox=1,2,3"),
+            400,
+            "bbox",
+        ),
+        (
+            format!("/ogcapi/collections/{trees}/items?colour=red"),
+            400,
+            "colour",
+        ),
+        (
+            format!("/ogcapi/collections/{trees}/items?crs=EPSG:2154"),
+            400,
+            "crs",
+        ),
+        (format!("/ogcapi/collections/{trees}/items/nope"), 404, "nope"),
+        (
+            "/ogcapi/collections/nothing-here/items".to_string(),
+            404,
+            "nothing-here",
+        ),
+    ] {
+        let (got, kind, body) = served.get(&path).await;
+        assert_eq!(got, status, "{path}");
+        assert!(kind.starts_with("application/problem+json"), "{path}: {kind}");
+        assert!(String::from_utf8_lossy(&body).contains(words), "{path}");
+    }
+
+    // The deliverable's vector report: every file, every feature checked against the CNIG
+    // schema (the Lyon files are valid for xmllint: all conform).
+    let (status, report) = get_json(&served, &format!("/api/livrables/{layer}/vector")).await;
+    assert_eq!(status, 200);
+    assert_eq!(report["files"].as_array().unwrap().len(), 10);
+    assert_eq!(report["features"], json!(1371));
+    assert_eq!(report["validation"]["checked"], json!(1371));
+    assert_eq!(report["validation"]["conforming"], json!(1371));
+    let classes: BTreeMap<String, u64> = serde_json::from_value(report["classes"].clone()).unwrap();
+    assert_eq!(classes, expected);
+
+    // GDAL's OAPIF client reads every collection with ogrinfo's counts on the source files.
+    let info = gdal_tool(
+        "ogrinfo",
+        vec![
+            "-ro".into(),
+            "-so".into(),
+            "-al".into(),
+            format!("OAPIF:{}/ogcapi", served.base),
+        ],
+    )
+    .await;
+    let mut read: BTreeMap<String, u64> = BTreeMap::new();
+    let mut current = None;
+    for line in info.lines() {
+        if let Some(name) = line.strip_prefix("Layer name: ") {
+            current = name.trim().strip_prefix(&format!("{layer}-")).map(str::to_string);
+        } else if let (Some(count), Some(class)) = (line.strip_prefix("Feature Count: "), &current) {
+            read.insert(class.clone(), count.trim().parse().unwrap());
+        }
+    }
+    assert_eq!(read, expected);
+}
+
+#[tokio::test]
+async fn a_gml_file_on_any_storage_is_served_once_its_scan_ends() {
+    let wanted = ["nginx", "ftps", "sftp"];
+    let storages: Vec<Value> = storages()
+        .into_iter()
+        .filter(|(name, _)| wanted.contains(name))
+        .map(|(_, storage)| storage)
+        .collect();
+    let served = Served::start(storages).await;
+    let scratch = TempDir::new();
+    // The tree's vector folder holds a GML file and another without extension (classified by
+    // its content); ogrinfo reads a copy of each.
+    let mut expected: BTreeMap<String, u64> = BTreeMap::new();
+    for (name, copy) in [
+        ("20200716.RIL_L263_C299_P0.gml", "a.gml"),
+        ("livraison lot 2", "b.gml"),
+    ] {
+        let target = scratch.path().join(copy);
+        std::fs::copy(fixtures().join("vecteur").join(name), &target).unwrap();
+        for (class, count) in ogr_counts(&target).await {
+            *expected.entry(class).or_default() += count;
+        }
+    }
+    for layer in &served.layers {
+        for (class, count) in &expected {
+            let (status, page) = get_json(
+                &served,
+                &format!("/ogcapi/collections/{layer}-{class}/items?limit=1"),
+            )
+            .await;
+            assert_eq!(status, 200, "{layer} {class}");
+            assert_eq!(page["numberMatched"], json!(count), "{layer} {class}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn geopackage_and_shapefile_layers_are_collections_with_typed_attributes() {
+    dallage::init_gdal();
+    let source = TempDir::new();
+    let scratch = TempDir::new();
+    let gml = scratch_copy(&lyon_files()[6], &scratch.path());
+    let gpkg = source.path().join("pcrs.gpkg");
+    gdal_tool(
+        "ogr2ogr",
+        vec![
+            "-f".into(),
+            "GPKG".into(),
+            gpkg.display().to_string(),
+            gml.display().to_string(),
+        ],
+    )
+    .await;
+    let shapefiles = source.path().join("shp");
+    gdal_tool(
+        "ogr2ogr",
+        vec![
+            "-f".into(),
+            "ESRI Shapefile".into(),
+            shapefiles.display().to_string(),
+            gml.display().to_string(),
+            "MurPCRS".into(),
+        ],
+    )
+    .await;
+    // The Shapefile's one layer is named after its file, like the GeoPackage's walls: one class.
+    let mut expected = ogr_counts(&gpkg).await;
+    let walls_in_shapefile = ogr_counts(&shapefiles.join("MurPCRS.shp")).await["MurPCRS"];
+    assert!(walls_in_shapefile > 0);
+    *expected.get_mut("MurPCRS").unwrap() += walls_in_shapefile;
+    let storage = json!({"type": "file", "path": source.path().display().to_string()});
+    let served = Served::start(vec![storage]).await;
+    let layer = served.layer().to_string();
+    for (class, count) in &expected {
+        let (status, page) = get_json(
+            &served,
+            &format!("/ogcapi/collections/{layer}-{class}/items?limit=1"),
+        )
+        .await;
+        assert_eq!(status, 200, "{class}");
+        assert_eq!(page["numberMatched"], json!(count), "{class}");
+    }
+    // GDAL typed `thematique` as an integer: a JSON number here, where GML keeps its text.
+    let (_, trees) = get_json(
+        &served,
+        &format!("/ogcapi/collections/{layer}-ArbrePCRS/items?limit=1"),
+    )
+    .await;
+    assert!(
+        trees["features"][0]["properties"]["thematique"].is_i64(),
+        "{}",
+        trees["features"][0]
+    );
+    assert_eq!(
+        trees["features"][0]["geometry"]["coordinates"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3,
+        "z kept"
+    );
+}
