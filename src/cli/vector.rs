@@ -207,7 +207,15 @@ fn gml_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            collect(path, 0, &mut files);
+            let mut found: Vec<PathBuf> = super::walk(path, MAX_DEPTH)
+                .into_iter()
+                .filter(|file| {
+                    file.extension()
+                        .is_some_and(|ext| ext.eq_ignore_ascii_case("gml"))
+                })
+                .collect();
+            found.sort();
+            files.extend(found);
         } else if path.is_file() {
             files.push(path.clone());
         } else {
@@ -218,22 +226,4 @@ fn gml_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         }
     }
     Ok(files)
-}
-
-fn collect(dir: &Path, depth: u32, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|entry| entry.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() && depth < MAX_DEPTH {
-            collect(&path, depth + 1, files);
-        } else if path
-            .extension()
-            .is_some_and(|ext| ext.eq_ignore_ascii_case("gml"))
-        {
-            files.push(path);
-        }
-    }
 }

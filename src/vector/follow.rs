@@ -41,13 +41,9 @@ impl Vectors {
             return Ok(Vec::new());
         };
         let livrable = self.catalog.livrable(livrable_id).await?;
-        let files: Vec<DalleRecord> = self
-            .catalog
-            .storage_files(storage.id)
-            .await?
-            .into_iter()
-            .filter(is_vector_source)
-            .collect();
+        // One listing: the sources, and the side files a Shapefile copied from afar needs.
+        let listed = self.catalog.storage_files(storage.id).await?;
+        let files: Vec<&DalleRecord> = listed.iter().filter(|file| is_vector_source(file)).collect();
         let previous = self.catalog.vector_files(livrable_id).await?;
         let mut changed = false;
         for gone in previous
@@ -69,7 +65,10 @@ impl Vectors {
                 force: false,
             };
             for file in &files {
-                match self.import_one(&opened, livrable_id, file, options).await {
+                match self
+                    .import_one(&opened, livrable_id, file, &listed, options)
+                    .await
+                {
                     Ok(report) => {
                         changed |= !report.unchanged;
                         reports.push(report);
@@ -100,6 +99,7 @@ impl Vectors {
         opened: &Arc<dyn Storage>,
         livrable_id: i64,
         file: &DalleRecord,
+        listed: &[DalleRecord],
         options: ImportOptions,
     ) -> Result<FileReport, VectorError> {
         let identity = FileIdentity {
@@ -117,11 +117,10 @@ impl Vectors {
         let (stem, _) = split_extension(&file.path);
         let mut parts = vec![file.path.clone()];
         if file.class == "shapefile" {
-            let siblings = self.catalog.storage_files(file.storage_id).await?;
             parts.extend(
-                siblings
-                    .into_iter()
-                    .map(|sibling| sibling.path)
+                listed
+                    .iter()
+                    .map(|sibling| sibling.path.clone())
                     .filter(|path| path != &file.path && split_extension(path).0 == stem),
             );
         }

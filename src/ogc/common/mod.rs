@@ -30,6 +30,16 @@ pub fn part<T: 'static>(request: &HttpRequest) -> Result<actix_web::web::Data<T>
         .ok_or_else(|| actix_web::error::ErrorInternalServerError("a part of the server is missing"))
 }
 
+/// The root of the OGC API (`{base URL}/ogcapi`), for the links of its parts' documents.
+pub fn ogcapi_base(request: &HttpRequest, public_url: &str) -> String {
+    format!("{}/ogcapi", base_url(request, public_url))
+}
+
+/// A link of an OGC API document.
+pub fn ogcapi_link(rel: &str, href: String, kind: &str, title: &str) -> serde_json::Value {
+    serde_json::json!({"rel": rel, "href": href, "type": kind, "title": title})
+}
+
 /// The base URL links in documents start from: `server.public_url`, else the scheme and host
 /// the request came with (proxies' `X-Forwarded-*` / `Forwarded` honoured).
 pub fn base_url(request: &HttpRequest, public_url: &str) -> String {

@@ -11,7 +11,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use crate::config::Config;
-use crate::ogc::common::{base_url, resource, Problem};
+use crate::ogc::common::{ogcapi_base, ogcapi_link, resource, Problem};
 use crate::vector::{Collection, StoredFeature, Vectors, SURVEY_DATE};
 
 pub use params::{ItemsQuery, CRS84};
@@ -33,11 +33,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
 }
 
 fn base(config: &Config, request: &HttpRequest) -> String {
-    format!("{}/ogcapi", base_url(request, &config.server.public_url))
-}
-
-fn link(rel: &str, href: String, kind: &str, title: &str) -> Value {
-    json!({"rel": rel, "href": href, "type": kind, "title": title})
+    ogcapi_base(request, &config.server.public_url)
 }
 
 /// The description of a vector collection, for `/collections` and `/collections/{id}`.
@@ -50,8 +46,8 @@ pub fn collection_json(base: &str, collection: &Collection) -> Value {
         "itemType": "feature",
         "crs": [CRS84],
         "links": [
-            link("self", here.clone(), "application/json", &collection.title),
-            link("items", format!("{here}/items"), GEOJSON, "the features (GeoJSON)"),
+            ogcapi_link("self", here.clone(), "application/json", &collection.title),
+            ogcapi_link("items", format!("{here}/items"), GEOJSON, "the features (GeoJSON)"),
         ],
     });
     if let Some(srid) = collection.srid {
@@ -102,7 +98,7 @@ async fn items(
     let selection = collection.select(query.bbox, keep, query.offset, query.limit);
     let here = format!("{}/collections/{}/items", base(&config, &request), collection.id);
     let page_link = |rel: &str, offset: usize, title: &str| {
-        link(
+        ogcapi_link(
             rel,
             format!("{here}?{}", page_query(&query, offset)),
             GEOJSON,
@@ -111,7 +107,7 @@ async fn items(
     };
     let mut links = vec![
         page_link("self", query.offset, "this page"),
-        link(
+        ogcapi_link(
             "collection",
             here.trim_end_matches("/items").to_string(),
             "application/json",
@@ -211,8 +207,8 @@ async fn item(
     })?;
     let here = format!("{}/collections/{}", base(&config, &request), collection.id);
     let links = json!([
-        link("self", format!("{here}/items/{fid}"), GEOJSON, "this feature"),
-        link("collection", here, "application/json", &collection.title),
+        ogcapi_link("self", format!("{here}/items/{fid}"), GEOJSON, "this feature"),
+        ogcapi_link("collection", here, "application/json", &collection.title),
     ]);
     // The stored GeoJSON ends with `}`: the links go just before it.
     let stored = feature.geojson();

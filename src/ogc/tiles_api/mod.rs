@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 use std::sync::OnceLock;
 
 use crate::config::Config;
-use crate::ogc::common::base_url;
 use crate::ogc::common::tile::{path_number, tile_response};
+use crate::ogc::common::{ogcapi_base, ogcapi_link};
 use crate::ogc::common::{resource, Offered, Problem};
 use crate::ogc::features;
 use crate::raster::{Format, Mosaic, Mosaics};
@@ -72,12 +72,8 @@ fn json_response(value: Value) -> HttpResponse {
         .json(value)
 }
 
-fn link(rel: &str, href: String, kind: &str, title: &str) -> Value {
-    json!({"rel": rel, "href": href, "type": kind, "title": title})
-}
-
 fn base(config: &Config, request: &HttpRequest) -> String {
-    format!("{}/ogcapi", base_url(request, &config.server.public_url))
+    ogcapi_base(request, &config.server.public_url)
 }
 
 async fn landing(config: web::Data<Config>, request: HttpRequest) -> HttpResponse {
@@ -86,11 +82,11 @@ async fn landing(config: web::Data<Config>, request: HttpRequest) -> HttpRespons
         "title": "dallage",
         "description": "PCRS deliverables as OGC API collections: orthophoto map tiles and vector PCRS features.",
         "links": [
-            link("self", base.clone(), "application/json", "this document"),
-            link("service-desc", format!("{base}/openapi"), "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
-            link("conformance", format!("{base}/conformance"), "application/json", "conformance classes"),
-            link("data", format!("{base}/collections"), "application/json", "collections"),
-            link("http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", format!("{base}/tileMatrixSets"), "application/json", "tile matrix sets"),
+            ogcapi_link("self", base.clone(), "application/json", "this document"),
+            ogcapi_link("service-desc", format!("{base}/openapi"), "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
+            ogcapi_link("conformance", format!("{base}/conformance"), "application/json", "conformance classes"),
+            ogcapi_link("data", format!("{base}/collections"), "application/json", "collections"),
+            ogcapi_link("http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", format!("{base}/tileMatrixSets"), "application/json", "tile matrix sets"),
         ],
     }))
 }
@@ -109,7 +105,7 @@ async fn sets(config: web::Data<Config>, request: HttpRequest) -> HttpResponse {
                 "id": set.id,
                 "title": set.title,
                 "uri": set.uri,
-                "links": [link("self", format!("{base}/tileMatrixSets/{}", set.id), "application/json", &set.title)],
+                "links": [ogcapi_link("self", format!("{base}/tileMatrixSets/{}", set.id), "application/json", &set.title)],
             })
         })
         .collect();
@@ -132,8 +128,8 @@ fn collection_json(base: &str, mosaic: &Mosaic) -> Value {
         "extent": {"spatial": {"bbox": [[west, south, east, north]], "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
         "dataType": "map",
         "links": [
-            link("self", format!("{base}/collections/{}", mosaic.name), "application/json", &mosaic.info.title),
-            link("http://www.opengis.net/def/rel/ogc/1.0/tilesets-map", format!("{base}/collections/{}/map/tiles", mosaic.name), "application/json", "map tilesets"),
+            ogcapi_link("self", format!("{base}/collections/{}", mosaic.name), "application/json", &mosaic.info.title),
+            ogcapi_link("http://www.opengis.net/def/rel/ogc/1.0/tilesets-map", format!("{base}/collections/{}/map/tiles", mosaic.name), "application/json", "map tilesets"),
         ],
     })
 }
@@ -149,7 +145,7 @@ async fn collections(
     list.extend(vectors.all().iter().map(|c| features::collection_json(&base, c)));
     json_response(json!({
         "collections": list,
-        "links": [link("self", format!("{base}/collections"), "application/json", "collections")],
+        "links": [ogcapi_link("self", format!("{base}/collections"), "application/json", "collections")],
     }))
 }
 
@@ -182,8 +178,8 @@ fn tileset_json(base: &str, mosaic: &Mosaic, set: &tiles::TileMatrixSet, with_li
     let layer = Tiles::layer_in_set(mosaic, set)?;
     let here = format!("{base}/collections/{}/map/tiles/{}", mosaic.name, set.id);
     let mut links = vec![
-        link("self", here.clone(), "application/json", "this tileset"),
-        link(
+        ogcapi_link("self", here.clone(), "application/json", "this tileset"),
+        ogcapi_link(
             "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme",
             format!("{base}/tileMatrixSets/{}", set.id),
             "application/json",
@@ -192,7 +188,7 @@ fn tileset_json(base: &str, mosaic: &Mosaic, set: &tiles::TileMatrixSet, with_li
     ];
     for format in Offered::MAPS.formats() {
         let name = f_name(*format);
-        let mut item = link(
+        let mut item = ogcapi_link(
             "item",
             format!("{here}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}?f={name}"),
             format.mime(),
