@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Feature pages side by side on loopback: dallage (OGC API Features), QGIS Server 3.22 (WFS
+# Feature pages side by side on loopback: dallage (OGC API Features, and WFS 2.0.0 as
+# "dallage-wfs"), QGIS Server 3.22 (WFS
 # 1.1.0, FastCGI behind lighttpd), MapServer 8 (WFS 2.0.0, OGR GeoJSON output, FastCGI behind
 # lighttpd) and, when it installs, pygeoapi (OGC API Features over its OGR provider, gunicorn)
 # serve one generated GeoPackage of FEATURES points and FEATURES lines (benches/features_data.py).
@@ -69,6 +70,7 @@ EOF
     DL_PID=$!
     wait_ready "http://127.0.0.1:$DL_PORT/health" "dallage"
     DL_BASE="http://127.0.0.1:$DL_PORT/ogcapi/collections"
+    DL_WFS="http://127.0.0.1:$DL_PORT/wfs"
     DL_PREFIX=$(curl -s "$DL_BASE" | python3 -c 'import json,sys; print([c["id"] for c in json.load(sys.stdin)["collections"] if c["id"].endswith("-points")][0][:-len("-points")])')
 }
 
@@ -193,6 +195,8 @@ url_list() {
     case $server in
     dallage | pygeoapi)
         awk -v layer="$layer" '{printf "/%s/items?limit=1000&bbox=%s,%s,%s,%s\n", layer, $1, $2, $3, $4}' "$work/boxes84.txt" ;;
+    dallage-wfs)
+        awk -v layer="$layer" '{printf "?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=dallage:%s&OUTPUTFORMAT=application/json&COUNT=1000&BBOX=%s,%s,%s,%s,urn:ogc:def:crs:EPSG::2154\n", layer, $1, $2, $3, $4}' "$work/boxes.txt" ;;
     qgis)
         awk -v layer="$layer" '{printf "?SERVICE=WFS&VERSION=1.1.0&REQUEST=GetFeature&TYPENAME=%s&OUTPUTFORMAT=application/vnd.geo%%2Bjson&MAXFEATURES=1000&SRSNAME=EPSG:4326&BBOX=%s,%s,%s,%s,EPSG:2154\n", layer, $1, $2, $3, $4}' "$work/boxes.txt" ;;
     mapserver)
@@ -213,7 +217,7 @@ main_features() {
     start_dallage_features
     start_mapserver_features
     start_qgis_features
-    local servers="dallage qgis mapserver"
+    local servers="dallage dallage-wfs qgis mapserver"
     start_pygeoapi && servers="$servers pygeoapi"
     printf "%-7s %-10s %9s %8s %8s %8s %10s %7s %9s\n" layer server requests req/s p50ms p99ms cpu-ms/req errors features
     for layer in points lines; do
@@ -222,6 +226,7 @@ main_features() {
             local url pid list=$work/$server-$layer.urls name=$layer
             case $server in
             dallage) url=$DL_BASE pid=$DL_PID name=$DL_PREFIX-$layer ;;
+            dallage-wfs) url=$DL_WFS pid=$DL_PID name=$DL_PREFIX-$layer ;;
             qgis) url=$QG_URL pid=$QG_PID ;;
             mapserver) url=$MS_URL pid=$MS_PID ;;
             pygeoapi) url=$PG_URL pid=$PG_PID ;;
@@ -234,8 +239,8 @@ main_features() {
             printf "%-7s %-10s %9s %8s %8s %8s %10s %7s %9s\n" "$layer" "$server" "$requests" "$rps" "$p50" "$p99" "$per" "$errors" "$features"
         done
         for server in $servers; do
-            [ "$server" = dallage ] && continue
-            python3 -c "r=${cpu[$server]}/${cpu[dallage]}; print(f'{\"$layer\":<7} ratio      $server / dallage CPU per request: {r:.1f}x')"
+            [ "$server" = dallage ] || [ "$server" = dallage-wfs ] && continue
+            python3 -c "r=${cpu[$server]}/${cpu[dallage]}; w=${cpu[$server]}/${cpu[dallage-wfs]}; print(f'{\"$layer\":<7} ratio      $server / dallage CPU per request: {r:.1f}x (OGC API), {w:.1f}x (WFS)')"
         done
     done
     echo "dallage peak RSS (both collections in memory): $(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$DL_PID/status") MiB"

@@ -4,7 +4,8 @@
 Each driver discovers the layers the way `gdalinfo` would (capabilities subdatasets, tilesets),
 then its dataset is warped onto a grid over the middle of the data and over its east edge, in
 EPSG:2154 and EPSG:3857, and compared with GDAL's warp of the source dalles (pixels.py). The
-OAPIF driver reads every vector collection, with the counts OGR reads from the source GML.
+OAPIF and WFS (2.0.0 and 1.1.0) drivers read every vector collection, with the counts OGR reads
+from the source GML.
 
 Run: /usr/bin/python3 conformance/gdal_clients.py --context PATH
 """
@@ -124,20 +125,20 @@ def source_counts(files):
     return counts
 
 
-def check_oapif_counts(base, slug, files):
-    """GDAL's OAPIF driver lists every class of the deliverable and reads, page after page, as
-    many features as OGR reads from the source files; the first feature has a 3D geometry."""
+def check_vector_counts(connection, prefix, files):
+    """GDAL's driver (OAPIF or WFS) lists every class of the deliverable and reads, page after
+    page, as many features as OGR reads from the source files."""
     expected = source_counts(files)
-    dataset = gdal.OpenEx(f"OAPIF:{base}/ogcapi", gdal.OF_VECTOR)
+    dataset = gdal.OpenEx(connection, gdal.OF_VECTOR)
     read = {}
     for index in range(dataset.GetLayerCount()):
         layer = dataset.GetLayer(index)
-        if layer.GetName().startswith(slug + "-"):
-            read[layer.GetName()[len(slug) + 1:]] = sum(1 for _ in layer)
+        if layer.GetName().startswith(prefix):
+            read[layer.GetName()[len(prefix):]] = sum(1 for _ in layer)
     wrong = {name: (read.get(name), count) for name, count in expected.items() if read.get(name) != count}
     extra = sorted(set(read) - set(expected))
     return bool(expected) and not wrong and not extra, (
-        f"{len(read)} collections, {sum(read.values())} features; wrong (read, expected): {wrong or 'none'}; "
+        f"{len(read)} layers, {sum(read.values())} features; wrong (read, expected): {wrong or 'none'}; "
         f"extra: {extra or 'none'}")
 
 
@@ -150,8 +151,13 @@ def run(context):
     report.guarded(CLIENT, "WMTS", "capabilities list every layer", check_listed,
                    f"WMTS:{base}/wmts/1.0.0/WMTSCapabilities.xml", names)
     for vector in context.get("vectors", []):
-        report.guarded(CLIENT, "OGC API Features", f"OAPIF {vector['slug']}: every class, every feature",
-                       check_oapif_counts, base, vector["slug"], vector["files"])
+        slug = vector["slug"]
+        report.guarded(CLIENT, "OGC API Features", f"OAPIF {slug}: every class, every feature",
+                       check_vector_counts, f"OAPIF:{base}/ogcapi", f"{slug}-", vector["files"])
+        for version, service in (("2.0.0", "WFS 2.0"), ("1.1.0", "WFS 1.1")):
+            report.guarded(CLIENT, service, f"WFS {slug}: every feature type, every feature",
+                           check_vector_counts, f"WFS:{base}/wfs?VERSION={version}", f"dallage:{slug}-",
+                           vector["files"])
     for layer in layers:
         for service, label, opener in clients(base, layer):
             for epsg in (2154, 3857):

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""OWSLib as a client of dallage's WMS 1.1.1, WMS 1.3.0 and WMTS 1.0.0.
+"""OWSLib as a client of dallage's WMS 1.1.1, WMS 1.3.0 and WMTS 1.0.0, WFS 2.0 and OGC API
+Features.
 
 Checks what a Python script written against OWSLib relies on: the capabilities parse, list every
 layer with a bounding box covering its data, GetMap answers a PNG of the asked size, and GetTile
@@ -7,10 +8,15 @@ answers an image over the data and no exception away from it. OWSLib and the sta
 only (the conformance virtual environment has neither GDAL nor numpy nor Pillow): PNGs are
 decoded here with zlib, and Lambert-93 is projected to Web Mercator with the textbook formulas.
 
+WFS 2.0 (`WebFeatureService`) and OGC API Features (`ogcapi.features.Features`) must list every
+class of each vector deliverable and hand over, page after page, as many features as the source
+GML holds (counted here with the standard library's XML parser), each with its identifier.
+
 Run: /work/main/target/conformance/venv/bin/python conformance/owslib_clients.py --context PATH
 """
 
 import argparse
+import json
 import math
 import os
 import struct
@@ -22,6 +28,8 @@ import report  # noqa: E402
 
 import owslib  # noqa: E402
 import requests  # noqa: E402  (OWSLib's own HTTP client, used only to explain a failure)
+from owslib.ogcapi.features import Features  # noqa: E402
+from owslib.wfs import WebFeatureService  # noqa: E402
 from owslib.wms import WebMapService  # noqa: E402
 from owslib.wmts import WebMapTileService  # noqa: E402
 
@@ -224,7 +232,77 @@ def connect(service, factory, *args, **kwargs):
         return None
 
 
+def gml_counts(files):
+    """Features per class in GML files: the children of feature members, by local name."""
+    import xml.etree.ElementTree as ElementTree
+    counts = {}
+    for path in files:
+        for _, element in ElementTree.iterparse(path, events=("end",)):
+            if element.tag.rsplit("}", 1)[-1] in ("featureMember", "member"):
+                for child in element:
+                    name = child.tag.rsplit("}", 1)[-1]
+                    counts[name] = counts.get(name, 0) + 1
+                element.clear()
+    return counts
+
+
+def check_wfs_types(wfs, slug, counts):
+    listed = {name.split(":", 1)[-1][len(slug) + 1:] for name in wfs.contents
+              if name.split(":", 1)[-1].startswith(slug + "-")}
+    return listed == set(counts), f"listed {sorted(listed)}; source classes {sorted(counts)}"
+
+
+def check_wfs_features(wfs, typename, count):
+    """Pages of 500 GeoJSON features through startindex, joined, hold every feature once."""
+    ids, start = [], 0
+    while True:
+        response = wfs.getfeature(typename=[typename], outputFormat="application/json", maxfeatures=500,
+                                  startindex=start)
+        page = json.loads(response.read())
+        ids += [feature["id"] for feature in page["features"]]
+        if len(page["features"]) < 500:
+            break
+        start += 500
+    return len(ids) == count and len(set(ids)) == count, f"{len(ids)} features ({len(set(ids))} distinct), GML: {count}"
+
+
+def check_oapif_features(api, collection, count):
+    """Items read page after page (limit, offset) hold every feature once."""
+    ids, offset = [], 0
+    while True:
+        page = api.collection_items(collection, limit=500, offset=offset)
+        ids += [feature["id"] for feature in page["features"]]
+        if len(page["features"]) < 500:
+            break
+        offset += 500
+    return len(ids) == count and len(set(ids)) == count, f"{len(ids)} features ({len(set(ids))} distinct), GML: {count}"
+
+
+def run_vectors(context):
+    base = context["base"].rstrip("/")
+    vectors = context.get("vectors", [])
+    if not vectors:
+        return
+    wfs = connect("WFS 2.0", WebFeatureService, f"{base}/wfs", version="2.0.0", timeout=60)
+    api = Features(f"{base}/ogcapi", timeout=60)
+    for vector in vectors:
+        slug, counts = vector["slug"], gml_counts(vector["files"])
+        report.guarded(CLIENT, "OGC API Features", f"collections list every class {slug}", lambda: (
+            {c for c in api.feature_collections() if c.startswith(slug + "-")} == {f"{slug}-{n}" for n in counts},
+            f"{len(counts)} classes"))
+        for name, count in sorted(counts.items()):
+            report.guarded(CLIENT, "OGC API Features", f"items of {slug}-{name}", check_oapif_features, api,
+                           f"{slug}-{name}", count)
+        if wfs is None:
+            continue
+        report.guarded(CLIENT, "WFS 2.0", f"capabilities list every class {slug}", check_wfs_types, wfs, slug, counts)
+        for name, count in sorted(counts.items()):
+            report.guarded(CLIENT, "WFS 2.0", f"GetFeature pages of dallage:{slug}-{name}", check_wfs_features, wfs,
+                           f"dallage:{slug}-{name}", count)
+
+
 def run(context):
+    run_vectors(context)
     base, layers = context["base"].rstrip("/"), context["layers"]
     names = [layer["name"] for layer in layers]
     for version in ("1.1.1", "1.3.0"):

@@ -1,10 +1,15 @@
 #!/usr/bin/python3
-"""QGIS 3.22 as a client of dallage's WMS 1.1.1, WMS 1.3.0, WMTS and XYZ tiles.
+"""QGIS 3.22 as a client of dallage's WMS 1.1.1, WMS 1.3.0, WMTS and XYZ tiles, and of its
+WFS 2.0, WFS 1.1 and OGC API Features.
 
 Each layer is opened through QGIS's "wms" provider the way a user would add it, rendered to a PNG
 in EPSG:2154 and EPSG:3857, and compared with GDAL's own warp of the source dalles (the context's
 reference VRT) over the same extent and size: the image must not be blank, must match the
 reference where it has data and must stay transparent where it has none.
+
+Each vector deliverable's classes are added as QGIS adds them (the "WFS" provider in both
+versions, the "OAPIF" provider): every class must be valid, read with the feature count and the
+extent OGR reads from the source GML, and draw in EPSG:3946 over its own extent.
 
 Run: QT_QPA_PLATFORM=offscreen /usr/bin/python3 conformance/qgis_clients.py --context PATH
 """
@@ -23,7 +28,7 @@ from osgeo import gdal  # noqa: E402
 from qgis.core import (  # noqa: E402
     QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsDataSourceUri,
     QgsMapRendererParallelJob, QgsMapSettings, QgsNetworkAccessManager, QgsNetworkRequestParameters,
-    QgsProject, QgsRasterLayer, QgsRectangle)
+    QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer)
 from qgis.PyQt.QtCore import QEventLoop, QSize, QTimer, QUrlQuery  # noqa: E402
 from qgis.PyQt.QtGui import QColor, QImage  # noqa: E402
 
@@ -178,7 +183,79 @@ def record_requests():
     return requests
 
 
+def source_classes(files):
+    """Per class: (feature count, extent) as OGR reads the source GML (no .gfs written)."""
+    classes = {}
+    for path in files:
+        dataset = gdal.OpenEx(path, gdal.OF_VECTOR, open_options=["WRITE_GFS=NO"])
+        for index in range(dataset.GetLayerCount()):
+            layer = dataset.GetLayer(index)
+            minx, maxx, miny, maxy = layer.GetExtent()
+            count, box = classes.get(layer.GetName(), (0, None))
+            box = (minx, miny, maxx, maxy) if box is None else (
+                min(box[0], minx), min(box[1], miny), max(box[2], maxx), max(box[3], maxy))
+            classes[layer.GetName()] = (count + layer.GetFeatureCount(), box)
+    return classes
+
+
+def vector_sources(base, slug, name):
+    """(service, provider, uri) for every way QGIS adds class `name` of deliverable `slug`."""
+    typename = f"dallage:{slug}-{name}"
+    return [
+        ("WFS 2.0", "WFS", uri(url=f"{base}/wfs", typename=typename, version="2.0.0", srsname="EPSG:3946",
+                               pagingEnabled="true")),
+        ("WFS 1.1", "WFS", uri(url=f"{base}/wfs", typename=typename, version="1.1.0", srsname="EPSG:3946")),
+        ("OGC API Features", "OAPIF", uri(url=f"{base}/ogcapi", typename=f"{slug}-{name}")),
+    ]
+
+
+def check_vector(context, provider, source, label, count, box):
+    """The layer is valid, holds OGR's count, spans OGR's extent within a metre, and draws."""
+    layer = QgsVectorLayer(source, label, provider)
+    if not layer.isValid():
+        return False, f"layer not valid: {layer.dataProvider().error().summary() if layer.dataProvider() else ''}"
+    to_3946 = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem("EPSG:3946"), QgsProject.instance())
+    read, extent = 0, QgsRectangle()
+    extent.setMinimal()
+    for feature in layer.getFeatures():
+        read += 1
+        if feature.hasGeometry():
+            extent.combineExtentWith(to_3946.transformBoundingBox(feature.geometry().boundingBox()))
+    got = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
+    # OAPIF serves CRS:84 (9 decimals) and QGIS measures boxes of linearised arcs: a metre.
+    placed = all(abs(a - b) <= 1.0 for a, b in zip(got, box))
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3946"))
+    margin = 5.0
+    settings.setExtent(QgsRectangle(box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin))
+    settings.setOutputSize(QSize(256, 256))
+    settings.setBackgroundColor(QColor(0, 0, 0, 0))
+    job = QgsMapRendererParallelJob(settings)
+    loop = QEventLoop()
+    job.finished.connect(loop.quit)
+    job.start()
+    loop.exec_()
+    path = os.path.join(context["out"], "qgis", label.replace(" ", "-").replace(":", "-") + ".png")
+    job.renderedImage().save(path)
+    drawn = int((rgba(job.renderedImage())[:, :, 3] > 0).sum())
+    detail = (f"{read} features (OGR: {count}); extent {[round(v, 2) for v in got]} vs "
+              f"{[round(v, 2) for v in box]}; {drawn} pixels drawn; {path}")
+    return read == count and placed and drawn > 0, detail
+
+
+def run_vectors(context):
+    base = context["base"].rstrip("/")
+    for vector in context.get("vectors", []):
+        for name, (count, box) in sorted(source_classes(vector["files"]).items()):
+            for service, provider, source in vector_sources(base, vector["slug"], name):
+                label = f"{service} {vector['slug']}:{name}"
+                report.guarded(CLIENT, service, f"{label}: count, extent, drawn", check_vector, context, provider,
+                               source, label, count, box)
+
+
 def run(context):
+    run_vectors(context)
     base = context["base"].rstrip("/")
     os.makedirs(os.path.join(context["out"], "qgis"), exist_ok=True)
     requests = record_requests()

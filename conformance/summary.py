@@ -7,10 +7,7 @@ SERVICES = ["WMS 1.1.1", "WMS 1.3.0", "WMTS", "TMS / XYZ", "OGC API Tiles", "/og
 CLIENTS = ["xmllint (XSD)", "declared classes", "GDAL", "QGIS", "OWSLib", "schemathesis", "ogctests"]
 # Checks that join the suite with the services still to come (each in the change adding it).
 NOT_YET = {
-    "xmllint (XSD)": {"WFS 2.0", "WFS 1.1", "ATOM", "ISO 19139"},
-    "GDAL": {"WFS 2.0"},
-    "QGIS": {"WFS 2.0", "WFS 1.1", "OGC API Features"},
-    "OWSLib": {"WFS 2.0", "OGC API Features"},
+    "xmllint (XSD)": {"ATOM", "ISO 19139"},
     "ogctests": {"OGC API Features"},
 }
 

@@ -24,6 +24,23 @@ WMS_130 = "wms130_sld.xsd"
 WMS_130_EXCEPTIONS = "http://schemas.opengis.net/wms/1.3.0/exceptions_1_3_0.xsd"
 WMTS = "ogc/wmts/1.0/wmtsGetCapabilities_response.xsd"
 OWS_EXCEPTIONS = "ogc/ows/1.1.0/owsExceptionReport.xsd"
+OWS10_EXCEPTIONS = "ogc/ows/1.0.0/owsExceptionReport.xsd"
+WFS_20 = "ogc/wfs/2.0/wfs.xsd"
+# WFS 1.1 with GML 3.1.1, Filter 1.1 and OWS 1.0 imported in the order libxml2 needs (the
+# official files include each other in circles).
+WFS_11 = "wfs11-all.xsd"
+WFS_IMPORTS = {
+    "2.0.0": '<xsd:import namespace="http://www.opengis.net/wfs/2.0" '
+             'schemaLocation="http://schemas.opengis.net/wfs/2.0/wfs.xsd"/>',
+    "1.1.0": '<xsd:import namespace="http://www.opengis.net/gml" '
+             'schemaLocation="http://schemas.opengis.net/gml/3.1.1/base/gml.xsd"/>'
+             '<xsd:import namespace="http://www.opengis.net/ogc" '
+             'schemaLocation="http://schemas.opengis.net/filter/1.1.0/filterAll.xsd"/>'
+             '<xsd:import namespace="http://www.opengis.net/ows" '
+             'schemaLocation="http://schemas.opengis.net/ows/1.0.0/owsAll.xsd"/>'
+             '<xsd:import namespace="http://www.opengis.net/wfs" '
+             'schemaLocation="http://schemas.opengis.net/wfs/1.1.0/wfs.xsd"/>',
+}
 DTD = None  # validate against the DOCTYPE the document declares
 WELL_FORMED = ""  # no official schema exists: well-formedness only
 ERROR_STATUSES = [400, 404, 501]  # what a provoked exception may answer: never 200 or 5xx
@@ -178,6 +195,59 @@ def tms(base, layers):
         check("TMS / XYZ", f"TileMap {item['name']}", f"{base}/tms/1.0.0/{item['name']}/WebMercatorQuad", WELL_FORMED, [200])
 
 
+def feature_schema(base, version):
+    """Downloads DescribeFeatureType into the work folder and writes a schema importing it with
+    WFS, so that GetFeature answers are validated against both."""
+    status, _, body = fetch(f"{base}/wfs?SERVICE=WFS&VERSION={version}&REQUEST=DescribeFeatureType")
+    describe = os.path.abspath(f"wfs-{version}-types.xsd")
+    with open(describe, "wb") as handle:
+        handle.write(body if status == 200 else b"<missing/>")
+    wrapper = os.path.abspath(f"wfs-{version}-answer.xsd")
+    with open(wrapper, "w", encoding="utf-8") as handle:
+        handle.write('<?xml version="1.0"?><xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+                     f'targetNamespace="urn:x-conformance">{WFS_IMPORTS[version]}'
+                     f'<xsd:import namespace="urn:x-dallage:features" schemaLocation="{describe}"/></xsd:schema>')
+    return wrapper
+
+
+def wfs(base, vectors):
+    """WFS 2.0.0 and 1.1.0: capabilities, every feature of every type valid against WFS and the
+    DescribeFeatureType schema, hits, stored queries, exception reports."""
+    for version, service, caps, exceptions, names in (
+            ("2.0.0", "WFS 2.0", WFS_20, OWS_EXCEPTIONS, "TYPENAMES"),
+            ("1.1.0", "WFS 1.1", WFS_11, OWS10_EXCEPTIONS, "TYPENAME")):
+        url = f"{base}/wfs?SERVICE=WFS&VERSION={version}"
+        check(service, "GetCapabilities", f"{url}&REQUEST=GetCapabilities", caps, [200], must_contain=b"FeatureType>")
+        answer = feature_schema(base, version)
+        member = b"<wfs:member>" if version == "2.0.0" else b"<gml:featureMember>"
+        for vector in vectors:
+            status, _, body = fetch(f"{url}&REQUEST=GetCapabilities")
+            types = sorted({name for name in body.decode("utf-8", "replace").split("<wfs:Name>")[1:]
+                            for name in [name.split("<", 1)[0]] if name.startswith(f"dallage:{vector['slug']}-")})
+            for name in types:
+                check(service, f"GetFeature {name}", f"{url}&REQUEST=GetFeature&{names}={name}&COUNT=10000",
+                      answer, [200], f"WFS {version} + DescribeFeatureType", member)
+            if types:
+                check(service, "GetFeature hits", f"{url}&REQUEST=GetFeature&{names}={types[0]}&RESULTTYPE=hits",
+                      caps, [200], must_contain=b"FeatureCollection")
+        bad = {
+            "unknown type": f"{url}&REQUEST=GetFeature&{names}=dallage:nope",
+            "unknown request": f"{url}&REQUEST=Transaction",
+            "COUNT over the limit": f"{url}&REQUEST=GetFeature&{names}=dallage:nope&COUNT=999999999",
+            "hostile filter": f"{url}&REQUEST=GetFeature&{names}=dallage:nope&FILTER=%3C!DOCTYPE%20x%3E%3Cx/%3E",
+        }
+        for what, bad_url in bad.items():
+            check(service, f"exception: {what}", bad_url, exceptions, ERROR_STATUSES, must_contain=b"exceptionCode=")
+    url = f"{base}/wfs?SERVICE=WFS&VERSION=2.0.0"
+    check("WFS 2.0", "ListStoredQueries", f"{url}&REQUEST=ListStoredQueries", WFS_20, [200],
+          must_contain=b"GetFeatureById")
+    check("WFS 2.0", "DescribeStoredQueries", f"{url}&REQUEST=DescribeStoredQueries", WFS_20, [200],
+          must_contain=b"GetFeatureById")
+    check("WFS 2.0", "exception: unknown feature id",
+          f"{url}&REQUEST=GetFeature&STOREDQUERY_ID=urn:ogc:def:query:OGC-WFS::GetFeatureById&ID=nope",
+          OWS_EXCEPTIONS, ERROR_STATUSES, must_contain=b"NotFound")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--context", required=True)
@@ -186,6 +256,7 @@ def main():
     wms(base, layers)
     wmts(base, layers)
     tms(base, layers)
+    wfs(base, context.get("vectors", []))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::pcrs::{lyon_files, ogr_counts, scratch_copy};
+use common::pcrs::{class_counts, lyon_files, ogr_counts, scratch_copy, serve_lyon, stored_rows};
 use common::served::{gdal_tool, Served};
 use common::*;
 use serde_json::{json, Value};
@@ -43,22 +43,8 @@ fn to_crs84(x: f64, y: f64) -> (f64, f64) {
 
 #[tokio::test]
 async fn ogc_api_features_serves_every_collection_and_gdal_reads_the_same_counts() {
-    dallage::init_gdal();
-    let source = TempDir::new();
-    for file in lyon_files() {
-        scratch_copy(&file, &source.path());
-    }
-    let storage = json!({"type": "file", "path": source.path().display().to_string()});
-    let served = Served::start(vec![storage]).await;
+    let (served, expected, _source) = serve_lyon().await;
     let layer = served.layer().to_string();
-    // Expected counts per class: ogrinfo over the source files (on copies: no .gfs beside them).
-    let scratch = TempDir::new();
-    let mut expected: BTreeMap<String, u64> = BTreeMap::new();
-    for file in lyon_files() {
-        for (class, count) in ogr_counts(&scratch_copy(&file, &scratch.path())).await {
-            *expected.entry(class).or_default() += count;
-        }
-    }
     let (status, collections) = get_json(&served, "/ogcapi/collections").await;
     assert_eq!(status, 200);
     let vector: Vec<&Value> = collections["collections"]
@@ -99,12 +85,7 @@ async fn ogc_api_features_serves_every_collection_and_gdal_reads_the_same_counts
     assert_eq!(unique.len(), ids.len(), "no feature twice");
 
     // bbox: the trees whose GDAL-transformed position falls in a box around the first file.
-    let store = served
-        .state
-        .catalog()
-        .livrable_features(served.state.catalog().livrable_by_slug(&layer).await.unwrap().id)
-        .await
-        .unwrap();
+    let store = stored_rows(&served).await;
     let trees_native: Vec<(f64, f64)> = store
         .iter()
         .filter(|row| row.class == "ArbrePCRS")
@@ -228,25 +209,7 @@ async fn ogc_api_features_serves_every_collection_and_gdal_reads_the_same_counts
     assert_eq!(classes, expected);
 
     // GDAL's OAPIF client reads every collection with ogrinfo's counts on the source files.
-    let info = gdal_tool(
-        "ogrinfo",
-        vec![
-            "-ro".into(),
-            "-so".into(),
-            "-al".into(),
-            format!("OAPIF:{}/ogcapi", served.base),
-        ],
-    )
-    .await;
-    let mut read: BTreeMap<String, u64> = BTreeMap::new();
-    let mut current = None;
-    for line in info.lines() {
-        if let Some(name) = line.strip_prefix("Layer name: ") {
-            current = name.trim().strip_prefix(&format!("{layer}-")).map(str::to_string);
-        } else if let (Some(count), Some(class)) = (line.strip_prefix("Feature Count: "), &current) {
-            read.insert(class.clone(), count.trim().parse().unwrap());
-        }
-    }
+    let read = class_counts(format!("OAPIF:{}/ogcapi", served.base), &layer).await;
     assert_eq!(read, expected);
 }
 

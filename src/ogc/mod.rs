@@ -4,6 +4,7 @@ pub mod common;
 pub mod features;
 pub mod tiles_api;
 pub mod tms;
+pub mod wfs;
 pub mod wms;
 pub mod wmts;
 
@@ -15,6 +16,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
     tms::configure(config);
     wmts::configure(config);
     wms::configure(config);
+    wfs::configure(config);
     config.service(
         web::scope("/ogcapi")
             .configure(tiles_api::configure)

@@ -127,6 +127,32 @@ fn too_long(limit: usize) -> std::io::Error {
     )
 }
 
+/// A small XML document (a filter, a request body) read whole into a tree, held to the same
+/// rules as GML: no DOCTYPE, only the predefined entities, bounded depth, text and elements.
+pub fn read_tree(input: &[u8], limits: XmlLimits) -> Result<Node, VectorError> {
+    let mut reader = GmlReader::new(input, limits, None);
+    loop {
+        let event = match reader.reader.read_event_into(&mut reader.buf) {
+            Ok(event) => event.into_owned(),
+            Err(err) => return Err(reader.syntax(err)),
+        };
+        reader.buf.clear();
+        match event {
+            Event::DocType(_) => return Err(reader.syntax("a DOCTYPE declaration is refused")),
+            Event::Start(start) => {
+                reader.depth = 1;
+                return reader.read_node(start);
+            }
+            Event::Empty(start) => return node_of(&start),
+            Event::Text(text) if !text.as_ref().chars().all(char::is_whitespace) => {
+                return Err(reader.syntax("text before the root element"))
+            }
+            Event::Eof => return Err(reader.syntax("the document is empty")),
+            _ => {}
+        }
+    }
+}
+
 /// Reads features one by one from a GML document.
 pub struct GmlReader<R: Read> {
     reader: Reader<BufReader<Guarded<R>>>,

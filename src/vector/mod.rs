@@ -6,6 +6,7 @@
 //! come from whoever builds [`Vectors`] (the raster module owns PROJ), so nothing here points
 //! sideways or up.
 
+mod filter;
 mod follow;
 mod geometry;
 mod gml;
@@ -17,12 +18,17 @@ mod store;
 mod validate;
 mod wkb;
 
+pub use filter::{Comparison, Filter, LikeToken, Literal, SpatialOp};
 pub use geometry::{linearize_arcs, write_number, Geometry, GeometryKind, Path, Piece, Position};
-pub use gml::{read_all, GmlFeature, GmlReader, Notice, XmlLimits};
-pub use gml_geometry::parse_srs_name;
+pub use gml::{read_all, read_tree, GmlFeature, GmlReader, Notice, XmlLimits};
+pub use gml_geometry::{parse_srs_name, read_gml_geometry};
 pub use import::{import_file, unchanged, FileIdentity, FileReport, ImportOptions};
+pub use node::Node;
 pub use ogr::{is_ogr_file, OGR_EXTENSIONS};
-pub use store::{Collection, Selection, Settings, StoredFeature, Transform, Vectors, SURVEY_DATE};
+pub use store::{
+    to_geo, Collection, Property, Selection, Settings, StoredFeature, Transform, ValueKind, Vectors,
+    SURVEY_DATE,
+};
 pub use validate::{allowed_crs, Finding, Rules, Validation};
 pub use wkb::{read_wkb, write_wkb};
 

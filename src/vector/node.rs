@@ -1,7 +1,7 @@
 //! A feature read into a small tree: what the GML reader builds and the geometry reader walks.
 
 /// A node of a feature's tree.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Node {
     /// Local name (prefix dropped).
     pub name: String,

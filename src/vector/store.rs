@@ -44,11 +44,71 @@ pub struct StoredFeature {
     shape84: Option<Box<geo::Geometry<f64>>>,
     /// The GeoJSON Feature in CRS:84, written once.
     json84: Box<str>,
+    /// Where the properties object starts in `json84`.
+    properties_at: u32,
+    /// The geometry as stored (ISO WKB in its own CRS, arcs kept), for GML and other CRSs.
+    native: Option<Box<[u8]>>,
+    /// EPSG code of `native` (0 when unknown).
+    srid: u32,
+}
+
+/// A property of a collection, typed from the values its features hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Property {
+    /// Name.
+    pub name: String,
+    /// The type every value fits.
+    pub kind: ValueKind,
+    /// Whether a feature may hold several values (a repeated GML property).
+    pub repeated: bool,
+}
+
+/// The type of a property's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// Whole numbers.
+    Integer,
+    /// Numbers.
+    Number,
+    /// true / false.
+    Boolean,
+    /// Text (and anything else, written as JSON text).
+    Text,
+}
+
+impl ValueKind {
+    /// The kind of one JSON value (arrays are looked into by the caller).
+    fn of(value: &Value) -> Option<ValueKind> {
+        match value {
+            Value::Null => None,
+            Value::Bool(_) => Some(ValueKind::Boolean),
+            Value::Number(n) if n.is_i64() || n.is_u64() => Some(ValueKind::Integer),
+            Value::Number(_) => Some(ValueKind::Number),
+            _ => Some(ValueKind::Text),
+        }
+    }
+
+    /// The kind fitting values of both kinds.
+    fn merge(self, other: ValueKind) -> ValueKind {
+        use ValueKind::*;
+        match (self, other) {
+            (a, b) if a == b => a,
+            (Integer, Number) | (Number, Integer) => Number,
+            _ => Text,
+        }
+    }
+}
+
+/// What a property's values showed so far.
+#[derive(Debug, Clone, Copy, Default)]
+struct Seen {
+    kind: Option<ValueKind>,
+    repeated: bool,
 }
 
 /// What building a collection learns of a feature besides what it keeps.
 struct Facts {
-    keys: Vec<String>,
+    keys: Vec<(String, Seen)>,
     kind: Option<GeometryKind>,
     srid: Option<u32>,
     has_z: bool,
@@ -58,6 +118,46 @@ impl StoredFeature {
     /// The feature as GeoJSON in CRS:84.
     pub fn geojson(&self) -> &str {
         &self.json84
+    }
+
+    /// The properties as a JSON object's text.
+    pub fn properties_json(&self) -> &str {
+        &self.json84[self.properties_at as usize..self.json84.len() - 1]
+    }
+
+    /// The GeoJSON geometry in CRS:84 (`null` when none).
+    pub fn geometry_json(&self) -> &str {
+        const KEY: &str = ",\"geometry\":";
+        const NEXT: &str = ",\"properties\":";
+        // An identifier's JSON string can't hold an unescaped quote: the first match is the key.
+        let start = self.json84.find(KEY).map_or(0, |at| at + KEY.len());
+        let end = (self.properties_at as usize).saturating_sub(NEXT.len());
+        self.json84.get(start..end).unwrap_or("null")
+    }
+
+    /// The properties.
+    pub fn properties(&self) -> Map<String, Value> {
+        serde_json::from_str(self.properties_json()).unwrap_or_default()
+    }
+
+    /// The geometry as stored, in its own CRS ([`StoredFeature::srid`]), and whether it has z.
+    pub fn geometry(&self) -> Option<(Geometry, bool)> {
+        read_wkb(self.native.as_deref()?).ok()
+    }
+
+    /// EPSG code of the stored geometry.
+    pub fn srid(&self) -> Option<u32> {
+        (self.srid != 0).then_some(self.srid)
+    }
+
+    /// The linearised geometry in CRS:84, for spatial tests.
+    pub fn shape84(&self) -> Option<std::borrow::Cow<'_, geo::Geometry<f64>>> {
+        match &self.shape84 {
+            Some(shape) => Some(std::borrow::Cow::Borrowed(&**shape)),
+            None => self
+                .bbox84
+                .map(|b| std::borrow::Cow::Owned(geo::Geometry::Point(geo::Point::new(b[0], b[1])))),
+        }
     }
 
     /// Whether the geometry meets the CRS:84 box (min lon, min lat, max lon, max lat).
@@ -97,8 +197,8 @@ pub struct Collection {
     pub kind: Option<GeometryKind>,
     /// Extent in CRS:84.
     pub extent84: Option<[f64; 4]>,
-    /// Property names, in first-seen order.
-    pub properties: Vec<String>,
+    /// Properties, in first-seen order.
+    pub properties: Vec<Property>,
     features: Vec<StoredFeature>,
     /// Feature indices sorted by identifier (no second copy of every identifier).
     by_fid: Vec<u32>,
@@ -330,7 +430,7 @@ impl Vectors {
 struct Partial {
     class: String,
     features: Vec<StoredFeature>,
-    properties: Vec<String>,
+    properties: Vec<(String, Seen)>,
     kinds: Vec<GeometryKind>,
     srids: HashMap<u32, usize>,
     has_z: bool,
@@ -350,9 +450,16 @@ impl Partial {
 
     fn add(&mut self, row: FeatureRow, transform: Transform) {
         let (feature, facts) = stored_feature(row, transform);
-        for key in facts.keys {
-            if !self.properties.contains(&key) {
-                self.properties.push(key);
+        for (key, seen) in facts.keys {
+            match self.properties.iter_mut().find(|(name, _)| *name == key) {
+                Some((_, known)) => {
+                    known.kind = match (known.kind, seen.kind) {
+                        (Some(a), Some(b)) => Some(a.merge(b)),
+                        (a, b) => a.or(b),
+                    };
+                    known.repeated |= seen.repeated;
+                }
+                None => self.properties.push((key, seen)),
             }
         }
         if let Some(kind) = facts.kind {
@@ -403,7 +510,15 @@ impl Partial {
             has_z: self.has_z,
             kind: (self.kinds.len() == 1).then(|| self.kinds[0]),
             extent84,
-            properties: self.properties,
+            properties: self
+                .properties
+                .into_iter()
+                .map(|(name, seen)| Property {
+                    name,
+                    kind: seen.kind.unwrap_or(ValueKind::Text),
+                    repeated: seen.repeated,
+                })
+                .collect(),
             features,
             by_fid,
             index: RTree::bulk_load(entries),
@@ -437,6 +552,7 @@ fn stored_feature(row: FeatureRow, transform: Transform) -> (StoredFeature, Fact
         None => json.push_str("null"),
     }
     json.push_str(",\"properties\":");
+    let properties_at = json.len() as u32;
     json.push_str(if properties.is_empty() {
         "{}"
     } else {
@@ -456,14 +572,34 @@ fn stored_feature(row: FeatureRow, transform: Transform) -> (StoredFeature, Fact
         bbox84: geometry84.as_ref().and_then(Geometry::bbox),
         shape84,
         json84: json.into_boxed_str(),
+        properties_at,
+        native: row.geometry.map(Vec::into_boxed_slice),
+        srid: srid.unwrap_or(0),
     };
     let facts = Facts {
-        keys: properties.into_iter().map(|(key, _)| key).collect(),
+        keys: properties
+            .into_iter()
+            .map(|(key, value)| (key, seen_in(&value)))
+            .collect(),
         kind: geometry.as_ref().map(Geometry::kind),
         srid,
         has_z: row.has_z,
     };
     (feature, facts)
+}
+
+/// What one value shows of its property's type.
+fn seen_in(value: &Value) -> Seen {
+    match value {
+        Value::Array(items) => Seen {
+            kind: items.iter().filter_map(ValueKind::of).reduce(ValueKind::merge),
+            repeated: true,
+        },
+        other => Seen {
+            kind: ValueKind::of(other),
+            repeated: false,
+        },
+    }
 }
 
 /// The geometry linearised and reprojected to CRS:84 (longitude first).
@@ -491,7 +627,7 @@ pub(super) fn to_crs84(geometry: &Geometry, srid: u32, transform: Transform) -> 
 }
 
 /// A linear geometry as a `geo` geometry (2D).
-fn to_geo(geometry: &Geometry) -> geo::Geometry<f64> {
+pub fn to_geo(geometry: &Geometry) -> geo::Geometry<f64> {
     let line = |path: &Path| -> geo::LineString<f64> {
         path.linearized()
             .iter()

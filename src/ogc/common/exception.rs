@@ -1,6 +1,6 @@
 //! One OGC exception type for every service, written as each one's specification says: the WMS
-//! 1.1.1 report (DTD), the WMS 1.3.0 report, OWS 1.1 reports (WMTS 1.0.0, WFS 1.1) and OWS 2.0
-//! reports (WFS 2.0). Codes keep their OWS spelling; writers translate where a version names
+//! 1.1.1 report (DTD), the WMS 1.3.0 report, OWS 1.0 reports (WFS 1.1.0), OWS 1.1 reports
+//! (WMTS 1.0.0, WFS 2.0.0) and OWS 2.0 reports. Codes keep their OWS spelling; writers translate where a version names
 //! them otherwise (WMS 1.1.1's `InvalidSRS`).
 
 use actix_web::http::StatusCode;
@@ -31,9 +31,11 @@ pub enum Report {
     Wms111,
     /// WMS 1.3.0: `text/xml` in the `ogc` namespace, with the locator.
     Wms130,
-    /// OWS 1.1 `ExceptionReport` with the service version given (WMTS 1.0.0, WFS 1.1.0).
+    /// OWS 1.0 `ExceptionReport` with the service version given (WFS 1.1.0).
+    Ows10(&'static str),
+    /// OWS 1.1 `ExceptionReport` with the service version given (WMTS 1.0.0, WFS 2.0.0).
     Ows11(&'static str),
-    /// OWS 2.0 `ExceptionReport` with the service version given (WFS 2.0.0).
+    /// OWS 2.0 `ExceptionReport` with the service version given.
     Ows20(&'static str),
 }
 
@@ -92,7 +94,7 @@ impl OwsError {
     pub fn code_in(&self, report: Report) -> Option<&'static str> {
         match (self.code, report) {
             (Some("InvalidCRS"), Report::Wms111) => Some("InvalidSRS"),
-            (None, Report::Ows11(_) | Report::Ows20(_)) => Some("NoApplicableCode"),
+            (None, Report::Ows10(_) | Report::Ows11(_) | Report::Ows20(_)) => Some("NoApplicableCode"),
             (code, _) => code,
         }
     }
@@ -101,6 +103,7 @@ impl OwsError {
     pub fn report(&self, report: Report) -> HttpResponse {
         let (content_type, body) = match report {
             Report::Wms111 | Report::Wms130 => ("", self.wms_report(report)),
+            Report::Ows10(version) => ("application/xml", self.ows_report("", "1.0.0", version)),
             Report::Ows11(version) => ("application/xml", self.ows_report("1.1", "1.1.0", version)),
             Report::Ows20(version) => ("application/xml", self.ows_report("2.0", "2.0", version)),
         };
@@ -150,11 +153,16 @@ impl OwsError {
         xml.finish()
     }
 
-    /// An OWS `ExceptionReport`: `ows` the OWS version (`1.1`, `2.0`), `schema` its schema
-    /// folder, `version` the service's.
+    /// An OWS `ExceptionReport`: `ows` the OWS version in the namespace (`1.1`, `2.0`; empty
+    /// for OWS 1.0, whose namespace has none and which says `language` for `xml:lang`),
+    /// `schema` its schema folder, `version` the service's.
     fn ows_report(&self, ows: &str, schema: &str, version: &str) -> Vec<u8> {
-        let namespace = format!("http://www.opengis.net/ows/{ows}");
+        let namespace = match ows {
+            "" => "http://www.opengis.net/ows".to_string(),
+            ows => format!("http://www.opengis.net/ows/{ows}"),
+        };
         let location = format!("{namespace} http://schemas.opengis.net/ows/{schema}/owsExceptionReport.xsd");
+        let language = if ows.is_empty() { "language" } else { "xml:lang" };
         let mut xml = Xml::new();
         xml.open(
             "ows:ExceptionReport",
@@ -163,7 +171,7 @@ impl OwsError {
                 ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
                 ("xsi:schemaLocation", &location),
                 ("version", version),
-                ("xml:lang", "en"),
+                (language, "en"),
             ],
         );
         let code = self.code.unwrap_or("NoApplicableCode");

@@ -87,7 +87,7 @@ async fn items(
         request.query_string(),
         config.limits.max_features_per_page as usize,
     )?;
-    let temporal = collection.properties.iter().any(|name| name == SURVEY_DATE);
+    let temporal = collection.properties.iter().any(|p| p.name == SURVEY_DATE);
     let interval = query.datetime.clone().filter(|_| temporal);
     let in_dates = |feature: &StoredFeature| {
         interval
