@@ -15,6 +15,7 @@ import math
 import os
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -27,6 +28,11 @@ COLLECTIONS = "http://www.opengis.net/spec/ogcapi-common-2/1.0/conf/"
 TILES = "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/"
 TMS = "http://www.opengis.net/spec/tms/2.0/conf/"
 FEATURES = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
+FEATURES_CRS = "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs"
+
+
+# The headers of the last successful answer (Content-Crs is read from them).
+LAST_HEADERS = {}
 
 
 def get(url, accept="application/json"):
@@ -34,6 +40,8 @@ def get(url, accept="application/json"):
     request = urllib.request.Request(url, headers={"Accept": accept})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
+            LAST_HEADERS.clear()
+            LAST_HEADERS.update((name.lower(), value) for name, value in response.headers.items())
             return response.status, response.headers.get("Content-Type", ""), response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Content-Type", ""), error.read()
@@ -165,6 +173,38 @@ class Probes:
         needed = {"/collections/{collectionId}/items", "/collections/{collectionId}/items/{featureId}"}
         return needed <= set(paths), f"feature paths described: {sorted(needed & set(paths))}"
 
+    def features_crs(self):
+        """Part 2: the collection lists CRS:84 and its storage CRS; items in the storage CRS
+        say so in Content-Crs and are projected; in EPSG:4326 latitude comes first; a box in
+        the storage CRS finds the feature it surrounds; an unlisted CRS is a 400."""
+        collection = self.feature_collection()
+        listed, storage = collection.get("crs", []), collection.get("storageCrs")
+        items = f"{self.api}/collections/{collection['id']}/items?limit=1"
+        quoted = urllib.parse.quote(storage or "", safe="")
+        status, _, body = get(f"{items}&crs={quoted}", "application/geo+json")
+        page = json.loads(body) if status == 200 else {}
+        header = LAST_HEADERS.get("content-crs")
+        first = page["features"][0]["geometry"]["coordinates"] if page.get("features") else None
+        while first and isinstance(first[0], list):
+            first = first[0]
+        projected = bool(first) and abs(first[0]) > 1000 and abs(first[1]) > 1000
+        wgs84 = urllib.parse.quote("http://www.opengis.net/def/crs/EPSG/0/4326", safe="")
+        status84, _, body84 = get(f"{items}&crs={wgs84}", "application/geo+json")
+        point = json.loads(body84)["features"][0]["geometry"]["coordinates"] if status84 == 200 else None
+        while point and isinstance(point[0], list):
+            point = point[0]
+        lat_first = bool(point) and 41 <= point[0] <= 52 and -6 <= point[1] <= 10
+        found = 0
+        if first:
+            box = f"{first[0] - 1},{first[1] - 1},{first[0] + 1},{first[1] + 1}"
+            status_box, _, body_box = get(f"{items}&bbox={box}&bbox-crs={quoted}", "application/geo+json")
+            found = json.loads(body_box).get("numberMatched", 0) if status_box == 200 else 0
+        unknown, _, _ = get(f"{items}&crs=" + urllib.parse.quote("http://www.opengis.net/def/crs/EPSG/0/32631", safe=""))
+        ok = ("http://www.opengis.net/def/crs/OGC/1.3/CRS84" in listed and storage in listed and projected
+              and header == f"<{storage}>" and lat_first and found >= 1 and unknown == 400)
+        return ok, (f"crs {len(listed)} listed, storage {storage}; Content-Crs {header}; first position {first}; "
+                    f"EPSG:4326 {point}; box in the storage CRS: {found}; unlisted CRS: {unknown}")
+
     def tms_json(self):
         status, kind, _ = get(f"{self.api}/tileMatrixSets/WebMercatorQuad")
         return status == 200 and kind.startswith("application/json"), f"WebMercatorQuad as {kind}"
@@ -187,6 +227,7 @@ def probes_by_class(probes):
         FEATURES + "core": probes.features_core,
         FEATURES + "geojson": probes.features_geojson,
         FEATURES + "oas30": probes.features_oas30,
+        FEATURES_CRS: probes.features_crs,
     }
 
 
@@ -206,7 +247,7 @@ def main():
             ok, detail = probe()
         except Exception as error:  # noqa: BLE001 - the probe's failure is the finding
             ok, detail = False, f"{type(error).__name__}: {error}"
-        service = "OGC API Features" if name.startswith(FEATURES) else SERVICE
+        service = "OGC API Features" if "/ogcapi-features-" in name else SERVICE
         if name not in declared:
             emit(CLIENT, service, name, not ok, f"implemented but not declared: {detail}" if ok else "not declared")
         else:

@@ -190,37 +190,54 @@ def source_classes(files):
         dataset = gdal.OpenEx(path, gdal.OF_VECTOR, open_options=["WRITE_GFS=NO"])
         for index in range(dataset.GetLayerCount()):
             layer = dataset.GetLayer(index)
-            minx, maxx, miny, maxy = layer.GetExtent()
             count, box = classes.get(layer.GetName(), (0, None))
-            box = (minx, miny, maxx, maxy) if box is None else (
-                min(box[0], minx), min(box[1], miny), max(box[2], maxx), max(box[3], maxy))
+            if layer.GetGeomType() != 100:  # wkbNone: a class without geometry has no extent
+                minx, maxx, miny, maxy = layer.GetExtent()
+                box = (minx, miny, maxx, maxy) if box is None else (
+                    min(box[0], minx), min(box[1], miny), max(box[2], maxx), max(box[3], maxy))
             classes[layer.GetName()] = (count + layer.GetFeatureCount(), box)
     return classes
+
+
+def plain_uri(**params):
+    """A provider URI in the key='value' form the WFS and OAPIF providers read."""
+    source = QgsDataSourceUri()
+    for key, value in params.items():
+        source.setParam(key, value)
+    return source.uri(False)
 
 
 def vector_sources(base, slug, name):
     """(service, provider, uri) for every way QGIS adds class `name` of deliverable `slug`."""
     typename = f"dallage:{slug}-{name}"
     return [
-        ("WFS 2.0", "WFS", uri(url=f"{base}/wfs", typename=typename, version="2.0.0", srsname="EPSG:3946",
-                               pagingEnabled="true")),
-        ("WFS 1.1", "WFS", uri(url=f"{base}/wfs", typename=typename, version="1.1.0", srsname="EPSG:3946")),
-        ("OGC API Features", "OAPIF", uri(url=f"{base}/ogcapi", typename=f"{slug}-{name}")),
+        ("WFS 2.0", "WFS", plain_uri(url=f"{base}/wfs", typename=typename, version="2.0.0", srsname="EPSG:3946",
+                                     pagingEnabled="true")),
+        ("WFS 1.1", "WFS", plain_uri(url=f"{base}/wfs", typename=typename, version="1.1.0", srsname="EPSG:3946")),
+        ("OGC API Features", "OAPIF", plain_uri(url=f"{base}/ogcapi", typename=f"{slug}-{name}")),
     ]
 
 
 def check_vector(context, provider, source, label, count, box):
-    """The layer is valid, holds OGR's count, spans OGR's extent within a metre, and draws."""
+    """The layer is valid, holds OGR's count, spans OGR's extent within a metre, and draws (a
+    class without geometry: OGR's count, and no geometry)."""
     layer = QgsVectorLayer(source, label, provider)
     if not layer.isValid():
-        return False, f"layer not valid: {layer.dataProvider().error().summary() if layer.dataProvider() else ''}"
+        return False, f"layer not valid: {layer.error().summary()} ({source})"
     to_3946 = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem("EPSG:3946"), QgsProject.instance())
     read, extent = 0, QgsRectangle()
     extent.setMinimal()
+    with_geometry = 0
     for feature in layer.getFeatures():
         read += 1
         if feature.hasGeometry():
-            extent.combineExtentWith(to_3946.transformBoundingBox(feature.geometry().boundingBox()))
+            # The geometry, not its box, is transformed: a box turns with the meridians.
+            geometry = feature.geometry()
+            geometry.transform(to_3946)
+            extent.combineExtentWith(geometry.boundingBox())
+            with_geometry += 1
+    if box is None:
+        return read == count and with_geometry == 0, f"{read} features (OGR: {count}), {with_geometry} with a geometry"
     got = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
     # OAPIF serves CRS:84 (9 decimals) and QGIS measures boxes of linearised arcs: a metre.
     placed = all(abs(a - b) <= 1.0 for a, b in zip(got, box))

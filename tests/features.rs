@@ -315,3 +315,104 @@ async fn geopackage_and_shapefile_layers_are_collections_with_typed_attributes()
         "z kept"
     );
 }
+
+#[tokio::test]
+async fn part_2_answers_in_the_crs_asked_and_reads_boxes_in_any_listed_crs() {
+    let (served, _, _source) = serve_lyon().await;
+    let layer = served.layer().to_string();
+    let trees = format!("{layer}-ArbrePCRS");
+    let rows = stored_rows(&served).await;
+    let tree = rows.iter().find(|row| row.class == "ArbrePCRS").unwrap();
+    let (geometry, _) = dallage::vector::read_wkb(tree.geometry.as_ref().unwrap()).unwrap();
+    let dallage::vector::Geometry::Point(stored) = geometry else {
+        panic!("trees are points")
+    };
+    let (_, collection) = get_json(&served, &format!("/ogcapi/collections/{trees}")).await;
+    let listed: Vec<&str> = collection["crs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let cc46 = "http://www.opengis.net/def/crs/EPSG/0/3946";
+    let wgs84 = "http://www.opengis.net/def/crs/EPSG/0/4326";
+    assert!(
+        listed.contains(&CRS84_URI) && listed.contains(&cc46) && listed.contains(&wgs84),
+        "{listed:?}"
+    );
+    assert_eq!(collection["storageCrs"], json!(cc46));
+
+    // In the stored CRS: the stored coordinates, z included, and Content-Crs says so.
+    let item = |crs: &str| format!("/ogcapi/collections/{trees}/items/{}?crs={crs}", tree.fid);
+    let (status, kind, body) = served.get(&item(cc46)).await;
+    assert_eq!((status, kind.as_str()), (200, "application/geo+json"));
+    let one: Value = serde_json::from_slice(&body).unwrap();
+    let c = &one["geometry"]["coordinates"];
+    for axis in 0..3 {
+        assert!(
+            (c[axis].as_f64().unwrap() - stored[axis]).abs() < 1e-6,
+            "{c} vs {stored:?}"
+        );
+    }
+    let response = reqwest::get(format!("{}{}", served.base, item(cc46)))
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-crs"], format!("<{cc46}>").as_str());
+    // EPSG:4326 is latitude first; CRS:84 longitude first; both where GDAL puts the tree.
+    let (lon, lat) = to_crs84(stored[0], stored[1]);
+    let (_, _, body) = served.get(&item(wgs84)).await;
+    let c = serde_json::from_slice::<Value>(&body).unwrap()["geometry"]["coordinates"].clone();
+    assert!(
+        (c[0].as_f64().unwrap() - lat).abs() < 1e-8 && (c[1].as_f64().unwrap() - lon).abs() < 1e-8,
+        "{c}"
+    );
+    let (_, _, body) = served.get(&item(CRS84_URI)).await;
+    let c = serde_json::from_slice::<Value>(&body).unwrap()["geometry"]["coordinates"].clone();
+    assert!((c[0].as_f64().unwrap() - lon).abs() < 1e-8, "{c}");
+
+    // A box in the stored CRS, and the same in EPSG:4326 (latitude first), find the tree.
+    let b = [stored[0] - 0.5, stored[1] - 0.5, stored[0] + 0.5, stored[1] + 0.5];
+    let count_in = |bbox: String, crs: &str| {
+        let served = &served;
+        let path = format!("/ogcapi/collections/{trees}/items?bbox={bbox}&bbox-crs={crs}&crs={crs}");
+        async move { get_json(served, &path).await.1 }
+    };
+    let page = count_in(format!("{},{},{},{}", b[0], b[1], b[2], b[3]), cc46).await;
+    assert!(
+        page["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == json!(tree.fid)),
+        "{page}"
+    );
+    let d = 1e-5;
+    let page = count_in(format!("{},{},{},{}", lat - d, lon - d, lat + d, lon + d), wgs84).await;
+    assert!(
+        page["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == json!(tree.fid)),
+        "{page}"
+    );
+    let next = next_link(&page);
+    assert!(
+        next.is_none() || next.unwrap().contains("bbox-crs="),
+        "links keep the CRSs"
+    );
+
+    // A CRS the collection does not list is a problem naming the parameter and the list.
+    for parameter in ["crs", "bbox-crs"] {
+        let (status, _, body) = served
+            .get(&format!(
+                "/ogcapi/collections/{trees}/items?bbox=1,2,3,4&{parameter}=http://www.opengis.net/def/crs/EPSG/0/32631"
+            ))
+            .await;
+        let text = String::from_utf8_lossy(&body);
+        assert_eq!(status, 400, "{text}");
+        assert!(text.contains(parameter) && text.contains(cc46), "{text}");
+    }
+}
+
+const CRS84_URI: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";

@@ -145,6 +145,41 @@ impl StoredFeature {
         read_wkb(self.native.as_deref()?).ok()
     }
 
+    /// The geometry in EPSG `epsg` (as stored when `None`), latitude first when asked, with
+    /// whether it has z and whether it was reprojected (arcs keep their three points, each
+    /// reprojected).
+    pub fn geometry_in(
+        &self,
+        epsg: Option<u32>,
+        lat_first: bool,
+        transform: Transform,
+    ) -> Option<(Geometry, bool, bool)> {
+        let (mut geometry, has_z) = self.geometry()?;
+        let from = self.srid()?;
+        let to = epsg.unwrap_or(from);
+        if from != to {
+            let mut xs = Vec::new();
+            let mut ys = Vec::new();
+            geometry.for_each_position_mut(|p| {
+                xs.push(p[0]);
+                ys.push(p[1]);
+            });
+            if !transform(from, to, &mut xs, &mut ys) {
+                return None;
+            }
+            let mut at = 0;
+            geometry.for_each_position_mut(|p| {
+                p[0] = xs[at];
+                p[1] = ys[at];
+                at += 1;
+            });
+        }
+        if lat_first {
+            geometry.for_each_position_mut(|p| p.swap(0, 1));
+        }
+        Some((geometry, has_z, from != to))
+    }
+
     /// EPSG code of the stored geometry.
     pub fn srid(&self) -> Option<u32> {
         (self.srid != 0).then_some(self.srid)

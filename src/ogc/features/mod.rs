@@ -2,7 +2,8 @@
 //! vector collection (one per PCRS class per deliverable) with its items, paged with `limit`
 //! and `offset`, filtered by `bbox` (CRS:84, exact geometry test) and `datetime` (on the PCRS
 //! survey date `dateLeve`, [`SURVEY_DATE`], where the class has one), and each item by its
-//! `gml:id`.
+//! `gml:id`. Part 2: features in any CRS the collection lists (`crs`, in that CRS's axis order,
+//! said by `Content-Crs`) and boxes in any of them (`bbox-crs`).
 
 mod params;
 
@@ -14,14 +15,25 @@ use crate::config::Config;
 use crate::ogc::common::{ogcapi_base, ogcapi_link, resource, Problem};
 use crate::vector::{Collection, StoredFeature, Vectors, SURVEY_DATE};
 
-pub use params::{ItemsQuery, CRS84};
+pub use params::{ApiCrs, ItemsQuery, CRS84};
+
+use crate::raster::crs::{transform_bbox, transform_points, SERVED_EPSG};
 
 /// Conformance classes of this part.
 pub const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 ];
+
+/// The EPSG CRSs a collection's features may be asked in (Part 2): its stored one first, then
+/// those the map services serve; CRS:84 besides.
+fn offered(collection: &Collection) -> Vec<u32> {
+    let mut codes: Vec<u32> = collection.srid.into_iter().collect();
+    codes.extend(SERVED_EPSG.iter().filter(|code| Some(**code) != collection.srid));
+    codes
+}
 
 const GEOJSON: &str = "application/geo+json";
 
@@ -44,7 +56,9 @@ pub fn collection_json(base: &str, collection: &Collection) -> Value {
         "title": collection.title,
         "description": format!("{} features of class {}", collection.len(), collection.class),
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": std::iter::once(CRS84.to_string())
+            .chain(offered(collection).into_iter().map(params::epsg_uri))
+            .collect::<Vec<_>>(),
         "links": [
             ogcapi_link("self", here.clone(), "application/json", &collection.title),
             ogcapi_link("items", format!("{here}/items"), GEOJSON, "the features (GeoJSON)"),
@@ -95,7 +109,34 @@ async fn items(
             .is_none_or(|interval| in_interval(feature, interval))
     };
     let keep: Option<&dyn Fn(&StoredFeature) -> bool> = interval.is_some().then_some(&in_dates);
-    let selection = collection.select(query.bbox, keep, query.offset, query.limit);
+    let codes = offered(&collection);
+    let out_crs = match &query.crs {
+        Some(text) => ApiCrs::parse("crs", text, &codes)?,
+        None => ApiCrs {
+            epsg: None,
+            lat_first: false,
+        },
+    };
+    let bbox84 = match (query.bbox, &query.bbox_crs) {
+        (Some(bbox), Some(text)) => {
+            let crs = ApiCrs::parse("bbox-crs", text, &codes)?;
+            match crs.epsg {
+                None => Some(bbox),
+                Some(epsg) => {
+                    let b = if crs.lat_first {
+                        [bbox[1], bbox[0], bbox[3], bbox[2]]
+                    } else {
+                        bbox
+                    };
+                    Some(transform_bbox(epsg, 4326, b).ok_or_else(|| {
+                        Problem::bad_request(format!("bbox can't be taken from EPSG:{epsg} to CRS:84"))
+                    })?)
+                }
+            }
+        }
+        (bbox, _) => bbox,
+    };
+    let selection = collection.select(bbox84, keep, query.offset, query.limit);
     let here = format!("{}/collections/{}/items", base(&config, &request), collection.id);
     let page_link = |rel: &str, offset: usize, title: &str| {
         ogcapi_link(
@@ -140,7 +181,7 @@ async fn items(
         if index > 0 {
             body.push(',');
         }
-        body.push_str(feature.geojson());
+        write_feature(&mut body, feature, out_crs);
     }
     body.push_str("],");
     let tail = json!({
@@ -151,7 +192,35 @@ async fn items(
     });
     let tail = tail.to_string();
     body.push_str(&tail[1..]);
-    Ok(geojson_response(body))
+    Ok(geojson_response(body, out_crs))
+}
+
+/// A feature as GeoJSON in `crs`: as stored for CRS:84, else reprojected, in the CRS's axis
+/// order (Part 2), z kept.
+fn write_feature(out: &mut String, feature: &StoredFeature, crs: ApiCrs) {
+    let Some(epsg) = crs.epsg else {
+        out.push_str(feature.geojson());
+        return;
+    };
+    out.push_str("{\"type\":\"Feature\",\"id\":");
+    out.push_str(&Value::String(feature.fid.to_string()).to_string());
+    out.push_str(",\"geometry\":");
+    match feature.geometry_in(Some(epsg), crs.lat_first, transform_points) {
+        Some((geometry, has_z, moved)) => {
+            let decimals = if epsg == 4326 {
+                9
+            } else if moved {
+                4
+            } else {
+                10
+            };
+            geometry.linearized().write_geojson(out, has_z, decimals);
+        }
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"properties\":");
+    out.push_str(feature.properties_json());
+    out.push('}');
 }
 
 /// The query of a page link: the request's filters and limit, another offset.
@@ -165,13 +234,19 @@ fn page_query(query: &ItemsQuery, offset: usize) -> String {
     if let Some(datetime) = &query.datetime_text {
         out.append_pair("datetime", datetime);
     }
+    if let Some(crs) = &query.crs {
+        out.append_pair("crs", crs);
+    }
+    if let Some(crs) = &query.bbox_crs {
+        out.append_pair("bbox-crs", crs);
+    }
     out.finish()
 }
 
-fn geojson_response(body: String) -> HttpResponse {
+fn geojson_response(body: String, crs: ApiCrs) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(GEOJSON)
-        .insert_header(("Content-Crs", format!("<{CRS84}>")))
+        .insert_header(("Content-Crs", format!("<{}>", crs.uri())))
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
         .body(body)
 }
@@ -184,10 +259,15 @@ async fn item(
 ) -> Result<HttpResponse, Problem> {
     let (collection_id, fid) = path.into_inner();
     let collection = collection_of(&vectors, &collection_id)?;
-    // Only `f` is taken here.
+    // Only `f` and `crs` are taken here.
+    let mut out_crs = ApiCrs {
+        epsg: None,
+        lat_first: false,
+    };
     for (key, value) in url::form_urlencoded::parse(request.query_string().as_bytes()) {
         match (key.as_ref(), value.as_ref()) {
             ("f", "json" | "geojson") => {}
+            ("crs", text) => out_crs = ApiCrs::parse("crs", text, &offered(&collection))?,
             ("f", other) => {
                 return Err(Problem::bad_request(format!(
                     "parameter f={other:?} is invalid: expected json"
@@ -195,7 +275,7 @@ async fn item(
             }
             (other, _) => {
                 return Err(Problem::bad_request(format!(
-                    "unknown query parameter {other:?}; this resource takes f"
+                    "unknown query parameter {other:?}; this resource takes f and crs"
                 )))
             }
         }
@@ -210,8 +290,9 @@ async fn item(
         ogcapi_link("self", format!("{here}/items/{fid}"), GEOJSON, "this feature"),
         ogcapi_link("collection", here, "application/json", &collection.title),
     ]);
-    // The stored GeoJSON ends with `}`: the links go just before it.
-    let stored = feature.geojson();
-    let body = format!("{},\"links\":{links}}}", &stored[..stored.len() - 1]);
-    Ok(geojson_response(body))
+    // The GeoJSON ends with `}`: the links go just before it.
+    let mut written = String::new();
+    write_feature(&mut written, feature, out_crs);
+    let body = format!("{},\"links\":{links}}}", &written[..written.len() - 1]);
+    Ok(geojson_response(body, out_crs))
 }

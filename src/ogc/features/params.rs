@@ -4,8 +4,61 @@
 
 use crate::ogc::common::Problem;
 
-/// The CRS:84 URI, the only CRS of Part 1.
+/// The CRS:84 URI, Part 1's CRS and the default of Part 2.
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+
+/// A CRS of Part 2: its EPSG code (none for CRS:84, the stored CRS:84 answers) and whether its
+/// coordinates are latitude first (EPSG:4326's axis order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiCrs {
+    /// EPSG code; `None` for CRS:84.
+    pub epsg: Option<u32>,
+    /// Latitude first.
+    pub lat_first: bool,
+}
+
+/// The URI of an EPSG CRS.
+pub fn epsg_uri(epsg: u32) -> String {
+    format!("http://www.opengis.net/def/crs/EPSG/0/{epsg}")
+}
+
+impl ApiCrs {
+    /// Reads a CRS URI among `offered` (EPSG codes), else the problem naming `parameter` and
+    /// what is offered.
+    pub fn parse(parameter: &str, value: &str, offered: &[u32]) -> Result<ApiCrs, Problem> {
+        if value == CRS84 {
+            return Ok(ApiCrs {
+                epsg: None,
+                lat_first: false,
+            });
+        }
+        let code = value
+            .strip_prefix("http://www.opengis.net/def/crs/EPSG/0/")
+            .and_then(|code| code.parse::<u32>().ok())
+            .filter(|code| offered.contains(code));
+        match code {
+            Some(epsg) => Ok(ApiCrs {
+                epsg: Some(epsg),
+                lat_first: epsg == 4326,
+            }),
+            None => {
+                let list: Vec<String> = std::iter::once(CRS84.to_string())
+                    .chain(offered.iter().map(|code| epsg_uri(*code)))
+                    .collect();
+                Err(bad(
+                    parameter,
+                    value,
+                    &format!("one of the collection's CRSs: {}", list.join(", ")),
+                ))
+            }
+        }
+    }
+
+    /// Its URI.
+    pub fn uri(&self) -> String {
+        self.epsg.map_or_else(|| CRS84.to_string(), epsg_uri)
+    }
+}
 
 /// Parameters the items resource takes.
 const KNOWN: &[&str] = &["f", "limit", "offset", "bbox", "bbox-crs", "datetime", "crs"];
@@ -23,6 +76,10 @@ pub struct ItemsQuery {
     pub datetime: Option<(Option<String>, Option<String>)>,
     /// The `datetime` value as given, for links.
     pub datetime_text: Option<String>,
+    /// `crs`: the CRS of the answer, as given (checked against the collection's list).
+    pub crs: Option<String>,
+    /// `bbox-crs`: the CRS of `bbox`, as given.
+    pub bbox_crs: Option<String>,
 }
 
 /// Features per page when `limit` is not given.
@@ -41,6 +98,8 @@ impl ItemsQuery {
             bbox: None,
             datetime: None,
             datetime_text: None,
+            crs: None,
+            bbox_crs: None,
         };
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             match key.as_ref() {
@@ -61,10 +120,8 @@ impl ItemsQuery {
                         .ok_or_else(|| bad("offset", &value, "a whole number from 0 to 2147483647"))?;
                 }
                 "bbox" => parsed.bbox = Some(parse_bbox(&value)?),
-                "bbox-crs" | "crs" if value == CRS84 => {}
-                "bbox-crs" | "crs" => {
-                    return Err(bad(&key, &value, &format!("{CRS84} (the only CRS offered)")));
-                }
+                "crs" => parsed.crs = Some(value.into_owned()),
+                "bbox-crs" => parsed.bbox_crs = Some(value.into_owned()),
                 "datetime" => {
                     parsed.datetime = Some(parse_datetime(&value)?);
                     parsed.datetime_text = Some(value.into_owned());
@@ -191,7 +248,6 @@ mod tests {
             ("datetime=..", "datetime"),
             ("datetime=../..", "datetime"),
             ("f=xml", "f"),
-            ("crs=EPSG:2154", "crs"),
         ] {
             let problem = ItemsQuery::parse(bad, 100).unwrap_err();
             assert!(problem.detail.contains(name), "{bad}: {}", problem.detail);

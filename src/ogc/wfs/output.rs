@@ -93,33 +93,9 @@ pub fn geometry_in(
     feature: &StoredFeature,
     srs: Option<&SrsName>,
 ) -> Option<(Geometry, bool, Option<usize>)> {
-    let (mut geometry, has_z) = feature.geometry()?;
-    let Some(srs) = srs else {
-        return Some((geometry, has_z, None));
-    };
-    let from = feature.srid()?;
-    let mut decimals = None;
-    if from != srs.epsg {
-        let mut xs = Vec::new();
-        let mut ys = Vec::new();
-        geometry.for_each_position_mut(|p| {
-            xs.push(p[0]);
-            ys.push(p[1]);
-        });
-        if !transform_points(from, srs.epsg, &mut xs, &mut ys) {
-            return None;
-        }
-        let mut at = 0;
-        geometry.for_each_position_mut(|p| {
-            p[0] = xs[at];
-            p[1] = ys[at];
-            at += 1;
-        });
-        decimals = Some(if srs.epsg == 4326 { 9 } else { 4 });
-    }
-    if srs.lat_first {
-        geometry.for_each_position_mut(|p| p.swap(0, 1));
-    }
+    let (epsg, lat_first) = srs.map_or((None, false), |srs| (Some(srs.epsg), srs.lat_first));
+    let (geometry, has_z, moved) = feature.geometry_in(epsg, lat_first, transform_points)?;
+    let decimals = moved.then_some(if epsg == Some(4326) { 9 } else { 4 });
     Some((geometry, has_z, decimals))
 }
 
