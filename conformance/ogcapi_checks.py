@@ -29,6 +29,8 @@ TILES = "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/"
 TMS = "http://www.opengis.net/spec/tms/2.0/conf/"
 FEATURES = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 FEATURES_CRS = "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs"
+FEATURES_FILTER = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/"
+CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/"
 
 
 # The headers of the last successful answer (Content-Crs is read from them).
@@ -205,6 +207,85 @@ class Probes:
         return ok, (f"crs {len(listed)} listed, storage {storage}; Content-Crs {header}; first position {first}; "
                     f"EPSG:4326 {point}; box in the storage CRS: {found}; unlisted CRS: {unknown}")
 
+    def filtered(self, filter_text, lang="cql2-text", crs=None):
+        """numberMatched of first_feature's collection's items under a filter (None when
+        refused), and the HTTP status."""
+        collection = self.first_feature()[0]
+        query = {"filter": filter_text, "filter-lang": lang, "limit": "1"}
+        if crs:
+            query["filter-crs"] = crs
+        status, _, body = get(f"{self.api}/collections/{collection['id']}/items?{urllib.parse.urlencode(query)}",
+                              "application/geo+json")
+        return (json.loads(body).get("numberMatched") if status == 200 else None), status
+
+    def first_feature(self):
+        """The first collection whose first feature has a geometry and a text property: that
+        collection, that feature, the collection's size."""
+        listed = get_json(f"{self.api}/collections").get("collections", [])
+        for collection in (c for c in listed if c.get("itemType") == "feature"):
+            page = get_json(f"{self.api}/collections/{collection['id']}/items?limit=1")
+            feature = (page.get("features") or [None])[0]
+            if feature and feature.get("geometry") and any(
+                    isinstance(v, str) and v for v in feature["properties"].values()):
+                return collection, feature, page["numberMatched"]
+        raise LookupError("no collection with a geometry and a text property")
+
+    def queryables(self):
+        collection = self.feature_collection()
+        link = next((l["href"] for l in collection.get("links", []) if l["rel"].endswith("/queryables")), None)
+        status, kind, body = get(link or f"{self.api}/collections/{collection['id']}/queryables")
+        schema = json.loads(body) if status == 200 else {}
+        names = sorted(schema.get("properties", {}))
+        ok = bool(link) and kind.startswith("application/schema+json") and schema.get("type") == "object" and names
+        return ok, f"{kind}; queryables {names}"
+
+    def filter_text(self):
+        """A comparison on the first feature's first text property selects it; an unknown
+        queryable and a broken expression are refused."""
+        _, feature, total = self.first_feature()
+        name, value = next((k, v) for k, v in feature["properties"].items() if isinstance(v, str) and v)
+        escaped = value.replace("'", "''")
+        matched, _ = self.filtered(f"{name} = '{escaped}'")
+        other, _ = self.filtered(f"{name} <> '{escaped}'")
+        _, unknown = self.filtered("colour = 'red'")
+        _, broken = self.filtered(f"{name} = ")
+        ok = matched and matched >= 1 and other is not None and matched + other <= total and unknown == 400 and broken == 400
+        return ok, f"{name} = {value!r}: {matched}, <> : {other} of {total}; unknown queryable {unknown}; broken {broken}"
+
+    def filter_json(self):
+        _, feature, _ = self.first_feature()
+        name, value = next((k, v) for k, v in feature["properties"].items() if isinstance(v, str) and v)
+        escaped = value.replace("'", "''")
+        text, _ = self.filtered(f"{name} = '{escaped}'")
+        matched, status = self.filtered(json.dumps({"op": "=", "args": [{"property": name}, value]}), "cql2-json")
+        return matched == text and matched >= 1, f"JSON {matched} (text {text}), {status}"
+
+    def advanced_comparison(self):
+        _, feature, total = self.first_feature()
+        name, value = next((k, v) for k, v in feature["properties"].items() if isinstance(v, str) and v)
+        escaped = value.replace("'", "''")
+        like, _ = self.filtered(f"{name} LIKE '{escaped[:1]}%'")
+        listed, _ = self.filtered(f"{name} IN ('{escaped}', 'no such value')")
+        between, _ = self.filtered(f"{name} BETWEEN '{escaped}' AND '{escaped}'")
+        equal, _ = self.filtered(f"{name} = '{escaped}'")
+        ok = like is not None and like >= equal >= 1 and listed == equal and between == equal
+        return ok, f"LIKE {like}, IN {listed}, BETWEEN {between}, = {equal} of {total}"
+
+    def spatial(self, plus):
+        collection, feature, total = self.first_feature()
+        position = feature["geometry"]["coordinates"]
+        while isinstance(position[0], list):
+            position = position[0]
+        x, y, d = position[0], position[1], 1e-5
+        if plus:
+            shape = f"POLYGON(({x - d} {y - d}, {x + d} {y - d}, {x + d} {y + d}, {x - d} {y + d}, {x - d} {y - d}))"
+        else:
+            shape = f"BBOX({x - d}, {y - d}, {x + d}, {y + d})"
+        near, _ = self.filtered(f"S_INTERSECTS(geometry, {shape})")
+        far, _ = self.filtered(f"S_DISJOINT(geometry, {shape})")
+        ok = near is not None and near >= 1 and (not plus or near + far == total)
+        return ok, f"{collection['id']}: S_INTERSECTS {near}, S_DISJOINT {far}, of {total}"
+
     def tms_json(self):
         status, kind, _ = get(f"{self.api}/tileMatrixSets/WebMercatorQuad")
         return status == 200 and kind.startswith("application/json"), f"WebMercatorQuad as {kind}"
@@ -228,6 +309,16 @@ def probes_by_class(probes):
         FEATURES + "geojson": probes.features_geojson,
         FEATURES + "oas30": probes.features_oas30,
         FEATURES_CRS: probes.features_crs,
+        FEATURES_FILTER + "queryables": probes.queryables,
+        FEATURES_FILTER + "filter": probes.filter_text,
+        FEATURES_FILTER + "features-filter": probes.filter_text,
+        CQL2 + "cql2-text": probes.filter_text,
+        CQL2 + "cql2-json": probes.filter_json,
+        CQL2 + "basic-cql2": probes.filter_text,
+        CQL2 + "advanced-comparison-operators": probes.advanced_comparison,
+        CQL2 + "basic-spatial-functions": lambda: probes.spatial(False),
+        CQL2 + "basic-spatial-functions-plus": lambda: probes.spatial(True),
+        CQL2 + "spatial-functions": lambda: probes.spatial(True),
     }
 
 
@@ -247,7 +338,7 @@ def main():
             ok, detail = probe()
         except Exception as error:  # noqa: BLE001 - the probe's failure is the finding
             ok, detail = False, f"{type(error).__name__}: {error}"
-        service = "OGC API Features" if "/ogcapi-features-" in name else SERVICE
+        service = "OGC API Features" if "/ogcapi-features-" in name or "/cql2/" in name else SERVICE
         if name not in declared:
             emit(CLIENT, service, name, not ok, f"implemented but not declared: {detail}" if ok else "not declared")
         else:

@@ -202,6 +202,13 @@ def schemathesis_config(work, context_path):
             handle.write('[operations.parameters]\n')
             handle.write(f'"path.collectionId" = "{features["collection"]}"\n')
             handle.write(f'"path.featureId" = "{features["feature"]}"\n')
+            # Any string is schema-valid for `filter`, but only CQL2 is accepted (no pattern can
+            # say which): the runs send a valid one, TRUE; tests/features.rs and the declared
+            # classes' probes check filters themselves.
+            handle.write('"query.filter" = "TRUE"\n"query.filter-lang" = "cql2-text"\n')
+            handle.write('\n[[operations]]\ninclude-operation-id = ["getQueryables"]\n')
+            handle.write('[operations.parameters]\n')
+            handle.write(f'"path.collectionId" = "{features["collection"]}"\n')
     return path
 
 

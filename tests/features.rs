@@ -416,3 +416,179 @@ async fn part_2_answers_in_the_crs_asked_and_reads_boxes_in_any_listed_crs() {
 }
 
 const CRS84_URI: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+
+#[tokio::test]
+async fn part_3_filters_in_cql2_text_and_json_answer_as_computed_here() {
+    let (served, expected, _source) = serve_lyon().await;
+    let layer = served.layer().to_string();
+    let trees = format!("{layer}-ArbrePCRS");
+    let rows: Vec<(String, Value, [f64; 4])> = stored_rows(&served)
+        .await
+        .into_iter()
+        .filter(|row| row.class == "ArbrePCRS")
+        .map(|row| {
+            (
+                row.fid,
+                serde_json::from_str(&row.properties).unwrap(),
+                row.bbox.unwrap(),
+            )
+        })
+        .collect();
+    let count = |keep: &dyn Fn(&Value, &[f64; 4]) -> bool| rows.iter().filter(|(_, p, b)| keep(p, b)).count();
+    let text = |p: &Value, name: &str| p[name].as_str().map(str::to_string);
+
+    // The queryables: every property with its type, and the geometry.
+    let (status, queryables) = get_json(&served, &format!("/ogcapi/collections/{trees}/queryables")).await;
+    assert_eq!(status, 200);
+    assert_eq!(queryables["properties"]["dateLeve"]["type"], json!("string"));
+    assert_eq!(
+        queryables["properties"]["geometry"]["format"],
+        json!("geometry-point")
+    );
+    assert_eq!(queryables["additionalProperties"], json!(false));
+
+    let matched = |filter: String, lang: &'static str, crs: Option<&'static str>| {
+        let served = &served;
+        let trees = trees.clone();
+        async move {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            query
+                .append_pair("filter", &filter)
+                .append_pair("filter-lang", lang)
+                .append_pair("limit", "1");
+            if let Some(crs) = crs {
+                query.append_pair("filter-crs", crs);
+            }
+            let (status, page) = get_json(
+                served,
+                &format!("/ogcapi/collections/{trees}/items?{}", query.finish()),
+            )
+            .await;
+            assert_eq!(status, 200, "{filter}: {page}");
+            page["numberMatched"].as_u64().unwrap() as usize
+        }
+    };
+    let first_date = text(&rows[0].1, "dateLeve").unwrap();
+    let start: String = text(&rows[0].1, "idObjet").unwrap().chars().take(5).collect();
+    let cases: Vec<(String, usize)> = vec![
+        (
+            format!("dateLeve = '{first_date}'"),
+            count(&|p, _| text(p, "dateLeve").as_deref() == Some(&first_date)),
+        ),
+        (
+            "dateLeve < DATE('2020-01-01')".into(),
+            count(&|p, _| text(p, "dateLeve").is_some_and(|d| d.as_str() < "2020-01-01")),
+        ),
+        (
+            format!("idObjet LIKE '{start}%'"),
+            count(&|p, _| text(p, "idObjet").is_some_and(|v| v.starts_with(&start))),
+        ),
+        (
+            format!("idObjet NOT LIKE '{start}%'"),
+            count(&|p, _| text(p, "idObjet").is_some_and(|v| !v.starts_with(&start))),
+        ),
+        (
+            "dateLeve BETWEEN '2019-01-01' AND '2019-12-31'".into(),
+            count(&|p, _| {
+                text(p, "dateLeve").is_some_and(|d| ("2019-01-01".."2019-12-32").contains(&d.as_str()))
+            }),
+        ),
+        (
+            "thematique IN ('06', '07')".into(),
+            count(&|p, _| matches!(text(p, "thematique").as_deref(), Some("06" | "07"))),
+        ),
+        (
+            "reference IS NULL".into(),
+            count(&|p, _| p["reference"].is_null()),
+        ),
+        (
+            format!("NOT (dateLeve = '{first_date}' OR idObjet LIKE '{start}%')"),
+            count(&|p, _| {
+                text(p, "dateLeve").as_deref() != Some(&first_date)
+                    && !text(p, "idObjet").is_some_and(|v| v.starts_with(&start))
+            }),
+        ),
+    ];
+    for (filter, want) in cases {
+        assert!(want > 0, "the case selects something: {filter}");
+        assert_eq!(matched(filter.clone(), "cql2-text", None).await, want, "{filter}");
+    }
+    // The same in JSON.
+    let json_filter = json!({"op": "and", "args": [
+        {"op": "=", "args": [{"property": "dateLeve"}, first_date]},
+        {"op": "like", "args": [{"property": "idObjet"}, format!("{start}%")]}
+    ]});
+    assert_eq!(
+        matched(json_filter.to_string(), "cql2-json", None).await,
+        count(&|p, _| text(p, "dateLeve").as_deref() == Some(&first_date)
+            && text(p, "idObjet").is_some_and(|v| v.starts_with(&start)))
+    );
+
+    // Spatial: a square around the first tree in EPSG:3946 (filter-crs), its complement, and
+    // the same square in CRS:84 through GDAL.
+    let (x, y) = (rows[0].2[0], rows[0].2[1]);
+    let inside = count(&|_, b| (b[0] - x).abs() <= 30.0 && (b[1] - y).abs() <= 30.0);
+    assert!(inside > 0 && inside < rows.len());
+    let square = format!(
+        "POLYGON(({} {}, {} {}, {} {}, {} {}, {} {}))",
+        x - 30.0,
+        y - 30.0,
+        x + 30.0,
+        y - 30.0,
+        x + 30.0,
+        y + 30.0,
+        x - 30.0,
+        y + 30.0,
+        x - 30.0,
+        y - 30.0
+    );
+    let cc46 = Some("http://www.opengis.net/def/crs/EPSG/0/3946");
+    assert_eq!(
+        matched(format!("S_INTERSECTS(geometry, {square})"), "cql2-text", cc46).await,
+        inside
+    );
+    assert_eq!(
+        matched(format!("S_WITHIN(geometry, {square})"), "cql2-text", cc46).await,
+        inside
+    );
+    assert_eq!(
+        matched(format!("S_DISJOINT(geometry, {square})"), "cql2-text", cc46).await,
+        expected["ArbrePCRS"] as usize - inside
+    );
+    let (west, south) = to_crs84(x - 30.0, y - 30.0);
+    let (east, north) = to_crs84(x + 30.0, y + 30.0);
+    let near = matched(
+        format!("S_INTERSECTS(geometry, BBOX({west}, {south}, {east}, {north}))"),
+        "cql2-text",
+        None,
+    )
+    .await;
+    // The CRS:84 box of a turned square holds a little more than the square.
+    assert!(near >= inside, "{near} < {inside}");
+
+    // Bad filters are problems naming what is wrong.
+    let deep = format!("{}a = 1{}", "(".repeat(80), ")".repeat(80));
+    for (filter, words) in [
+        ("colour = 'red'".to_string(), "colour is not a queryable"),
+        ("dateLeve = ".to_string(), "the end"),
+        ("UPPER(dateLeve) = 'X'".to_string(), "function UPPER"),
+        (deep, "deeper than 64"),
+    ] {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("filter", &filter)
+            .finish();
+        let (status, kind, body) = served
+            .get(&format!("/ogcapi/collections/{trees}/items?{query}"))
+            .await;
+        let body = String::from_utf8_lossy(&body);
+        assert_eq!(status, 400, "{filter}: {body}");
+        assert!(
+            kind.starts_with("application/problem+json") && body.contains(words),
+            "{filter}: {body}"
+        );
+    }
+    let (status, _, _) = served
+        .get(&format!("/ogcapi/collections/{trees}/items?filter-lang=cql3"))
+        .await;
+    assert_eq!(status, 400);
+}

@@ -128,6 +128,18 @@ impl Path {
 }
 
 impl Geometry {
+    /// The polygon of a box (min x, min y, max x, max y).
+    pub fn rectangle(b: [f64; 4]) -> Geometry {
+        let ring = vec![
+            [b[0], b[1], 0.0],
+            [b[2], b[1], 0.0],
+            [b[2], b[3], 0.0],
+            [b[0], b[3], 0.0],
+            [b[0], b[1], 0.0],
+        ];
+        Geometry::Polygon(vec![Path::straight(ring)])
+    }
+
     /// The kind of this geometry.
     pub fn kind(&self) -> GeometryKind {
         match self {

@@ -91,7 +91,7 @@ pub(super) fn parse_envelope(node: &Node) -> Option<([f64; 4], Option<u32>)> {
 /// code its `srsName` names, whether it has z. An `Envelope` is its rectangle.
 pub fn read_gml_geometry(node: &Node) -> Result<(Geometry, Option<u32>), String> {
     if let Some((b, srid)) = parse_envelope(node) {
-        return Ok((rectangle(b), srid));
+        return Ok((Geometry::rectangle(b), srid));
     }
     if !GEOMETRY_NAMES.contains(&node.name.as_str()) {
         return Err(format!("{} is not a GML geometry", node.name));
@@ -99,18 +99,6 @@ pub fn read_gml_geometry(node: &Node) -> Result<(Geometry, Option<u32>), String>
     let mut context = Context::default();
     let geometry = parse_geometry(node, &mut context)?;
     Ok((geometry, context.srid))
-}
-
-/// The polygon of a box (min x, min y, max x, max y).
-fn rectangle(b: [f64; 4]) -> Geometry {
-    let ring = vec![
-        [b[0], b[1], 0.0],
-        [b[2], b[1], 0.0],
-        [b[2], b[3], 0.0],
-        [b[0], b[3], 0.0],
-        [b[0], b[1], 0.0],
-    ];
-    Geometry::Polygon(vec![Path::straight(ring)])
 }
 
 /// Reads the geometry element `node`.
@@ -164,7 +152,7 @@ pub(super) fn parse_geometry(node: &Node, context: &mut Context) -> Outcome<Geom
         }
         "Envelope" => {
             let (b, _) = parse_envelope(node).ok_or("an Envelope without two corners")?;
-            Ok(rectangle(b))
+            Ok(Geometry::rectangle(b))
         }
         other => Err(format!("gml:{other} is not a geometry this server reads")),
     }

@@ -3,8 +3,11 @@
 //! and `offset`, filtered by `bbox` (CRS:84, exact geometry test) and `datetime` (on the PCRS
 //! survey date `dateLeve`, [`SURVEY_DATE`], where the class has one), and each item by its
 //! `gml:id`. Part 2: features in any CRS the collection lists (`crs`, in that CRS's axis order,
-//! said by `Content-Crs`) and boxes in any of them (`bbox-crs`).
+//! said by `Content-Crs`) and boxes in any of them (`bbox-crs`). Part 3: queryables and
+//! CQL2 filters, text or JSON (`filtering`, `cql2`).
 
+mod cql2;
+mod filtering;
 mod params;
 
 use actix_web::http::header;
@@ -25,11 +28,21 @@ pub const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+    "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
 ];
 
 /// The EPSG CRSs a collection's features may be asked in (Part 2): its stored one first, then
 /// those the map services serve; CRS:84 besides.
-fn offered(collection: &Collection) -> Vec<u32> {
+pub(super) fn offered(collection: &Collection) -> Vec<u32> {
     let mut codes: Vec<u32> = collection.srid.into_iter().collect();
     codes.extend(SERVED_EPSG.iter().filter(|code| Some(**code) != collection.srid));
     codes
@@ -41,10 +54,14 @@ const GEOJSON: &str = "application/geo+json";
 pub fn configure(config: &mut web::ServiceConfig) {
     config
         .service(resource("/collections/{collection}/items", "GET").route(web::get().to(items)))
-        .service(resource("/collections/{collection}/items/{feature}", "GET").route(web::get().to(item)));
+        .service(resource("/collections/{collection}/items/{feature}", "GET").route(web::get().to(item)))
+        .service(
+            resource("/collections/{collection}/queryables", "GET")
+                .route(web::get().to(filtering::queryables)),
+        );
 }
 
-fn base(config: &Config, request: &HttpRequest) -> String {
+pub(super) fn base(config: &Config, request: &HttpRequest) -> String {
     ogcapi_base(request, &config.server.public_url)
 }
 
@@ -62,6 +79,12 @@ pub fn collection_json(base: &str, collection: &Collection) -> Value {
         "links": [
             ogcapi_link("self", here.clone(), "application/json", &collection.title),
             ogcapi_link("items", format!("{here}/items"), GEOJSON, "the features (GeoJSON)"),
+            ogcapi_link(
+                filtering::QUERYABLES_REL,
+                format!("{here}/queryables"),
+                "application/schema+json",
+                "what filters may name"
+            ),
         ],
     });
     if let Some(srid) = collection.srid {
@@ -73,7 +96,7 @@ pub fn collection_json(base: &str, collection: &Collection) -> Value {
     value
 }
 
-fn collection_of(vectors: &Vectors, id: &str) -> Result<std::sync::Arc<Collection>, Problem> {
+pub(super) fn collection_of(vectors: &Vectors, id: &str) -> Result<std::sync::Arc<Collection>, Problem> {
     vectors
         .get(id)
         .ok_or_else(|| Problem::not_found(format!("collection {id} does not exist or holds no features")))
@@ -108,7 +131,12 @@ async fn items(
             .as_ref()
             .is_none_or(|interval| in_interval(feature, interval))
     };
-    let keep: Option<&dyn Fn(&StoredFeature) -> bool> = interval.is_some().then_some(&in_dates);
+    let filter = filtering::compile(&query, &collection, config.limits.max_xml_depth as usize)?;
+    let test = |feature: &StoredFeature| {
+        in_dates(feature) && filter.as_ref().is_none_or(|filter| filter.matches(feature))
+    };
+    let keep: Option<&dyn Fn(&StoredFeature) -> bool> =
+        (interval.is_some() || filter.is_some()).then_some(&test);
     let codes = offered(&collection);
     let out_crs = match &query.crs {
         Some(text) => ApiCrs::parse("crs", text, &codes)?,
@@ -136,7 +164,9 @@ async fn items(
         }
         (bbox, _) => bbox,
     };
-    let selection = collection.select(bbox84, keep, query.offset, query.limit);
+    // A filter that needs the geometry near a shape lets the spatial index pick candidates.
+    let hint = bbox84.or_else(|| filter.as_ref().and_then(crate::vector::Filter::bbox_hint));
+    let selection = collection.select(hint, keep, query.offset, query.limit);
     let here = format!("{}/collections/{}/items", base(&config, &request), collection.id);
     let page_link = |rel: &str, offset: usize, title: &str| {
         ogcapi_link(
@@ -239,6 +269,20 @@ fn page_query(query: &ItemsQuery, offset: usize) -> String {
     }
     if let Some(crs) = &query.bbox_crs {
         out.append_pair("bbox-crs", crs);
+    }
+    if let Some(filter) = &query.filter {
+        out.append_pair("filter", filter);
+        out.append_pair(
+            "filter-lang",
+            if query.filter_json {
+                "cql2-json"
+            } else {
+                "cql2-text"
+            },
+        );
+    }
+    if let Some(crs) = &query.filter_crs {
+        out.append_pair("filter-crs", crs);
     }
     out.finish()
 }

@@ -61,7 +61,18 @@ impl ApiCrs {
 }
 
 /// Parameters the items resource takes.
-const KNOWN: &[&str] = &["f", "limit", "offset", "bbox", "bbox-crs", "datetime", "crs"];
+const KNOWN: &[&str] = &[
+    "f",
+    "limit",
+    "offset",
+    "bbox",
+    "bbox-crs",
+    "datetime",
+    "crs",
+    "filter",
+    "filter-lang",
+    "filter-crs",
+];
 
 /// A checked items request.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +91,12 @@ pub struct ItemsQuery {
     pub crs: Option<String>,
     /// `bbox-crs`: the CRS of `bbox`, as given.
     pub bbox_crs: Option<String>,
+    /// `filter`: a CQL2 expression (Part 3).
+    pub filter: Option<String>,
+    /// `filter-lang`: whether `filter` is CQL2 JSON (else text).
+    pub filter_json: bool,
+    /// `filter-crs`: the CRS of the filter's geometries, as given.
+    pub filter_crs: Option<String>,
 }
 
 /// Features per page when `limit` is not given.
@@ -100,6 +117,9 @@ impl ItemsQuery {
             datetime_text: None,
             crs: None,
             bbox_crs: None,
+            filter: None,
+            filter_json: false,
+            filter_crs: None,
         };
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             match key.as_ref() {
@@ -122,6 +142,15 @@ impl ItemsQuery {
                 "bbox" => parsed.bbox = Some(parse_bbox(&value)?),
                 "crs" => parsed.crs = Some(value.into_owned()),
                 "bbox-crs" => parsed.bbox_crs = Some(value.into_owned()),
+                "filter" => parsed.filter = Some(value.into_owned()),
+                "filter-lang" => {
+                    parsed.filter_json = match value.as_ref() {
+                        "cql2-text" => false,
+                        "cql2-json" => true,
+                        _ => return Err(bad("filter-lang", &value, "cql2-text or cql2-json")),
+                    }
+                }
+                "filter-crs" => parsed.filter_crs = Some(value.into_owned()),
                 "datetime" => {
                     parsed.datetime = Some(parse_datetime(&value)?);
                     parsed.datetime_text = Some(value.into_owned());
