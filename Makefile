@@ -19,10 +19,10 @@ APT_PACKAGES := build-essential pkg-config libgdal-dev gdal-bin libsqlite3-dev l
 	libxml2-utils python3 python3-venv curl ca-certificates chromium chromium-driver
 
 # The conformance suite's clients: QGIS 3.22 with PyQGIS, GDAL's Python bindings and numpy
-# (system Python), and from PyPI, in a virtual environment, OWSLib and schemathesis.
+# (system Python), and from PyPI, in a virtual environment, OWSLib, schemathesis and ogctests.
 CONFORMANCE_APT := python3-qgis qgis-providers python3-gdal python3-numpy
 CONFORMANCE_VENV := target/conformance/venv
-CONFORMANCE_PYPI := owslib==0.35.0 schemathesis==4.32.5
+CONFORMANCE_PYPI := owslib==0.35.0 schemathesis==4.32.5 ogctests==0.1.15
 
 .PHONY: all setup build release demo test test-tools test-unit servers-start servers-stop lint fmt clean conformance
 

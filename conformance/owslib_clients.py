@@ -15,7 +15,6 @@ GML holds (counted here with the standard library's XML parser), each with its i
 Run: /work/main/target/conformance/venv/bin/python conformance/owslib_clients.py --context PATH
 """
 
-import argparse
 import json
 import math
 import os
@@ -329,11 +328,5 @@ def run(context):
                            check_tile_outside, wmts, name, tile_set, bbox)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--context", required=True)
-    run(report.load_context(parser.parse_args().context))
-
-
 if __name__ == "__main__":
-    report.main_guard(main)
+    report.run_script(run, __doc__.splitlines()[0])

@@ -38,3 +38,16 @@ def main_guard(function):
     except Exception as error:  # noqa: BLE001
         print(f"fatal: {type(error).__name__}: {error}", file=sys.stderr)
         sys.exit(2)
+
+
+def run_script(run, description):
+    """The main of a client script: reads `--context PATH` and runs `run(context)`, a crash
+    turned into a non-zero exit with the reason."""
+    import argparse
+
+    def main():
+        parser = argparse.ArgumentParser(description=description)
+        parser.add_argument("--context", required=True)
+        run(load_context(parser.parse_args().context))
+
+    main_guard(main)

@@ -8,7 +8,8 @@ client's checks against the live server, prints a client × service summary, wri
 
 Clients: xmllint with the official XSDs (xsd_checks.py), probes of the OGC API conformance
 classes declared (ogcapi_checks.py), GDAL's WMS/WMTS/TMS/OGCAPI drivers
-(gdal_clients.py), QGIS 3.22 (qgis_clients.py), OWSLib (owslib_clients.py) and schemathesis
+(gdal_clients.py), QGIS 3.22 (qgis_clients.py), OWSLib (owslib_clients.py), ogctests
+(ogctests_client.py) and schemathesis
 against both OpenAPI documents. Services that do not exist yet are listed as "not yet".
 
 Run: /usr/bin/python3 conformance/run.py --binary target/debug/dallage --work target/conformance
@@ -47,9 +48,10 @@ def get_json(url, timeout=30):
 
 
 class Server:
-    """`dallage demo` on loopback, stopped (its process group) on exit."""
+    """`dallage demo` (or `dallage serve STORAGE…` when `storages` are given) on loopback,
+    stopped (its process group) on exit."""
 
-    def __init__(self, binary, work):
+    def __init__(self, binary, work, storages=None):
         self.data = os.path.join(work, "data")
         os.makedirs(self.data, exist_ok=True)
         # A fresh catalogue and tile cache each run; the generated dalles are kept.
@@ -71,7 +73,8 @@ class Server:
         )
         self.log_path = os.path.join(work, "server.log")
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([binary, "demo", "--listen", f"127.0.0.1:{self.port}"],
+        command = ["serve", *storages] if storages else ["demo"]
+        self.process = subprocess.Popen([binary, *command, "--listen", f"127.0.0.1:{self.port}"],
                                         env=environment, stdout=self.log, stderr=subprocess.STDOUT,
                                         cwd=work, start_new_session=True)
 
@@ -176,6 +179,29 @@ def run_script(summary, client, command, work, environment=None):
     print(f"  {name}: {count} checks in {time.time() - started:.0f} s", flush=True)
     if code != 0 or count == 0:
         summary.add(client, "—", f"{name} ran", False, f"exit {code}, {count} results; see {log}")
+
+
+def ogctests(summary, binary, venv, work, context_path):
+    """ogctests reads every collection of /collections as a feature collection: it runs against
+    a second server, `dallage serve` on the demo's vector folder alone (the demo's map-tile
+    collections have no items)."""
+    with open(context_path, encoding="utf-8") as handle:
+        context = json.load(handle)
+    folders = sorted({os.path.dirname(path) for vector in context.get("vectors", []) for path in vector["files"]})
+    if not folders:
+        summary.add("ogctests", "OGC API Features", "a vector deliverable to test", False, "the demo has none")
+        return
+    own = os.path.join(work, "vectors-only")
+    server = Server(binary, own, [f"file://{folder}/" for folder in folders])
+    try:
+        server.wait_ready()
+        path = os.path.join(own, "context.json")
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(dict(context, base=server.base, out=os.path.join(own, "images")), handle)
+        run_script(summary, "ogctests", [os.path.join(venv, "bin", "python"), f"{HERE}/ogctests_client.py",
+                                         "--context", path], own)
+    finally:
+        server.stop()
 
 
 def schemathesis_config(work, context_path):
@@ -293,6 +319,7 @@ def main():
                    {"QT_QPA_PLATFORM": "offscreen"})
         run_script(summary, "OWSLib", [os.path.join(venv, "bin", "python"), f"{HERE}/owslib_clients.py",
                                        "--context", context], work)
+        ogctests(summary, binary, venv, work, context)
         schemathesis(summary, venv, server.base, work, context)
     except Exception as error:  # noqa: BLE001 - reported as a failed check, never a traceback
         summary.add("conformance", "—", "suite ran", False, f"{type(error).__name__}: {error}")

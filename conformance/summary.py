@@ -8,7 +8,6 @@ CLIENTS = ["xmllint (XSD)", "declared classes", "GDAL", "QGIS", "OWSLib", "schem
 # Checks that join the suite with the services still to come (each in the change adding it).
 NOT_YET = {
     "xmllint (XSD)": {"ATOM", "ISO 19139"},
-    "ogctests": {"OGC API Features"},
 }
 
 

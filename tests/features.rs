@@ -358,6 +358,21 @@ async fn part_2_answers_in_the_crs_asked_and_reads_boxes_in_any_listed_crs() {
         .await
         .unwrap();
     assert_eq!(response.headers()["content-crs"], format!("<{cc46}>").as_str());
+    // Pages also give their links in a Link header (RFC 8288), queryables included.
+    let page = reqwest::get(format!(
+        "{}/ogcapi/collections/{trees}/items?limit=2",
+        served.base
+    ))
+    .await
+    .unwrap();
+    let link = page.headers()["link"].to_str().unwrap().to_string();
+    for rel in [
+        "self",
+        "next",
+        "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+    ] {
+        assert!(link.contains(&format!("rel=\"{rel}\"")), "{rel} in {link}");
+    }
     // EPSG:4326 is latitude first; CRS:84 longitude first; both where GDAL puts the tree.
     let (lon, lat) = to_crs84(stored[0], stored[1]);
     let (_, _, body) = served.get(&item(wgs84)).await;

@@ -184,6 +184,12 @@ async fn items(
             "application/json",
             &collection.title,
         ),
+        ogcapi_link(
+            filtering::QUERYABLES_REL,
+            here.replace("/items", "/queryables"),
+            "application/schema+json",
+            "what filters may name",
+        ),
     ];
     if query.offset + selection.features.len() < selection.matched {
         links.push(page_link(
@@ -214,6 +220,7 @@ async fn items(
         write_feature(&mut body, feature, out_crs);
     }
     body.push_str("],");
+    let header = link_header(&links);
     let tail = json!({
         "numberMatched": selection.matched,
         "numberReturned": selection.features.len(),
@@ -222,7 +229,27 @@ async fn items(
     });
     let tail = tail.to_string();
     body.push_str(&tail[1..]);
-    Ok(geojson_response(body, out_crs))
+    let mut response = geojson_response(body, out_crs);
+    if let Ok(value) = header::HeaderValue::from_str(&header) {
+        response.headers_mut().insert(header::LINK, value);
+    }
+    Ok(response)
+}
+
+/// The links of a page as an HTTP `Link` header (RFC 8288), for clients that read links there.
+fn link_header(links: &[Value]) -> String {
+    links
+        .iter()
+        .map(|link| {
+            format!(
+                "<{}>; rel=\"{}\"; type=\"{}\"",
+                link["href"].as_str().unwrap_or_default(),
+                link["rel"].as_str().unwrap_or_default(),
+                link["type"].as_str().unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A feature as GeoJSON in `crs`: as stored for CRS:84, else reprojected, in the CRS's axis
