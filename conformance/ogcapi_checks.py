@@ -286,6 +286,19 @@ class Probes:
         ok = near is not None and near >= 1 and (not plus or near + far == total)
         return ok, f"{collection['id']}: S_INTERSECTS {near}, S_DISJOINT {far}, of {total}"
 
+    def html(self, features):
+        """The landing page for a browser's Accept header, and (Features) a page of items with
+        f=html: HTML pages, the items' with a table and a row per feature."""
+        status, kind, body = get(f"{self.api}/", "text/html,application/xhtml+xml,*/*;q=0.8")
+        ok = status == 200 and kind.startswith("text/html") and b"<html" in body
+        detail = f"landing {status} {kind}"
+        if features:
+            collection, _, _ = self.first_feature()
+            status, kind, body = get(f"{self.api}/collections/{collection['id']}/items?limit=3&f=html")
+            ok = ok and status == 200 and kind.startswith("text/html") and body.count(b"<tr>") == 4
+            detail += f"; items {status} {kind}, {body.count(b'<tr>') - 1} rows"
+        return ok, detail
+
     def tms_json(self):
         status, kind, _ = get(f"{self.api}/tileMatrixSets/WebMercatorQuad")
         return status == 200 and kind.startswith("application/json"), f"WebMercatorQuad as {kind}"
@@ -296,6 +309,8 @@ def probes_by_class(probes):
         COMMON + "core": probes.common_core,
         COMMON + "json": probes.common_json,
         COMMON + "oas30": probes.common_oas30,
+        COMMON + "html": lambda: probes.html(False),
+        FEATURES + "html": lambda: probes.html(True),
         COLLECTIONS + "collections": probes.collections,
         TILES + "core": probes.tiles_core,
         TILES + "tileset": probes.tileset,

@@ -606,4 +606,39 @@ async fn part_3_filters_in_cql2_text_and_json_answer_as_computed_here() {
         .get(&format!("/ogcapi/collections/{trees}/items?filter-lang=cql3"))
         .await;
     assert_eq!(status, 400);
+
+    // Browsers get pages: items as a table (a row per feature, links that stay in HTML), one
+    // feature with its properties, the landing page as lists; JSON clients still get JSON.
+    let (status, kind, body) = served
+        .get(&format!("/ogcapi/collections/{trees}/items?limit=5&f=html"))
+        .await;
+    let page = String::from_utf8(body).unwrap();
+    assert_eq!((status, kind.as_str()), (200, "text/html; charset=utf-8"));
+    assert_eq!(page.matches("<tr>").count(), 6, "a header and five rows");
+    assert!(
+        page.contains(&format!("5 of {} features", expected["ArbrePCRS"])),
+        "{page}"
+    );
+    assert!(page.contains("f=html\">next page</a>"), "{page}");
+    let (_, _, body) = served
+        .get(&format!("/ogcapi/collections/{trees}/items/{}?f=html", rows[0].0))
+        .await;
+    let one = String::from_utf8(body).unwrap();
+    assert!(
+        one.contains(&format!("<dt>dateLeve</dt><dd>{first_date}</dd>")),
+        "{one}"
+    );
+    let browser = reqwest::Client::new()
+        .get(format!("{}/ogcapi/", served.base))
+        .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+        .send()
+        .await
+        .unwrap();
+    assert!(browser.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(browser.text().await.unwrap().contains("conformance"));
+    let (_, kind, _) = served.get(&format!("/ogcapi/collections/{trees}/items")).await;
+    assert_eq!(kind, "application/geo+json");
 }

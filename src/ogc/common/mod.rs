@@ -8,6 +8,7 @@
 mod exception;
 mod font;
 mod formats;
+pub mod html;
 mod kvp;
 mod problem;
 pub mod tile;

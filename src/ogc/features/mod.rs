@@ -15,7 +15,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use crate::config::Config;
-use crate::ogc::common::{ogcapi_base, ogcapi_link, resource, Problem};
+use crate::ogc::common::{html, ogcapi_base, ogcapi_link, resource, Problem};
 use crate::vector::{Collection, StoredFeature, Vectors, SURVEY_DATE};
 
 pub use params::{ApiCrs, ItemsQuery, CRS84};
@@ -27,6 +27,7 @@ pub const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
@@ -205,6 +206,15 @@ async fn items(
             "previous page",
         ));
     }
+    links.push(ogcapi_link(
+        "alternate",
+        html::html_href(&format!("{here}?{}", page_query(&query, query.offset))),
+        "text/html",
+        "this page in HTML",
+    ));
+    if html::wants_html(&request) {
+        return Ok(items_page(&collection, &selection, &links));
+    }
     let mut body = String::with_capacity(
         64 + selection
             .features
@@ -337,7 +347,7 @@ async fn item(
     };
     for (key, value) in url::form_urlencoded::parse(request.query_string().as_bytes()) {
         match (key.as_ref(), value.as_ref()) {
-            ("f", "json" | "geojson") => {}
+            ("f", "json" | "geojson" | "html") => {}
             ("crs", text) => out_crs = ApiCrs::parse("crs", text, &offered(&collection))?,
             ("f", other) => {
                 return Err(Problem::bad_request(format!(
@@ -359,11 +369,90 @@ async fn item(
     let here = format!("{}/collections/{}", base(&config, &request), collection.id);
     let links = json!([
         ogcapi_link("self", format!("{here}/items/{fid}"), GEOJSON, "this feature"),
+        ogcapi_link(
+            "alternate",
+            html::html_href(&format!("{here}/items/{fid}")),
+            "text/html",
+            "this feature in HTML"
+        ),
         ogcapi_link("collection", here, "application/json", &collection.title),
     ]);
+    if html::wants_html(&request) {
+        return Ok(item_page(&collection, feature, &links));
+    }
     // The GeoJSON ends with `}`: the links go just before it.
     let mut written = String::new();
     write_feature(&mut written, feature, out_crs);
     let body = format!("{},\"links\":{links}}}", &written[..written.len() - 1]);
     Ok(geojson_response(body, out_crs))
+}
+
+/// A page of items for a browser: its counts, its links, a table of its features.
+fn items_page(
+    collection: &Collection,
+    selection: &crate::vector::Selection,
+    links: &[Value],
+) -> HttpResponse {
+    let mut body = format!(
+        "<p>{} of {} features.</p><p>",
+        selection.features.len(),
+        selection.matched
+    );
+    for link in links
+        .iter()
+        .filter(|l| matches!(l["rel"].as_str(), Some("prev" | "next" | "collection")))
+    {
+        body.push_str(&html::view(link));
+        body.push(' ');
+    }
+    body.push_str("</p><table><tr><th>id</th>");
+    for property in &collection.properties {
+        body.push_str(&format!("<th>{}</th>", html::escape(&property.name)));
+    }
+    body.push_str("<th>geometry</th></tr>");
+    let here = links
+        .iter()
+        .find(|l| l["rel"] == "collection")
+        .and_then(|l| l["href"].as_str())
+        .unwrap_or_default();
+    for feature in &selection.features {
+        let href = format!("{here}/items/{}", feature.fid);
+        body.push_str(&format!("<tr><td>{}</td>", html::link(&href, &feature.fid)));
+        let properties = feature.properties();
+        for property in &collection.properties {
+            let shown = match properties.get(&property.name) {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(text)) => text.clone(),
+                Some(other) => other.to_string(),
+            };
+            body.push_str(&format!("<td>{}</td>", html::escape(&shown)));
+        }
+        let kind = feature
+            .geometry()
+            .map_or("", |(geometry, _)| geometry.kind().geojson_type());
+        body.push_str(&format!("<td>{kind}</td></tr>"));
+    }
+    body.push_str("</table>");
+    let json = links
+        .iter()
+        .find(|l| l["rel"] == "self")
+        .and_then(|l| l["href"].as_str())
+        .unwrap_or_default();
+    html::page(&collection.title, &body, &format!("{json}&f=json"))
+}
+
+/// One feature for a browser: its properties and its geometry.
+fn item_page(collection: &Collection, feature: &StoredFeature, links: &Value) -> HttpResponse {
+    let mut body = html::view(&Value::Object(feature.properties()));
+    body.push_str(&format!(
+        "<h2>geometry</h2><pre>{}</pre><h2>links</h2>{}",
+        html::escape(feature.geometry_json()),
+        html::view(links)
+    ));
+    let json = links[0]["href"].as_str().unwrap_or_default();
+    html::page(
+        &format!("{} — {}", collection.title, feature.fid),
+        &body,
+        &format!("{json}?f=json"),
+    )
 }

@@ -155,8 +155,8 @@ impl ItemsQuery {
                     parsed.datetime = Some(parse_datetime(&value)?);
                     parsed.datetime_text = Some(value.into_owned());
                 }
-                "f" if matches!(value.as_ref(), "json" | "geojson") => {}
-                "f" => return Err(bad("f", &value, "json")),
+                "f" if matches!(value.as_ref(), "json" | "geojson" | "html") => {}
+                "f" => return Err(bad("f", &value, "json, geojson or html")),
                 other if !KNOWN.contains(&other) => {
                     return Err(Problem::bad_request(format!(
                         "unknown query parameter {other:?}; this resource takes {}",

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use crate::config::Config;
 use crate::ogc::common::tile::{path_number, tile_response};
-use crate::ogc::common::{ogcapi_base, ogcapi_link};
+use crate::ogc::common::{html, ogcapi_base, ogcapi_link};
 use crate::ogc::common::{resource, Offered, Problem};
 use crate::ogc::features;
 use crate::raster::{Format, Mosaic, Mosaics};
@@ -21,6 +21,7 @@ use crate::vector::Vectors;
 const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/json",
+    "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-common-2/1.0/conf/collections",
     "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
@@ -65,7 +66,16 @@ async fn openapi(config: web::Data<Config>, request: HttpRequest) -> HttpRespons
         .json(definition)
 }
 
-fn json_response(value: Value) -> HttpResponse {
+/// The document as JSON, or as a page for a browser (`f=html`, `Accept: text/html`).
+fn json_response(request: &HttpRequest, value: Value) -> HttpResponse {
+    if html::wants_html(request) {
+        let title = value
+            .get("title")
+            .and_then(Value::as_str)
+            .map_or_else(|| request.path().to_string(), str::to_string);
+        let json_href = format!("{}?f=json", request.path());
+        return html::page(&title, &html::view(&value), &json_href);
+    }
     HttpResponse::Ok()
         .content_type("application/json")
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
@@ -78,22 +88,25 @@ fn base(config: &Config, request: &HttpRequest) -> String {
 
 async fn landing(config: web::Data<Config>, request: HttpRequest) -> HttpResponse {
     let base = base(&config, &request);
-    json_response(json!({
-        "title": "dallage",
-        "description": "PCRS deliverables as OGC API collections: orthophoto map tiles and vector PCRS features.",
-        "links": [
-            ogcapi_link("self", base.clone(), "application/json", "this document"),
-            ogcapi_link("service-desc", format!("{base}/openapi"), "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
-            ogcapi_link("conformance", format!("{base}/conformance"), "application/json", "conformance classes"),
-            ogcapi_link("data", format!("{base}/collections"), "application/json", "collections"),
-            ogcapi_link("http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", format!("{base}/tileMatrixSets"), "application/json", "tile matrix sets"),
-        ],
-    }))
+    json_response(
+        &request,
+        json!({
+            "title": "dallage",
+            "description": "PCRS deliverables as OGC API collections: orthophoto map tiles and vector PCRS features.",
+            "links": [
+                ogcapi_link("self", base.clone(), "application/json", "this document"),
+                ogcapi_link("service-desc", format!("{base}/openapi"), "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
+                ogcapi_link("conformance", format!("{base}/conformance"), "application/json", "conformance classes"),
+                ogcapi_link("data", format!("{base}/collections"), "application/json", "collections"),
+                ogcapi_link("http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", format!("{base}/tileMatrixSets"), "application/json", "tile matrix sets"),
+            ],
+        }),
+    )
 }
 
-async fn conformance() -> HttpResponse {
+async fn conformance(request: HttpRequest) -> HttpResponse {
     let classes: Vec<&str> = CONFORMANCE.iter().chain(features::CONFORMANCE).copied().collect();
-    json_response(json!({"conformsTo": classes}))
+    json_response(&request, json!({"conformsTo": classes}))
 }
 
 async fn sets(config: web::Data<Config>, request: HttpRequest) -> HttpResponse {
@@ -109,14 +122,14 @@ async fn sets(config: web::Data<Config>, request: HttpRequest) -> HttpResponse {
             })
         })
         .collect();
-    json_response(json!({"tileMatrixSets": list}))
+    json_response(&request, json!({"tileMatrixSets": list}))
 }
 
-async fn set(path: web::Path<String>) -> Result<HttpResponse, Problem> {
+async fn set(request: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, Problem> {
     let id = path.into_inner();
     let set = tiles::matrix_sets::get(&id)
         .ok_or_else(|| Problem::not_found(format!("tile matrix set {id} does not exist")))?;
-    Ok(json_response(set.document()))
+    Ok(json_response(&request, set.document()))
 }
 
 fn collection_json(base: &str, mosaic: &Mosaic) -> Value {
@@ -143,10 +156,13 @@ async fn collections(
     let base = base(&config, &request);
     let mut list: Vec<Value> = mosaics.all().iter().map(|m| collection_json(&base, m)).collect();
     list.extend(vectors.all().iter().map(|c| features::collection_json(&base, c)));
-    json_response(json!({
-        "collections": list,
-        "links": [ogcapi_link("self", format!("{base}/collections"), "application/json", "collections")],
-    }))
+    json_response(
+        &request,
+        json!({
+            "collections": list,
+            "links": [ogcapi_link("self", format!("{base}/collections"), "application/json", "collections")],
+        }),
+    )
 }
 
 fn mosaic(mosaics: &Mosaics, layer: &str) -> Result<std::sync::Arc<Mosaic>, Problem> {
@@ -164,13 +180,16 @@ async fn collection(
 ) -> Result<HttpResponse, Problem> {
     let id = path.into_inner();
     if let Some(collection) = vectors.get(&id) {
-        return Ok(json_response(features::collection_json(
-            &base(&config, &request),
-            &collection,
-        )));
+        return Ok(json_response(
+            &request,
+            features::collection_json(&base(&config, &request), &collection),
+        ));
     }
     let mosaic = mosaic(&mosaics, &id)?;
-    Ok(json_response(collection_json(&base(&config, &request), &mosaic)))
+    Ok(json_response(
+        &request,
+        collection_json(&base(&config, &request), &mosaic),
+    ))
 }
 
 /// The description of one tileset (a layer in one set).
@@ -244,7 +263,7 @@ async fn tilesets(
         .into_iter()
         .filter_map(|set| tileset_json(&base, &mosaic, set, false))
         .collect();
-    Ok(json_response(json!({"tilesets": list})))
+    Ok(json_response(&request, json!({"tilesets": list})))
 }
 
 async fn tileset(
@@ -261,7 +280,7 @@ async fn tileset(
         .ok_or_else(|| Problem::not_found(format!("tile matrix set {set_id} is not offered for {layer}")))?;
     let value = tileset_json(&base(&config, &request), &mosaic, set, true)
         .ok_or_else(|| Problem::not_found(format!("{layer} cannot be drawn in {set_id}")))?;
-    Ok(json_response(value))
+    Ok(json_response(&request, value))
 }
 
 /// The `f=` name of a format (`png`, `jpeg`, `webp`, `jpeg-png`).
