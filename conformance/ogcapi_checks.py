@@ -299,6 +299,25 @@ class Probes:
             detail += f"; items {status} {kind}, {body.count(b'<tr>') - 1} rows"
         return ok, detail
 
+    def arrays(self):
+        """A_CONTAINS and A_OVERLAPS on the first repeated property a collection has: its first
+        feature's first item finds that feature; a made-up item finds nothing."""
+        listed = get_json(f"{self.api}/collections").get("collections", [])
+        for collection in (c for c in listed if c.get("itemType") == "feature"):
+            queryables = get_json(f"{self.api}/collections/{collection['id']}/queryables").get("properties", {})
+            arrays = [name for name, schema in queryables.items() if schema.get("type") == "array"]
+            if not arrays:
+                continue
+            name = arrays[0]
+            page = get_json(f"{self.api}/collections/{collection['id']}/items?limit=1")
+            item = page["features"][0]["properties"][name][0]
+            base = f"{self.api}/collections/{collection['id']}/items?limit=1&"
+            found = get_json(base + urllib.parse.urlencode({"filter": f"A_CONTAINS({name}, ('{item}'))"}))
+            none = get_json(base + urllib.parse.urlencode({"filter": f"A_OVERLAPS({name}, ('no such item'))"}))
+            ok = found.get("numberMatched", 0) >= 1 and none.get("numberMatched") == 0
+            return ok, f"{collection['id']}.{name}: A_CONTAINS {found.get('numberMatched')}, A_OVERLAPS {none.get('numberMatched')}"
+        return False, "no collection has a repeated property"
+
     def tms_json(self):
         status, kind, _ = get(f"{self.api}/tileMatrixSets/WebMercatorQuad")
         return status == 200 and kind.startswith("application/json"), f"WebMercatorQuad as {kind}"
@@ -334,6 +353,7 @@ def probes_by_class(probes):
         CQL2 + "basic-spatial-functions": lambda: probes.spatial(False),
         CQL2 + "basic-spatial-functions-plus": lambda: probes.spatial(True),
         CQL2 + "spatial-functions": lambda: probes.spatial(True),
+        CQL2 + "array-functions": probes.arrays,
     }
 
 

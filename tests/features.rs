@@ -607,6 +607,45 @@ async fn part_3_filters_in_cql2_text_and_json_answer_as_computed_here() {
         .await;
     assert_eq!(status, 400);
 
+    // Arrays: the exchange footprints referring to a given habillage (a repeated property).
+    let footprints: Vec<Value> = stored_rows(&served)
+        .await
+        .into_iter()
+        .filter(|row| row.class == "EmpriseEchangePCRS")
+        .map(|row| serde_json::from_str(&row.properties).unwrap())
+        .collect();
+    let wanted = footprints[0]["habillage"][0].as_str().unwrap().to_string();
+    let holding = footprints
+        .iter()
+        .filter(|p| {
+            p["habillage"]
+                .as_array()
+                .is_some_and(|items| items.iter().any(|i| i == &json!(wanted)))
+        })
+        .count();
+    for (filter, lang) in [
+        (format!("A_CONTAINS(habillage, ('{wanted}'))"), "cql2-text"),
+        (
+            format!("A_OVERLAPS(habillage, ('{wanted}', 'nothing'))"),
+            "cql2-text",
+        ),
+        (
+            json!({"op": "a_contains", "args": [{"property": "habillage"}, [wanted]]}).to_string(),
+            "cql2-json",
+        ),
+    ] {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("filter", &filter)
+            .append_pair("filter-lang", lang)
+            .finish();
+        let (_, page) = get_json(
+            &served,
+            &format!("/ogcapi/collections/{layer}-EmpriseEchangePCRS/items?{query}"),
+        )
+        .await;
+        assert_eq!(page["numberMatched"], json!(holding), "{filter}: {page}");
+    }
+
     // Browsers get pages: items as a table (a row per feature, links that stay in HTML), one
     // feature with its properties, the landing page as lists; JSON clients still get JSON.
     let (status, kind, body) = served

@@ -59,6 +59,16 @@ pub enum Filter {
     },
     /// A property absent or null.
     IsNull(String),
+    /// A property's values (a repeated property's items, or its one value) as an array,
+    /// compared with an array of literals.
+    Array {
+        /// Property name.
+        property: String,
+        /// The comparison.
+        op: ArrayOp,
+        /// The literals.
+        values: Vec<Literal>,
+    },
     /// The feature's geometry related to a shape (CRS:84).
     Spatial {
         /// The relation.
@@ -96,6 +106,19 @@ pub enum Literal {
     Number(f64),
     /// A boolean.
     Boolean(bool),
+}
+
+/// A comparison of a property's values with an array of literals (CQL2's array functions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArrayOp {
+    /// The same items in the same order.
+    Equals,
+    /// Every literal among the property's values.
+    Contains,
+    /// Every value of the property among the literals.
+    ContainedBy,
+    /// At least one in common.
+    Overlaps,
 }
 
 /// One token of a `Like` pattern.
@@ -193,6 +216,20 @@ impl Filter {
                 .values(property)
                 .any(|v| like(&text_of(v), pattern, *match_case)),
             Filter::IsNull(property) => subject.values(property).next().is_none(),
+            Filter::Array { property, op, values } => {
+                let own: Vec<&Value> = subject.values(property).collect();
+                let same =
+                    |value: &Value, literal: &Literal| compare(value, literal, true) == Some(Ordering::Equal);
+                let among = |value: &Value| values.iter().any(|literal| same(value, literal));
+                match op {
+                    ArrayOp::Equals => {
+                        own.len() == values.len() && own.iter().zip(values).all(|(v, l)| same(v, l))
+                    }
+                    ArrayOp::Contains => values.iter().all(|l| own.iter().any(|v| same(v, l))),
+                    ArrayOp::ContainedBy => own.iter().all(|v| among(v)),
+                    ArrayOp::Overlaps => own.iter().any(|v| among(v)),
+                }
+            }
             Filter::Spatial { op, shape, distance } => subject
                 .shape()
                 .is_some_and(|geometry| relate(*op, geometry, shape, *distance)),
@@ -236,7 +273,8 @@ impl Filter {
             Filter::Compare { property, .. }
             | Filter::Between { property, .. }
             | Filter::Like { property, .. }
-            | Filter::IsNull(property) => out.push(property),
+            | Filter::IsNull(property)
+            | Filter::Array { property, .. } => out.push(property),
             Filter::All | Filter::Ids(_) | Filter::Spatial { .. } => {}
         }
     }
@@ -410,6 +448,34 @@ mod tests {
         assert!(like("facade*x", &pattern, false));
         assert!(like("", &Filter::like_pattern("*", '*', '.', '!'), true));
         assert!(!like("ab", &Filter::like_pattern(".", '*', '.', '!'), true));
+    }
+
+    #[test]
+    fn arrays_compare_as_sets_or_sequences() {
+        let feature = StoredFeature::for_tests(r#"{"objet":["x","y","z"],"one":"x"}"#);
+        let text = |items: &[&str]| {
+            items
+                .iter()
+                .map(|t| Literal::Text(t.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let test = |op, property: &str, items: &[&str]| {
+            Filter::Array {
+                property: property.into(),
+                op,
+                values: text(items),
+            }
+            .matches(&feature)
+        };
+        assert!(test(ArrayOp::Contains, "objet", &["z", "x"]));
+        assert!(!test(ArrayOp::Contains, "objet", &["x", "w"]));
+        assert!(test(ArrayOp::ContainedBy, "objet", &["w", "x", "y", "z"]));
+        assert!(!test(ArrayOp::ContainedBy, "objet", &["x", "y"]));
+        assert!(test(ArrayOp::Overlaps, "objet", &["w", "y"]));
+        assert!(test(ArrayOp::Equals, "objet", &["x", "y", "z"]));
+        assert!(!test(ArrayOp::Equals, "objet", &["z", "y", "x"]));
+        // A single value is an array of one.
+        assert!(test(ArrayOp::Equals, "one", &["x"]));
     }
 
     #[test]

@@ -561,6 +561,23 @@ impl Partial {
     }
 }
 
+#[cfg(test)]
+impl StoredFeature {
+    /// A feature without geometry holding `properties` (a JSON object), for the filters' tests.
+    pub(crate) fn for_tests(properties: &str) -> StoredFeature {
+        let row = FeatureRow {
+            class: "Test".into(),
+            fid: "test".into(),
+            srid: None,
+            has_z: false,
+            bbox: None,
+            properties: properties.into(),
+            geometry: None,
+        };
+        stored_feature(row, |_, _, _, _| false).0
+    }
+}
+
 /// A stored row turned into a served feature: geometry parsed, reprojected to CRS:84 for its
 /// box, its exact shape and its GeoJSON (the stored properties go in as they are).
 fn stored_feature(row: FeatureRow, transform: Transform) -> (StoredFeature, Facts) {

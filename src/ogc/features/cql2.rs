@@ -2,12 +2,13 @@
 //! module's [`Filter`]: comparisons, `LIKE`, `BETWEEN`, `IN`, `IS NULL`, `AND` / `OR` / `NOT`,
 //! boolean literals, `DATE` / `TIMESTAMP` literals, and the spatial functions `S_INTERSECTS`,
 //! `S_EQUALS`, `S_DISJOINT`, `S_TOUCHES`, `S_WITHIN`, `S_OVERLAPS`, `S_CROSSES`, `S_CONTAINS`
-//! on WKT, GeoJSON or `BBOX` literals in the filter's CRS. Nesting is bounded; every error
+//! on WKT, GeoJSON or `BBOX` literals in the filter's CRS, and the array functions `A_EQUALS`,
+//! `A_CONTAINS`, `A_CONTAINEDBY`, `A_OVERLAPS` (on repeated properties). Nesting is bounded; every error
 //! says where and what.
 
 use serde_json::Value;
 
-use crate::vector::{to_geo, Comparison, Filter, Geometry, Literal, Path, Position, SpatialOp};
+use crate::vector::{to_geo, ArrayOp, Comparison, Filter, Geometry, Literal, Path, Position, SpatialOp};
 
 /// The name of the geometry queryable.
 pub const GEOMETRY: &str = "geometry";
@@ -266,6 +267,15 @@ impl Parser<'_> {
             return Ok(inner);
         }
         if let Some(Token::Word(word)) = self.peek().cloned() {
+            if let Some(op) = array_op(&word) {
+                self.at += 1;
+                self.expect("(")?;
+                let first = self.array_operand()?;
+                self.expect(",")?;
+                let second = self.array_operand()?;
+                self.expect(")")?;
+                return array(op, first, second);
+            }
             if let Some(op) = spatial_op(&word) {
                 self.at += 1;
                 self.expect("(")?;
@@ -389,6 +399,27 @@ impl Parser<'_> {
         }
     }
 
+    /// A property, or an array literal `( literal, … )`.
+    fn array_operand(&mut self) -> Result<ArrayArg, String> {
+        if self.symbol("(") {
+            let mut values = Vec::new();
+            if !self.symbol(")") {
+                loop {
+                    values.push(literal(self.operand()?, "an array")?);
+                    if !self.symbol(",") {
+                        break;
+                    }
+                }
+                self.expect(")")?;
+            }
+            return Ok(ArrayArg::Values(values));
+        }
+        Ok(ArrayArg::Property(property_name(
+            self.operand()?,
+            "an array function",
+        )?))
+    }
+
     fn number(&mut self) -> Result<f64, String> {
         match self.next() {
             Some(Token::Number(n)) => Ok(n),
@@ -486,6 +517,39 @@ fn to_shape(mut geometry: Geometry, to_crs84: ToCrs84) -> Result<geo::Geometry<f
         at += 1;
     });
     Ok(to_geo(&geometry))
+}
+
+/// An operand of an array function.
+enum ArrayArg {
+    Property(String),
+    Values(Vec<Literal>),
+}
+
+fn array_op(word: &str) -> Option<ArrayOp> {
+    Some(match word.to_ascii_uppercase().as_str() {
+        "A_EQUALS" => ArrayOp::Equals,
+        "A_CONTAINS" => ArrayOp::Contains,
+        "A_CONTAINEDBY" => ArrayOp::ContainedBy,
+        "A_OVERLAPS" => ArrayOp::Overlaps,
+        _ => return None,
+    })
+}
+
+/// An array function of a property and an array literal (either first).
+fn array(op: ArrayOp, first: ArrayArg, second: ArrayArg) -> Result<Filter, String> {
+    let (property, values, op) = match (first, second) {
+        (ArrayArg::Property(property), ArrayArg::Values(values)) => (property, values, op),
+        (ArrayArg::Values(values), ArrayArg::Property(property)) => {
+            let turned = match op {
+                ArrayOp::Contains => ArrayOp::ContainedBy,
+                ArrayOp::ContainedBy => ArrayOp::Contains,
+                other => other,
+            };
+            (property, values, turned)
+        }
+        _ => return Err("an array function relates a property and an array literal".into()),
+    };
+    Ok(Filter::Array { property, op, values })
 }
 
 fn spatial_op(word: &str) -> Option<SpatialOp> {
@@ -690,13 +754,32 @@ impl JsonReader<'_> {
                 arity(1)?;
                 Ok(Filter::IsNull(property_name(operand(0)?, "isNull")?))
             }
-            other => match spatial_op(other) {
-                Some(op) => {
+            other => match (spatial_op(other), array_op(other)) {
+                (Some(op), _) => {
                     arity(2)?;
                     spatial(op, operand(0)?, operand(1)?)
                 }
-                None => Err(format!("operator {other} is not offered")),
+                (None, Some(op)) => {
+                    arity(2)?;
+                    array(op, self.array_operand(&args[0])?, self.array_operand(&args[1])?)
+                }
+                (None, None) => Err(format!("operator {other} is not offered")),
             },
+        }
+    }
+
+    fn array_operand(&self, value: &Value) -> Result<ArrayArg, String> {
+        match value {
+            Value::Array(items) => Ok(ArrayArg::Values(
+                items
+                    .iter()
+                    .map(|item| literal(self.operand(item)?, "an array"))
+                    .collect::<Result<_, _>>()?,
+            )),
+            other => Ok(ArrayArg::Property(property_name(
+                self.operand(other)?,
+                "an array function",
+            )?)),
         }
     }
 
@@ -828,6 +911,28 @@ mod tests {
             }
         ));
         assert!(matches!(text("TRUE").unwrap(), Filter::All));
+        assert!(
+            matches!(text("A_CONTAINS(objet, ('a', 'b'))").unwrap(), Filter::Array { op: ArrayOp::Contains, values, .. } if values.len() == 2)
+        );
+        assert!(matches!(
+            text("A_CONTAINS(('a'), objet)").unwrap(),
+            Filter::Array {
+                op: ArrayOp::ContainedBy,
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse_json(
+                r#"{"op": "a_overlaps", "args": [{"property": "objet"}, ["a"]]}"#,
+                8,
+                &identity
+            )
+            .unwrap(),
+            Filter::Array {
+                op: ArrayOp::Overlaps,
+                ..
+            }
+        ));
         for (bad, words) in [
             ("a = ", "the end"),
             ("a == 1", "found ="),
