@@ -109,6 +109,34 @@ async fn wfs_documents_are_valid_and_gdal_reads_every_feature_type() {
         assert_eq!(attribute(&hits, "numberMatched"), Some(*count), "{class}");
     }
 
+    // Properties the CNIG schema declares numeric are numbers: typed so in the schema, and
+    // compared as numbers (1 = 1.0, which as text they are not).
+    let symbols = format!("{PREFIX}:{layer}-AffleurantSymbolePCRS");
+    let (_, describe) = text(
+        &served,
+        &format!("SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeFeatureType&TYPENAMES={symbols}"),
+    )
+    .await;
+    assert!(
+        describe.contains(r#"name="largeur_mm" type="xsd:double""#),
+        "{describe}"
+    );
+    let filter = r#"<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0"><fes:PropertyIsEqualTo><fes:ValueReference>largeur_mm</fes:ValueReference><fes:Literal>1.0</fes:Literal></fes:PropertyIsEqualTo></fes:Filter>"#;
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("SERVICE", "WFS")
+        .append_pair("VERSION", "2.0.0")
+        .append_pair("REQUEST", "GetFeature")
+        .append_pair("TYPENAMES", &symbols)
+        .append_pair("RESULTTYPE", "hits")
+        .append_pair("FILTER", filter)
+        .finish();
+    let (_, hits) = text(&served, &query).await;
+    assert_eq!(
+        attribute(&hits, "numberMatched"),
+        Some(expected["AffleurantSymbolePCRS"]),
+        "{hits}"
+    );
+
     // 3D coordinates come out as stored: a tree's position and height to the millimetre.
     let rows = stored_rows(&served).await;
     let tree = rows.iter().find(|row| row.class == "ArbrePCRS").unwrap();

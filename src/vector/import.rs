@@ -282,8 +282,9 @@ fn read_batches(
     let mut reader = GmlReader::new(input, options.limits, options.default_srid);
     let rules = Rules::pcrs();
     let mut validation = Validation::default();
-    while let Some(feature) = reader.next_feature()? {
+    while let Some(mut feature) = reader.next_feature()? {
         validation.check(rules, &feature);
+        rules.type_values(&mut feature);
         batcher.push(feature)?;
         if batcher.batch.is_empty() {
             batcher.note(reader.take_notices());

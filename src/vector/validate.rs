@@ -42,8 +42,29 @@ struct CodeList {
 struct Property {
     name: String,
     required: bool,
+    /// Numbers the schema declares (`double`, `integer`…); text otherwise.
+    number: Option<Number>,
     codes: Option<CodeList>,
     geometry: Option<Vec<GeometryKind>>,
+}
+
+/// A numeric XSD type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Number {
+    Integer,
+    Real,
+}
+
+impl Number {
+    fn of(kind: &str) -> Option<Number> {
+        match kind {
+            "double" | "decimal" | "float" => Some(Number::Real),
+            "integer" | "int" | "long" | "short" | "nonNegativeInteger" | "positiveInteger" => {
+                Some(Number::Integer)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The rules of one class.
@@ -91,6 +112,41 @@ impl Rules {
     pub fn pcrs() -> &'static Rules {
         static RULES: OnceLock<Rules> = OnceLock::new();
         RULES.get_or_init(|| read_xsd(PCRS_XSD))
+    }
+
+    /// Turns the text of properties the schema declares numeric into JSON numbers (GML holds
+    /// only text), so that they are served, typed and compared as numbers; a text that is not
+    /// a number stays as it is.
+    pub fn type_values(&self, feature: &mut GmlFeature) {
+        let Some(class) = self.classes.get(&feature.class) else {
+            return;
+        };
+        for property in &class.properties {
+            let Some(number) = property.number else { continue };
+            let Some(value) = feature.properties.get_mut(&property.name) else {
+                continue;
+            };
+            let convert = |value: &mut Value| {
+                let Some(text) = value.as_str().map(str::trim) else {
+                    return;
+                };
+                let parsed = match number {
+                    Number::Integer => text.parse::<i64>().ok().map(Value::from),
+                    Number::Real => text
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(serde_json::Number::from_f64)
+                        .map(Value::Number),
+                };
+                if let Some(parsed) = parsed {
+                    *value = parsed;
+                }
+            };
+            match value {
+                Value::Array(items) => items.iter_mut().for_each(convert),
+                one => convert(one),
+            }
+        }
     }
 
     /// Number of concrete classes known.
@@ -392,6 +448,7 @@ fn read_xsd(text: &str) -> Rules {
                 properties.push(Property {
                     name: name.clone(),
                     required: *required,
+                    number: Number::of(kind),
                     codes: code_list(kind),
                     geometry: geometry_kinds(kind),
                 });
@@ -434,6 +491,28 @@ fn geometry_kinds(kind: &str) -> Option<Vec<GeometryKind>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_the_schema_declares_become_numbers() {
+        let mut feature = GmlFeature {
+            class: "AffleurantSymbolePCRS".into(),
+            id: Some("a".into()),
+            properties: serde_json::from_str(
+                r#"{"angleRotation": " 12.5 ", "longueur_mm": "about 3", "largeur_mm": "7", "thematique": "06"}"#,
+            )
+            .unwrap(),
+            geometry: None,
+            geometry_property: None,
+            srid: None,
+            has_z: false,
+        };
+        Rules::pcrs().type_values(&mut feature);
+        assert_eq!(feature.properties["angleRotation"], serde_json::json!(12.5));
+        assert_eq!(feature.properties["largeur_mm"], serde_json::json!(7.0));
+        // Not a number: kept as written (the report's other rules see it); codes stay text.
+        assert_eq!(feature.properties["longueur_mm"], serde_json::json!("about 3"));
+        assert_eq!(feature.properties["thematique"], serde_json::json!("06"));
+    }
 
     #[test]
     fn the_standard_s_rules_are_read_from_its_schema() {
