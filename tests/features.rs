@@ -588,6 +588,10 @@ async fn part_3_filters_in_cql2_text_and_json_answer_as_computed_here() {
         ("dateLeve = ".to_string(), "the end"),
         ("UPPER(dateLeve) = 'X'".to_string(), "function UPPER"),
         (deep, "deeper than 64"),
+        (
+            format!("idObjet LIKE '{}'", "%a".repeat(600)),
+            "LIKE pattern is longer than 1000",
+        ),
     ] {
         let query = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("filter", &filter)

@@ -457,6 +457,36 @@ async fn wfs_filters_paging_formats_and_errors_answer_as_computed_here() {
     let info = gdal_tool("ogrinfo", vec!["-ro".into(), "-so".into(), "-al".into(), zipped]).await;
     assert!(info.contains("ID[\"EPSG\",2154]"), "{info}");
 
+    // A filter of more than 1 000 parts is refused before it is evaluated.
+    let wide = format!(
+        r#"<wfs:GetFeature xmlns:wfs="http://www.opengis.net/wfs/2.0" service="WFS" version="2.0.0"><wfs:Query typeNames="{tree_type}">{}</wfs:Query></wfs:GetFeature>"#,
+        fes(&"<fes:ResourceId rid=\"a\"/>".repeat(1001))
+    );
+    let refused = reqwest::Client::new()
+        .post(format!("{}/wfs", served.base))
+        .body(wide)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let body = refused.text().await.unwrap();
+    assert!(
+        body.contains("more than 1000 parts"),
+        "{}",
+        &body[..body.len().min(600)]
+    );
+
+    // GetFeatureById in CSV is CSV.
+    let (_, one_csv) = text(
+        &served,
+        &format!(
+            "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&STOREDQUERY_ID=urn:ogc:def:query:OGC-WFS::GetFeatureById&ID={}&OUTPUTFORMAT=text/csv",
+            trees.rows[0].0
+        ),
+    )
+    .await;
+    assert_eq!(one_csv.lines().count(), 2, "{one_csv}");
+
     // POST: the same query as an XML document answers the same.
     let post = format!(
         r#"<wfs:GetFeature xmlns:wfs="http://www.opengis.net/wfs/2.0" service="WFS" version="2.0.0" resultType="hits"><wfs:Query typeNames="{tree_type}">{}</wfs:Query></wfs:GetFeature>"#,
@@ -491,6 +521,7 @@ async fn wfs_filters_paging_formats_and_errors_answer_as_computed_here() {
         ("VERSION=2.0.0&REQUEST=GetFeature&STOREDQUERY_ID=urn:ogc:def:query:OGC-WFS::GetFeatureById&ID=nope".into(), 404, "NotFound", "ID", "ogc/ows/1.1.0/owsExceptionReport.xsd"),
         ("VERSION=2.0.0&REQUEST=Transaction".into(), 400, "OperationNotSupported", "REQUEST", "ogc/ows/1.1.0/owsExceptionReport.xsd"),
         ("VERSION=9.9.9&REQUEST=GetFeature".into(), 400, "InvalidParameterValue", "VERSION", "ogc/ows/1.1.0/owsExceptionReport.xsd"),
+        (format!("VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES={tree_type}&BBOX=5,46,4,45,EPSG:4326"), 400, "InvalidParameterValue", "BBOX", "ogc/ows/1.1.0/owsExceptionReport.xsd"),
     ];
     for (query, status, code, locator, xsd) in cases {
         let (got, body) = text(&served, &format!("SERVICE=WFS&{query}")).await;

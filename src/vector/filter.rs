@@ -3,13 +3,56 @@
 //! CRS:84, as the features' shapes are; distances are metres.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::cmp::Ordering;
+use std::time::{Duration, Instant};
 
 use geo::{BoundingRect, Distance, Euclidean, MapCoords, Relate};
 use serde_json::{Map, Value};
 
 use super::store::StoredFeature;
+
+/// Most nodes a filter may have (comparisons, logic, items of `IN` lists…).
+pub const MAX_FILTER_NODES: usize = 1000;
+/// Longest `Like` pattern, in tokens.
+pub const MAX_LIKE_TOKENS: usize = 1000;
+
+/// A time budget for evaluating a filter over many features: checked every few hundred
+/// features, so that a costly filter stops rather than holds a server thread.
+pub struct Deadline {
+    until: Instant,
+    calls: Cell<u32>,
+    expired: Cell<bool>,
+}
+
+impl Deadline {
+    /// A budget of `budget` from now.
+    pub fn after(budget: Duration) -> Deadline {
+        Deadline {
+            until: Instant::now() + budget,
+            calls: Cell::new(0),
+            expired: Cell::new(false),
+        }
+    }
+
+    /// Whether there is time left (once spent, always false).
+    pub fn alive(&self) -> bool {
+        if self.expired.get() {
+            return false;
+        }
+        let calls = self.calls.get().wrapping_add(1);
+        self.calls.set(calls);
+        if calls % 256 == 0 && Instant::now() > self.until {
+            self.expired.set(true);
+        }
+        !self.expired.get()
+    }
+
+    /// Whether the budget ran out.
+    pub fn expired(&self) -> bool {
+        self.expired.get()
+    }
+}
 
 /// Metres per degree of latitude (mean), for distances measured near the features.
 const METRES_PER_DEGREE: f64 = 111_195.0;
@@ -265,6 +308,34 @@ impl Filter {
         }
     }
 
+    /// Whether the filter is small enough to evaluate: at most [`MAX_FILTER_NODES`] nodes and
+    /// `Like` patterns of at most [`MAX_LIKE_TOKENS`]; the error says which limit.
+    pub fn check_size(&self) -> Result<(), String> {
+        let mut nodes = 0usize;
+        let mut stack = vec![self];
+        while let Some(filter) = stack.pop() {
+            nodes += match filter {
+                Filter::Ids(ids) => ids.len().max(1),
+                Filter::Array { values, .. } => values.len().max(1),
+                _ => 1,
+            };
+            match filter {
+                Filter::And(all) | Filter::Or(all) => stack.extend(all.iter()),
+                Filter::Not(inner) => stack.push(inner),
+                Filter::Like { pattern, .. } if pattern.len() > MAX_LIKE_TOKENS => {
+                    return Err(format!(
+                        "a LIKE pattern is longer than {MAX_LIKE_TOKENS} characters"
+                    ))
+                }
+                _ => {}
+            }
+            if nodes > MAX_FILTER_NODES {
+                return Err(format!("the filter has more than {MAX_FILTER_NODES} parts"));
+            }
+        }
+        Ok(())
+    }
+
     /// The property names the filter reads, for checking them against a collection's.
     pub fn property_names<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
@@ -358,7 +429,9 @@ fn text_of(value: &Value) -> Cow<'_, str> {
     }
 }
 
-/// Whether `text` matches the pattern (dynamic programming over characters).
+/// Whether `text` matches the pattern (dynamic programming over characters, two rows reused;
+/// runs of `Any` count once, and a pattern needing more characters than the text has fails at
+/// once).
 fn like(text: &str, pattern: &[LikeToken], match_case: bool) -> bool {
     let fold = |c: char| {
         if match_case {
@@ -368,11 +441,21 @@ fn like(text: &str, pattern: &[LikeToken], match_case: bool) -> bool {
         }
     };
     let text: Vec<char> = text.chars().map(fold).collect();
+    let needed = pattern.iter().filter(|t| !matches!(t, LikeToken::Any)).count();
+    if needed > text.len() {
+        return false;
+    }
     // reachable[i]: the pattern so far can end after i characters of the text.
     let mut reachable = vec![false; text.len() + 1];
+    let mut next = vec![false; text.len() + 1];
     reachable[0] = true;
+    let mut previous_any = false;
     for token in pattern {
-        let mut next = vec![false; text.len() + 1];
+        if matches!(token, LikeToken::Any) && previous_any {
+            continue;
+        }
+        previous_any = matches!(token, LikeToken::Any);
+        next.iter_mut().for_each(|cell| *cell = false);
         match token {
             LikeToken::Any => {
                 let mut any = false;
@@ -381,9 +464,7 @@ fn like(text: &str, pattern: &[LikeToken], match_case: bool) -> bool {
                     next[i] = any;
                 }
             }
-            LikeToken::One => {
-                next[1..].copy_from_slice(&reachable[..text.len()]);
-            }
+            LikeToken::One => next[1..].copy_from_slice(&reachable[..text.len()]),
             LikeToken::Char(c) => {
                 let c = fold(*c);
                 for i in 0..text.len() {
@@ -391,7 +472,10 @@ fn like(text: &str, pattern: &[LikeToken], match_case: bool) -> bool {
                 }
             }
         }
-        reachable = next;
+        std::mem::swap(&mut reachable, &mut next);
+        if !reachable.contains(&true) {
+            return false;
+        }
     }
     reachable[text.len()]
 }
@@ -405,7 +489,12 @@ fn relate(op: SpatialOp, geometry: &geo::Geometry<f64>, shape: &geo::Geometry<f6
             .bounding_rect()
             .is_some_and(|rect| geometry.relate(&geo::Geometry::Rect(rect)).is_intersects()),
         _ => {
-            let matrix = geometry.relate(shape);
+            // geo's relate asserts on some invalid shapes (a self-crossing ring a client
+            // drew): such a test is false rather than a crashed request.
+            let related = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| geometry.relate(shape)));
+            let Ok(matrix) = related else {
+                return false;
+            };
             match op {
                 SpatialOp::Intersects => matrix.is_intersects(),
                 SpatialOp::Disjoint => matrix.is_disjoint(),
@@ -448,6 +537,22 @@ mod tests {
         assert!(like("facade*x", &pattern, false));
         assert!(like("", &Filter::like_pattern("*", '*', '.', '!'), true));
         assert!(!like("ab", &Filter::like_pattern(".", '*', '.', '!'), true));
+        assert!(like("abc", &Filter::like_pattern("**a***c", '*', '.', '!'), true));
+        let long = "*a".repeat(2000);
+        let huge = Filter::Like {
+            property: "p".into(),
+            pattern: Filter::like_pattern(&long, '*', '.', '!'),
+            match_case: true,
+        };
+        assert!(huge.check_size().unwrap_err().contains("LIKE"));
+        let wide = Filter::Or((0..1001).map(|_| Filter::IsNull("p".into())).collect());
+        assert!(wide.check_size().unwrap_err().contains("1000 parts"));
+        // A spent budget stops the evaluation within a few hundred features, for good.
+        let spent = Deadline::after(Duration::ZERO);
+        std::thread::sleep(Duration::from_millis(1));
+        let alive = (0..1000).filter(|_| spent.alive()).count();
+        assert!(alive < 256 && spent.expired(), "{alive}");
+        assert!(!spent.alive());
     }
 
     #[test]

@@ -18,7 +18,7 @@ mod store;
 mod validate;
 mod wkb;
 
-pub use filter::{ArrayOp, Comparison, Filter, LikeToken, Literal, SpatialOp};
+pub use filter::{ArrayOp, Comparison, Deadline, Filter, LikeToken, Literal, SpatialOp};
 pub use geometry::{linearize_arcs, write_number, Geometry, GeometryKind, Path, Piece, Position};
 pub use gml::{read_all, read_tree, GmlFeature, GmlReader, Notice, XmlLimits};
 pub use gml_geometry::{parse_srs_name, read_gml_geometry};

@@ -106,8 +106,9 @@ pub fn compile(
     } else {
         cql2::parse_text(text, max_depth, &to_crs84)
     };
-    let filter =
-        parsed.map_err(|message| Problem::bad_request(format!("parameter filter is invalid: {message}")))?;
+    let filter = parsed
+        .and_then(|filter| filter.check_size().map(|()| filter))
+        .map_err(|message| Problem::bad_request(format!("parameter filter is invalid: {message}")))?;
     let mut names = Vec::new();
     filter.property_names(&mut names);
     if let Some(unknown) = names

@@ -134,8 +134,12 @@ async fn items(
             .is_none_or(|interval| in_interval(feature, interval))
     };
     let filter = filtering::compile(&query, &collection, config.limits.max_xml_depth as usize)?;
+    let deadline = crate::vector::Deadline::after(config.server.request_timeout.0);
     let test = |feature: &StoredFeature| {
-        in_dates(feature) && filter.as_ref().is_none_or(|filter| filter.matches(feature))
+        in_dates(feature)
+            && filter
+                .as_ref()
+                .is_none_or(|filter| deadline.alive() && filter.matches(feature))
     };
     let keep: Option<&dyn Fn(&StoredFeature) -> bool> =
         (interval.is_some() || filter.is_some()).then_some(&test);
@@ -169,6 +173,12 @@ async fn items(
     // A filter that needs the geometry near a shape lets the spatial index pick candidates.
     let hint = bbox84.or_else(|| filter.as_ref().and_then(crate::vector::Filter::bbox_hint));
     let selection = collection.select(hint, keep, query.offset, query.limit);
+    if deadline.expired() {
+        return Err(Problem::bad_request(format!(
+            "parameter filter is too costly: it took longer than {} s (server.request_timeout); a bbox or a spatial function lets the index narrow it",
+            config.server.request_timeout.0.as_secs()
+        )));
+    }
     let here = format!("{}/collections/{}/items", base(&config, &request), collection.id);
     let page_link = |rel: &str, offset: usize, title: &str| {
         ogcapi_link(
@@ -188,7 +198,11 @@ async fn items(
         ),
         ogcapi_link(
             filtering::QUERYABLES_REL,
-            here.replace("/items", "/queryables"),
+            format!(
+                "{}/collections/{}/queryables",
+                base(&config, &request),
+                collection.id
+            ),
             "application/schema+json",
             "what filters may name",
         ),

@@ -140,8 +140,9 @@ fn property_of(node: &Node) -> Result<String, OwsError> {
 }
 
 fn literal_text(node: &Node) -> Result<String, OwsError> {
+    // As written: spaces may matter (numbers are trimmed where they are compared).
     node.child("Literal")
-        .map(|literal| literal.text.trim().to_string())
+        .map(|literal| literal.text.clone())
         .ok_or_else(|| bad(format!("{} has no Literal", node.name)))
 }
 

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::ogc::common::OwsError;
 use crate::raster::crs::{transform_bbox, SERVED_EPSG};
-use crate::vector::{Collection, Filter, SpatialOp, StoredFeature};
+use crate::vector::{Collection, Deadline, Filter, SpatialOp, StoredFeature};
 
 use super::output::{
     csv_header, csv_row, escape_into, geojson_feature, gml_feature, type_name, Gml, Shape, GEOMETRY,
@@ -48,14 +48,25 @@ impl Wfs {
             ));
         }
         let targets = self.resolve(&get)?;
+        let deadline = Deadline::after(self.config.server.request_timeout.0);
         let mut matched = 0usize;
         let mut page: Vec<(&Target, &StoredFeature)> = Vec::new();
         for target in &targets {
             let skip = get.start_index.saturating_sub(matched);
             let room = count.saturating_sub(page.len());
-            let (total, features) = select(target, skip, if get.hits { 0 } else { room });
+            let (total, features) = select(target, skip, if get.hits { 0 } else { room }, &deadline);
             matched += total;
             page.extend(features.into_iter().map(|feature| (target, feature)));
+        }
+        if deadline.expired() {
+            return Err(OwsError::new(
+                "OperationProcessingFailed",
+                "FILTER",
+                format!(
+                    "the filter took longer than {} s (server.request_timeout); a BBOX or a spatial operator lets the index narrow it",
+                    self.config.server.request_timeout.0.as_secs()
+                ),
+            ));
         }
         if get.by_id {
             let Some((target, feature)) = page.first() else {
@@ -67,7 +78,10 @@ impl Wfs {
                     .unwrap_or_default();
                 return Err(not_found(&id));
             };
-            return Ok(bare_feature(&get, target, feature));
+            // One feature alone in GML or GeoJSON; CSV and Shapefile are collections anyway.
+            if !matches!(get.format, OutputFormat::Csv | OutputFormat::ShapeZip) {
+                return Ok(bare_feature(&get, target, feature));
+            }
         }
         let links = PageLinks {
             url,
@@ -184,6 +198,12 @@ fn target(query: &Query, collection: Arc<Collection>, check_names: bool) -> Resu
         } else {
             *bbox
         };
+        if b[0] > b[2] || b[1] > b[3] {
+            return Err(OwsError::invalid(
+                "BBOX",
+                "BBOX: the lower corner must come first (min x, min y, max x, max y in the CRS's axis order)",
+            ));
+        }
         let b84 = transform_bbox(crs.epsg, 4326, b).ok_or_else(|| {
             OwsError::invalid("BBOX", format!("BBOX can't be taken from {} to WGS84", crs.text))
         })?;
@@ -205,6 +225,9 @@ fn target(query: &Query, collection: Arc<Collection>, check_names: bool) -> Resu
         1 => parts.remove(0),
         _ => Filter::And(parts),
     };
+    filter
+        .check_size()
+        .map_err(|message| OwsError::invalid("FILTER", message))?;
     if check_names {
         let known = |name: &str| name == GEOMETRY || collection.properties.iter().any(|p| p.name == name);
         let mut names = Vec::new();
@@ -238,7 +261,12 @@ fn target(query: &Query, collection: Arc<Collection>, check_names: bool) -> Resu
 }
 
 /// The number of features of `target` matching, and `limit` of them from `skip`.
-fn select(target: &Target, skip: usize, limit: usize) -> (usize, Vec<&StoredFeature>) {
+fn select<'a>(
+    target: &'a Target,
+    skip: usize,
+    limit: usize,
+    deadline: &Deadline,
+) -> (usize, Vec<&'a StoredFeature>) {
     let collection = &target.collection;
     if let Filter::Ids(ids) = &target.filter {
         let mut found: Vec<&StoredFeature> = Vec::new();
@@ -253,7 +281,7 @@ fn select(target: &Target, skip: usize, limit: usize) -> (usize, Vec<&StoredFeat
         return (total, found.into_iter().skip(skip).take(limit).collect());
     }
     let hint = target.filter.bbox_hint();
-    let test = |feature: &StoredFeature| target.filter.matches(feature);
+    let test = |feature: &StoredFeature| deadline.alive() && target.filter.matches(feature);
     // A lone box is what the index already tests exactly.
     let keep: Option<&dyn Fn(&StoredFeature) -> bool> = match &target.filter {
         Filter::All => None,

@@ -299,11 +299,11 @@ pub fn gml_feature(
         }
     }
     if shape.wants(GEOMETRY) {
-        let srs_name = match shape.srs {
-            Some(srs) => srs.text.clone(),
-            None => SrsName::urn(feature.srid().unwrap_or(4326)).text,
-        };
-        if let Some((geometry, has_z, decimals)) = geometry_in(feature, shape.srs) {
+        // Without SRSNAME, the stored CRS by its URN, in that URN's axis order.
+        let stored = SrsName::urn(feature.srid().unwrap_or(4326));
+        let srs = shape.srs.unwrap_or(&stored);
+        let srs_name = srs.text.clone();
+        if let Some((geometry, has_z, decimals)) = geometry_in(feature, Some(srs)) {
             let _ = write!(out, "<{PREFIX}:{GEOMETRY}>");
             let mut writer = GmlGeometry {
                 out,

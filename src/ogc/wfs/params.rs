@@ -180,9 +180,16 @@ pub struct SrsName {
 impl SrsName {
     /// Reads a CRS name.
     pub fn parse(text: &str) -> Option<SrsName> {
+        if text.chars().any(char::is_control) {
+            return None;
+        }
         let epsg = parse_srs_name(text)?;
         let upper = text.trim().to_ascii_uppercase();
-        let short = upper.starts_with("EPSG:") || upper.ends_with("CRS84") || upper == "CRS:84";
+        // GML 2's `…/epsg.xml#4326` is longitude first by convention, as `EPSG:4326` is.
+        let short = upper.starts_with("EPSG:")
+            || upper.ends_with("CRS84")
+            || upper == "CRS:84"
+            || upper.contains("EPSG.XML#");
         Some(SrsName {
             epsg,
             lat_first: epsg == 4326 && !short,
