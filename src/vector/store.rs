@@ -180,6 +180,25 @@ impl StoredFeature {
         Some((geometry, has_z, from != to))
     }
 
+    /// Writes the geometry as GeoJSON in EPSG `epsg` (`lat_first`: latitude first), z kept, arcs
+    /// linearised, coordinates to 1e-9° in EPSG:4326, 0.1 mm when reprojected, as stored
+    /// otherwise; `null` when there is none or it can't be reprojected.
+    pub fn write_geojson_in(&self, out: &mut String, epsg: u32, lat_first: bool, transform: Transform) {
+        match self.geometry_in(Some(epsg), lat_first, transform) {
+            Some((geometry, has_z, moved)) => {
+                let decimals = if epsg == 4326 {
+                    9
+                } else if moved {
+                    4
+                } else {
+                    10
+                };
+                geometry.linearized().write_geojson(out, has_z, decimals);
+            }
+            None => out.push_str("null"),
+        }
+    }
+
     /// EPSG code of the stored geometry.
     pub fn srid(&self) -> Option<u32> {
         (self.srid != 0).then_some(self.srid)

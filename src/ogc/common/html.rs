@@ -40,19 +40,9 @@ pub fn wants_html(request: &HttpRequest) -> bool {
     html > 0.0 && html > json
 }
 
-/// Escapes text for HTML.
+/// Escapes text for HTML (quick-xml's escaping, as the XML writer's).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
+    quick_xml::escape::escape(text).into_owned()
 }
 
 /// A link to `href` (with `f=html` added, so that following it stays in HTML).

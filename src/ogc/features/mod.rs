@@ -287,19 +287,7 @@ fn write_feature(out: &mut String, feature: &StoredFeature, crs: ApiCrs) {
     out.push_str("{\"type\":\"Feature\",\"id\":");
     out.push_str(&Value::String(feature.fid.to_string()).to_string());
     out.push_str(",\"geometry\":");
-    match feature.geometry_in(Some(epsg), crs.lat_first, transform_points) {
-        Some((geometry, has_z, moved)) => {
-            let decimals = if epsg == 4326 {
-                9
-            } else if moved {
-                4
-            } else {
-                10
-            };
-            geometry.linearized().write_geojson(out, has_z, decimals);
-        }
-        None => out.push_str("null"),
-    }
+    feature.write_geojson_in(out, epsg, crs.lat_first, transform_points);
     out.push_str(",\"properties\":");
     out.push_str(feature.properties_json());
     out.push('}');

@@ -72,18 +72,9 @@ pub fn type_name(collection: &Collection) -> String {
     xml_name(&collection.id)
 }
 
-/// Escapes XML text or an attribute value.
+/// Escapes XML text or an attribute value (quick-xml's escaping, as the XML writer's).
 pub fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
+    out.push_str(&quick_xml::escape::escape(text));
 }
 
 /// A feature's geometry in `srs` (the stored CRS when `None`), axes in the order `srs` names
@@ -336,26 +327,11 @@ pub fn geojson_feature(out: &mut String, feature: &StoredFeature, shape: &Shape)
     out.push_str("{\"type\":\"Feature\",\"id\":");
     out.push_str(&Value::String(feature.fid.to_string()).to_string());
     out.push_str(",\"geometry\":");
-    let geometry = match shape.srs {
+    match (shape.srs, shape.wants(GEOMETRY)) {
+        (_, false) => out.push_str("null"),
+        (None, true) => out.push_str(feature.geometry_json()),
         // GeoJSON is always easting (longitude) first.
-        Some(srs) => {
-            let plain = SrsName {
-                lat_first: false,
-                ..srs.clone()
-            };
-            geometry_in(feature, Some(&plain))
-        }
-        None => None,
-    };
-    match (shape.srs, geometry, shape.wants(GEOMETRY)) {
-        (_, _, false) => out.push_str("null"),
-        (None, _, true) => out.push_str(feature.geometry_json()),
-        (Some(_), Some((geometry, has_z, decimals)), true) => {
-            geometry
-                .linearized()
-                .write_geojson(out, has_z, decimals.unwrap_or(9))
-        }
-        (Some(_), None, true) => out.push_str("null"),
+        (Some(srs), true) => feature.write_geojson_in(out, srs.epsg, false, transform_points),
     }
     out.push_str(",\"properties\":");
     match shape.properties {
