@@ -25,6 +25,9 @@ pub enum Error {
     /// Boundaries could not be imported or used.
     #[error(transparent)]
     Boundary(#[from] crate::download::boundaries::BoundaryError),
+    /// A style does not parse.
+    #[error(transparent)]
+    Style(#[from] crate::vector::style::StyleError),
     /// A command-line argument is wrong.
     #[error("{0}")]
     Usage(String),

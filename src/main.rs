@@ -121,6 +121,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Map styles (SLD 1.0 / 1.1 with Symbology Encoding).
+    Styles {
+        #[command(subcommand)]
+        action: StylesAction,
+    },
     /// Print the effective configuration (secrets hidden) and exit.
     Config,
     /// Write the test deliverable served by the test harness (for the tests).
@@ -150,6 +155,17 @@ enum Command {
         /// Side of the windows, in pixels.
         #[arg(long, default_value_t = 256)]
         side: u32,
+    },
+}
+
+/// What to do with styles.
+#[derive(Subcommand)]
+enum StylesAction {
+    /// Check every .sld / .xml file of a folder: prints the styles of each, or fails with the
+    /// file and line of the first that does not parse.
+    Check {
+        /// Folder of SLD files.
+        dir: PathBuf,
     },
 }
 
@@ -313,6 +329,9 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
             };
             cli::import_gml(config, request).await
         }
+        Command::Styles {
+            action: StylesAction::Check { dir },
+        } => cli::styles_check(&dir),
         Command::Config => {
             println!("{config:#?}");
             Ok(())

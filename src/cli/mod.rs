@@ -16,7 +16,7 @@ use crate::tiles::area::Area;
 use crate::tiles::seed::{PlanText, SeedPlan};
 use crate::{demo, http, Error, Services};
 pub use scan::UrlOptions;
-pub use vector::{import_gml, ImportGml};
+pub use vector::{import_gml, styles_check, ImportGml};
 
 /// How often the scheduler looks for storages due for a rescan and partial scans to resume.
 const SCHEDULE_EVERY: Duration = Duration::from_secs(60);

@@ -227,3 +227,21 @@ fn gml_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     }
     Ok(files)
 }
+
+/// `dallage styles check DIR`: reads every SLD of the folder and prints its styles per feature
+/// class; the first file that does not parse fails with its name and line.
+pub fn styles_check(dir: &Path) -> Result<(), Error> {
+    let files = crate::vector::style::check_dir(dir)?;
+    if files.is_empty() {
+        return Err(Error::Usage(format!("{}: no .sld or .xml file", dir.display())));
+    }
+    for (file, styles) in &files {
+        println!("{file}: {} style(s)", styles.len());
+        for style in styles {
+            let rules = style.rules().count();
+            let default = if style.is_default { ", default" } else { "" };
+            println!("  {} / {}: {rules} rule(s){default}", style.class, style.name);
+        }
+    }
+    Ok(())
+}

@@ -143,7 +143,7 @@ pub fn read_tree(input: &[u8], limits: XmlLimits) -> Result<Node, VectorError> {
                 reader.depth = 1;
                 return reader.read_node(start);
             }
-            Event::Empty(start) => return node_of(&start),
+            Event::Empty(start) => return node_of(&start, reader.reader.buffer_position()),
             Event::Text(text) if !text.as_ref().chars().all(char::is_whitespace) => {
                 return Err(reader.syntax("text before the root element"))
             }
@@ -253,13 +253,13 @@ impl<R: Read> GmlReader<R> {
                 Event::Empty(start) => {
                     let (name, depth) = (local(&start), self.depth + 1);
                     if depth == 2 && MEMBER_NAMES.contains(&name.as_str()) {
-                        let node = node_of(&start)?;
+                        let node = node_of(&start, self.reader.buffer_position())?;
                         if let Some(href) = node.attr("href") {
                             let message = format!("a member refers to {href} elsewhere; not followed");
                             self.notice(None, message);
                         }
                     } else if self.is_feature_position(depth, &name) {
-                        return Ok(Some(self.feature(node_of(&start)?)));
+                        return Ok(Some(self.feature(node_of(&start, self.reader.buffer_position())?)));
                     }
                 }
                 Event::End(_) => {
@@ -317,7 +317,7 @@ impl<R: Read> GmlReader<R> {
     /// Reads the element just started, with everything inside it, into a tree.
     fn read_node(&mut self, start: BytesStart<'static>) -> Result<Node, VectorError> {
         let start_depth = self.depth;
-        let mut stack = vec![node_of(&start)?];
+        let mut stack = vec![node_of(&start, self.reader.buffer_position())?];
         let mut nodes = 1usize;
         loop {
             let event = match self.reader.read_event_into(&mut self.buf) {
@@ -338,11 +338,11 @@ impl<R: Read> GmlReader<R> {
                             self.limits.max_feature_nodes
                         )));
                     }
-                    stack.push(node_of(&start)?);
+                    stack.push(node_of(&start, self.reader.buffer_position())?);
                 }
                 Event::Empty(start) => {
                     nodes += 1;
-                    let node = node_of(&start)?;
+                    let node = node_of(&start, self.reader.buffer_position())?;
                     if let Some(parent) = stack.last_mut() {
                         parent.children.push(node);
                     }
@@ -546,7 +546,8 @@ fn local(start: &BytesStart) -> String {
     start.local_name().as_ref().to_string()
 }
 
-fn node_of(start: &BytesStart) -> Result<Node, VectorError> {
+/// A node of a start tag read up to byte `offset`.
+fn node_of(start: &BytesStart, offset: u64) -> Result<Node, VectorError> {
     let mut attrs = Vec::new();
     for attr in start.attributes() {
         let attr = attr.map_err(|err| VectorError::Xml {
@@ -566,6 +567,7 @@ fn node_of(start: &BytesStart) -> Result<Node, VectorError> {
         attrs,
         children: Vec::new(),
         text: String::new(),
+        offset,
     })
 }
 

@@ -6,6 +6,7 @@
 //! come from whoever builds [`Vectors`] (the raster module owns PROJ), so nothing here points
 //! sideways or up.
 
+mod fes;
 mod filter;
 mod follow;
 mod geometry;
@@ -15,15 +16,17 @@ mod import;
 mod node;
 mod ogr;
 mod store;
+pub mod style;
 mod validate;
 mod wkb;
 
+pub use fes::{compile_fes, local_name, FesContext, FesError, SrsAxis};
 pub use filter::{ArrayOp, Comparison, Deadline, Filter, LikeToken, Literal, SpatialOp};
 pub use geometry::{linearize_arcs, write_number, Geometry, GeometryKind, Path, Piece, Position};
 pub use gml::{read_all, read_tree, GmlFeature, GmlReader, Notice, XmlLimits};
 pub use gml_geometry::{parse_srs_name, read_gml_geometry};
 pub use import::{import_file, unchanged, FileIdentity, FileReport, ImportOptions};
-pub use node::Node;
+pub use node::{line_at, Node};
 pub use ogr::{is_ogr_file, OGR_EXTENSIONS};
 pub use store::{
     to_geo, Collection, Property, Selection, Settings, StoredFeature, Transform, ValueKind, Vectors,

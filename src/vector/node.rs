@@ -11,6 +11,8 @@ pub struct Node {
     pub children: Vec<Node>,
     /// Text content, unescaped.
     pub text: String,
+    /// Byte offset of the end of its start tag in the document (for messages naming a line).
+    pub offset: u64,
 }
 
 impl Node {
@@ -26,4 +28,10 @@ impl Node {
     pub fn child(&self, local: &str) -> Option<&Node> {
         self.children.iter().find(|child| child.name == local)
     }
+}
+
+/// The 1-based line of byte `offset` in `text`.
+pub fn line_at(text: &[u8], offset: u64) -> usize {
+    let end = (offset as usize).min(text.len());
+    1 + text[..end].iter().filter(|byte| **byte == b'\n').count()
 }

@@ -12,15 +12,17 @@ use actix_web::HttpResponse;
 use serde_json::Value;
 
 use crate::ogc::common::OwsError;
-use crate::raster::crs::{transform_bbox, SERVED_EPSG};
-use crate::vector::{Collection, Deadline, Filter, SpatialOp, StoredFeature};
+use crate::raster::crs::{transform_bbox, transform_points, SERVED_EPSG};
+use crate::vector::{
+    compile_fes, Collection, Deadline, FesContext, FesError, Filter, SpatialOp, StoredFeature,
+};
 
 use super::output::{
     csv_header, csv_row, escape_into, geojson_feature, gml_feature, type_name, Gml, Shape, GEOMETRY,
     NAMESPACE, PREFIX,
 };
 use super::params::{GetFeature, OutputFormat, Query, SortKey, SrsName, Version};
-use super::{fes, not_found, shape, Wfs};
+use super::{not_found, shape, Wfs};
 
 /// One collection to read, with what to read of it.
 struct Target {
@@ -189,7 +191,11 @@ fn target(query: &Query, collection: Arc<Collection>, check_names: bool) -> Resu
     let default_srs = query.srs.clone().unwrap_or(native);
     let mut parts = Vec::new();
     if let Some(node) = &query.filter {
-        parts.push(fes::compile(node, &default_srs)?);
+        let context = FesContext {
+            default_srs: (default_srs.epsg, default_srs.lat_first),
+            transform: transform_points,
+        };
+        parts.push(compile_fes(node, &context).map_err(filter_error)?);
     }
     if let Some((bbox, crs)) = &query.bbox {
         let crs = crs.as_ref().unwrap_or(&default_srs);
@@ -560,4 +566,12 @@ fn bare_feature(get: &GetFeature, target: &Target, feature: &StoredFeature) -> H
     HttpResponse::Ok()
         .content_type(get.format.content_type())
         .body(out)
+}
+
+/// A filter refused, as WFS reports it.
+fn filter_error(err: FesError) -> OwsError {
+    match err {
+        FesError::Invalid(message) => OwsError::invalid("FILTER", message),
+        FesError::NotOffered(message) => OwsError::new("OperationProcessingFailed", "FILTER", message),
+    }
 }

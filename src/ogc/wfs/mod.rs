@@ -7,7 +7,6 @@
 //! version's format (OWS 1.1 for 2.0.0, OWS 1.0 for 1.1.0).
 
 mod capabilities;
-mod fes;
 mod getfeature;
 mod output;
 mod params;
@@ -21,9 +20,9 @@ pub use params::{GetFeature, OutputFormat, SrsName, Version};
 
 use crate::config::Config;
 use crate::ogc::common::{base_url, part, Kvp, OwsError};
+use crate::vector::local_name;
 use crate::vector::{read_tree, Collection, Vectors, XmlLimits};
 use output::{type_name, Gml};
-use params::local_name;
 
 /// What the WFS reads: its limits and public URL, and the collections it serves. Handlers take
 /// it as an extractor.

@@ -3,7 +3,7 @@
 //! GetFeature with their filters, sorting, properties and paging.
 
 use crate::ogc::common::{parse_bbox, Kvp, OwsError, Report};
-use crate::vector::{parse_srs_name, Node};
+use crate::vector::{local_name, Node, SrsAxis};
 
 /// The stored query every WFS 2.0 offers.
 pub const GET_FEATURE_BY_ID: &str = "urn:ogc:def:query:OGC-WFS::GetFeatureById";
@@ -180,19 +180,10 @@ pub struct SrsName {
 impl SrsName {
     /// Reads a CRS name.
     pub fn parse(text: &str) -> Option<SrsName> {
-        if text.chars().any(char::is_control) {
-            return None;
-        }
-        let epsg = parse_srs_name(text)?;
-        let upper = text.trim().to_ascii_uppercase();
-        // GML 2's `…/epsg.xml#4326` is longitude first by convention, as `EPSG:4326` is.
-        let short = upper.starts_with("EPSG:")
-            || upper.ends_with("CRS84")
-            || upper == "CRS:84"
-            || upper.contains("EPSG.XML#");
+        let axis = SrsAxis::parse(text)?;
         Some(SrsName {
-            epsg,
-            lat_first: epsg == 4326 && !short,
+            epsg: axis.epsg,
+            lat_first: axis.lat_first,
             text: text.trim().to_string(),
         })
     }
@@ -252,13 +243,6 @@ pub struct GetFeature {
     pub format: OutputFormat,
     /// GetFeatureById: one bare feature, or NotFound.
     pub by_id: bool,
-}
-
-/// The local part of a qualified or path-like name (`dallage:a/dallage:b` → `b`).
-pub fn local_name(name: &str) -> &str {
-    let last = name.trim().rsplit('/').next().unwrap_or(name);
-    let last = last.split('[').next().unwrap_or(last);
-    last.rsplit(':').next().unwrap_or(last)
 }
 
 fn list(text: &str) -> Vec<String> {

@@ -1,26 +1,83 @@
 //! Filters as WFS clients write them, FES 2.0 (`fes:`) and Filter Encoding 1.1 (`ogc:`), turned
 //! into the vector module's [`Filter`]: comparisons, `Like`, `Null` / `Nil`, `Between`, the
 //! logical operators, resource / feature identifiers, and the spatial operators with a GML
-//! operand (axis order from its `srsName`, reprojected to CRS:84).
+//! operand (axis order from its `srsName`, reprojected to CRS:84). WFS reads its `FILTER`
+//! with it and SLD its rules' filters.
 
-use crate::ogc::common::OwsError;
-use crate::raster::crs::transform_points;
-use crate::vector::{read_gml_geometry, to_geo, Comparison, Filter, Literal, Node, SpatialOp};
+use super::{
+    parse_srs_name, read_gml_geometry, to_geo, Comparison, Filter, Literal, Node, SpatialOp, Transform,
+};
 
-use super::params::{local_name, SrsName};
+/// Why a filter was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FesError {
+    /// The filter is malformed or names what is not there.
+    #[error("{0}")]
+    Invalid(String),
+    /// The filter asks for what the server does not offer (functions).
+    #[error("{0}")]
+    NotOffered(String),
+}
+
+/// A CRS as a filter or a request names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SrsAxis {
+    /// EPSG code.
+    pub epsg: u32,
+    /// Whether the first coordinate is the latitude (EPSG:4326 named by URN or URI;
+    /// `EPSG:4326` and `CRS:84` are longitude first, as clients expect).
+    pub lat_first: bool,
+}
+
+impl SrsAxis {
+    /// Reads a CRS name; `None` when it names no EPSG code (or holds control characters).
+    pub fn parse(text: &str) -> Option<SrsAxis> {
+        if text.chars().any(char::is_control) {
+            return None;
+        }
+        let epsg = parse_srs_name(text)?;
+        let upper = text.trim().to_ascii_uppercase();
+        // GML 2's `…/epsg.xml#4326` is longitude first by convention, as `EPSG:4326` is.
+        let short = upper.starts_with("EPSG:")
+            || upper.ends_with("CRS84")
+            || upper == "CRS:84"
+            || upper.contains("EPSG.XML#");
+        Some(SrsAxis {
+            epsg,
+            lat_first: epsg == 4326 && !short,
+        })
+    }
+}
+
+/// What reading a filter needs beyond its text: the CRS of geometries that name none, and a
+/// way to take them to CRS:84.
+#[derive(Clone, Copy)]
+pub struct FesContext {
+    /// CRS of operands without a `srsName`.
+    pub default_srs: (u32, bool),
+    /// Point reprojection (PROJ, given by the caller).
+    pub transform: Transform,
+}
+
+/// The last part of a property path: `dallage:h`, `a/b:h` and `h[1]` all name `h`.
+pub fn local_name(name: &str) -> &str {
+    let last = name.trim().rsplit('/').next().unwrap_or(name);
+    let last = last.split('[').next().unwrap_or(last);
+    last.rsplit(':').next().unwrap_or(last)
+}
 
 /// Metres per degree, for distances given in degrees.
 const METRES_PER_DEGREE: f64 = 111_195.0;
 
 /// Reads a filter element (`Filter` or an operator); geometries without a `srsName` are in
-/// `default_srs`.
-pub fn compile(node: &Node, default_srs: &SrsName) -> Result<Filter, OwsError> {
+/// `context.default_srs`.
+pub fn compile_fes(node: &Node, context: &FesContext) -> Result<Filter, FesError> {
     match node.name.as_str() {
         "Filter" => {
             let mut parts = node
                 .children
                 .iter()
-                .map(|child| compile(child, default_srs))
+                .map(|child| compile_fes(child, context))
                 .collect::<Result<Vec<_>, _>>()?;
             // Several identifiers side by side select any of them.
             if parts.len() > 1 && parts.iter().all(|part| matches!(part, Filter::Ids(_))) {
@@ -43,7 +100,7 @@ pub fn compile(node: &Node, default_srs: &SrsName) -> Result<Filter, OwsError> {
             let parts = node
                 .children
                 .iter()
-                .map(|child| compile(child, default_srs))
+                .map(|child| compile_fes(child, context))
                 .collect::<Result<Vec<_>, _>>()?;
             if parts.len() < 2 {
                 return Err(bad(format!("{} needs at least two operands", node.name)));
@@ -58,7 +115,7 @@ pub fn compile(node: &Node, default_srs: &SrsName) -> Result<Filter, OwsError> {
             let [inner] = node.children.as_slice() else {
                 return Err(bad("Not takes exactly one operand".into()));
             };
-            Ok(Filter::Not(Box::new(compile(inner, default_srs)?)))
+            Ok(Filter::Not(Box::new(compile_fes(inner, context)?)))
         }
         "ResourceId" | "FeatureId" | "GmlObjectId" => {
             let id = node
@@ -91,7 +148,7 @@ pub fn compile(node: &Node, default_srs: &SrsName) -> Result<Filter, OwsError> {
         }
         "PropertyIsNull" | "PropertyIsNil" => Ok(Filter::IsNull(property_of(node)?)),
         "PropertyIsBetween" => {
-            let bound = |name: &str| -> Result<Literal, OwsError> {
+            let bound = |name: &str| -> Result<Literal, FesError> {
                 let boundary = node
                     .child(name)
                     .ok_or_else(|| bad(format!("PropertyIsBetween without {name}")))?;
@@ -103,21 +160,19 @@ pub fn compile(node: &Node, default_srs: &SrsName) -> Result<Filter, OwsError> {
                 high: bound("UpperBoundary")?,
             })
         }
-        "BBOX" => spatial(node, SpatialOp::BBox, default_srs),
-        "Intersects" => spatial(node, SpatialOp::Intersects, default_srs),
-        "Disjoint" => spatial(node, SpatialOp::Disjoint, default_srs),
-        "Equals" => spatial(node, SpatialOp::Equals, default_srs),
-        "Touches" => spatial(node, SpatialOp::Touches, default_srs),
-        "Crosses" => spatial(node, SpatialOp::Crosses, default_srs),
-        "Within" => spatial(node, SpatialOp::Within, default_srs),
-        "Contains" => spatial(node, SpatialOp::Contains, default_srs),
-        "Overlaps" => spatial(node, SpatialOp::Overlaps, default_srs),
-        "DWithin" => spatial(node, SpatialOp::DWithin, default_srs),
-        "Beyond" => spatial(node, SpatialOp::Beyond, default_srs),
-        "Function" => Err(OwsError::new(
-            "OperationProcessingFailed",
-            "FILTER",
-            "filter functions are not offered (ImplementsFunctions is FALSE)",
+        "BBOX" => spatial(node, SpatialOp::BBox, context),
+        "Intersects" => spatial(node, SpatialOp::Intersects, context),
+        "Disjoint" => spatial(node, SpatialOp::Disjoint, context),
+        "Equals" => spatial(node, SpatialOp::Equals, context),
+        "Touches" => spatial(node, SpatialOp::Touches, context),
+        "Crosses" => spatial(node, SpatialOp::Crosses, context),
+        "Within" => spatial(node, SpatialOp::Within, context),
+        "Contains" => spatial(node, SpatialOp::Contains, context),
+        "Overlaps" => spatial(node, SpatialOp::Overlaps, context),
+        "DWithin" => spatial(node, SpatialOp::DWithin, context),
+        "Beyond" => spatial(node, SpatialOp::Beyond, context),
+        "Function" => Err(FesError::NotOffered(
+            "filter functions are not offered (ImplementsFunctions is FALSE)".into(),
         )),
         other => Err(bad(format!(
             "{other} is not a filter operator this server evaluates"
@@ -125,12 +180,12 @@ pub fn compile(node: &Node, default_srs: &SrsName) -> Result<Filter, OwsError> {
     }
 }
 
-fn bad(message: String) -> OwsError {
-    OwsError::invalid("FILTER", message)
+fn bad(message: String) -> FesError {
+    FesError::Invalid(message)
 }
 
 /// The property an operator names (`ValueReference` in FES 2.0, `PropertyName` in 1.1).
-fn property_of(node: &Node) -> Result<String, OwsError> {
+fn property_of(node: &Node) -> Result<String, FesError> {
     node.children
         .iter()
         .find(|c| c.name == "ValueReference" || c.name == "PropertyName")
@@ -139,7 +194,7 @@ fn property_of(node: &Node) -> Result<String, OwsError> {
         .ok_or_else(|| bad(format!("{} names no property", node.name)))
 }
 
-fn literal_text(node: &Node) -> Result<String, OwsError> {
+fn literal_text(node: &Node) -> Result<String, FesError> {
     // As written: spaces may matter (numbers are trimmed where they are compared).
     node.child("Literal")
         .map(|literal| literal.text.clone())
@@ -150,7 +205,7 @@ fn match_case(node: &Node) -> bool {
     node.attr("matchCase").is_none_or(|v| v.trim() != "false")
 }
 
-fn single_char(node: &Node, name: &str, default: char) -> Result<char, OwsError> {
+fn single_char(node: &Node, name: &str, default: char) -> Result<char, FesError> {
     match node.attr(name) {
         None => Ok(default),
         Some(text) => {
@@ -164,7 +219,7 @@ fn single_char(node: &Node, name: &str, default: char) -> Result<char, OwsError>
 }
 
 /// A binary comparison; a literal written first turns the comparison around.
-fn comparison(node: &Node, op: Comparison) -> Result<Filter, OwsError> {
+fn comparison(node: &Node, op: Comparison) -> Result<Filter, FesError> {
     let property = property_of(node)?;
     let value = literal_text(node)?;
     let literal_first = node.children.first().is_some_and(|c| c.name == "Literal");
@@ -184,7 +239,7 @@ fn comparison(node: &Node, op: Comparison) -> Result<Filter, OwsError> {
 }
 
 /// A spatial operator: its GML operand in CRS:84, and its distance in metres.
-fn spatial(node: &Node, op: SpatialOp, default_srs: &SrsName) -> Result<Filter, OwsError> {
+fn spatial(node: &Node, op: SpatialOp, context: &FesContext) -> Result<Filter, FesError> {
     let operand = node
         .children
         .iter()
@@ -192,22 +247,24 @@ fn spatial(node: &Node, op: SpatialOp, default_srs: &SrsName) -> Result<Filter, 
         .ok_or_else(|| bad(format!("{} has no geometry operand", node.name)))?;
     let (geometry, _) =
         read_gml_geometry(operand).map_err(|message| bad(format!("{}: {message}", node.name)))?;
-    let srs = match operand.attr("srsName") {
-        Some(text) => SrsName::parse(text).ok_or_else(|| bad(format!("srsName={text}: unknown CRS")))?,
-        None => default_srs.clone(),
+    let (epsg, lat_first) = match operand.attr("srsName") {
+        Some(text) => SrsAxis::parse(text)
+            .map(|srs| (srs.epsg, srs.lat_first))
+            .ok_or_else(|| bad(format!("srsName={text}: unknown CRS")))?,
+        None => context.default_srs,
     };
     let mut geometry = geometry.linearized();
     let mut xs = Vec::new();
     let mut ys = Vec::new();
     geometry.for_each_position_mut(|p| {
-        let (x, y) = if srs.lat_first { (p[1], p[0]) } else { (p[0], p[1]) };
+        let (x, y) = if lat_first { (p[1], p[0]) } else { (p[0], p[1]) };
         xs.push(x);
         ys.push(y);
     });
-    if !transform_points(srs.epsg, 4326, &mut xs, &mut ys) {
+    if !(context.transform)(epsg, 4326, &mut xs, &mut ys) {
         return Err(bad(format!(
-            "the operand of {} can't be taken to WGS84 from EPSG:{}",
-            node.name, srs.epsg
+            "the operand of {} can't be taken to WGS84 from EPSG:{epsg}",
+            node.name
         )));
     }
     let mut at = 0;
@@ -228,7 +285,7 @@ fn spatial(node: &Node, op: SpatialOp, default_srs: &SrsName) -> Result<Filter, 
 }
 
 /// `Distance` with its unit (`uom` in FES 2.0, `units` in 1.1), in metres.
-fn distance_metres(node: &Node) -> Result<f64, OwsError> {
+fn distance_metres(node: &Node) -> Result<f64, FesError> {
     let distance = node
         .child("Distance")
         .ok_or_else(|| bad(format!("{} needs a Distance", node.name)))?;
@@ -265,14 +322,17 @@ mod tests {
 
     #[test]
     fn fes_and_filter_encoding_read_into_one_tree() {
-        let srs = SrsName::urn(4326);
+        let srs = FesContext {
+            default_srs: (4326, true),
+            transform: |from, to, _, _| from == to,
+        };
         let fes = tree(
             r#"<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0"><fes:And>
             <fes:PropertyIsLessThan><fes:Literal>5</fes:Literal><fes:ValueReference>dallage:h</fes:ValueReference></fes:PropertyIsLessThan>
             <fes:PropertyIsLike wildCard="%" singleChar="_" escapeChar="\"><fes:ValueReference>n</fes:ValueReference><fes:Literal>Fa%</fes:Literal></fes:PropertyIsLike>
             </fes:And></fes:Filter>"#,
         );
-        let Filter::And(parts) = compile(&fes, &srs).unwrap() else {
+        let Filter::And(parts) = compile_fes(&fes, &srs).unwrap() else {
             panic!("an And")
         };
         // `5 < h` is `h > 5`.
@@ -283,25 +343,24 @@ mod tests {
         let ids = tree(
             r#"<ogc:Filter xmlns:ogc="http://www.opengis.net/ogc"><ogc:FeatureId fid="a"/><ogc:FeatureId fid="b"/></ogc:Filter>"#,
         );
-        assert!(matches!(compile(&ids, &srs).unwrap(), Filter::Ids(ids) if ids == ["a", "b"]));
+        assert!(matches!(compile_fes(&ids, &srs).unwrap(), Filter::Ids(ids) if ids == ["a", "b"]));
         // A box in lat/lon order (URN) lands in lon/lat.
         let bbox = tree(
             r#"<Filter><BBOX><ValueReference>geometry</ValueReference><Envelope srsName="urn:ogc:def:crs:EPSG::4326"><lowerCorner>45 4</lowerCorner><upperCorner>46 5</upperCorner></Envelope></BBOX></Filter>"#,
         );
-        let hint = compile(&bbox, &srs).unwrap().bbox_hint().unwrap();
+        let hint = compile_fes(&bbox, &srs).unwrap().bbox_hint().unwrap();
         assert_eq!(hint, [4.0, 45.0, 5.0, 46.0]);
         let far = tree(
             r#"<Filter><DWithin><Point><pos>45 4</pos></Point><Distance uom="km">2</Distance></DWithin></Filter>"#,
         );
         assert!(
-            matches!(compile(&far, &srs).unwrap(), Filter::Spatial { distance, .. } if distance == 2000.0)
+            matches!(compile_fes(&far, &srs).unwrap(), Filter::Spatial { distance, .. } if distance == 2000.0)
         );
         let unknown = tree("<Filter><PropertyIsAwesome/></Filter>");
-        let err = compile(&unknown, &srs).unwrap_err();
-        assert_eq!(
-            (err.code, err.locator.as_deref()),
-            (Some("InvalidParameterValue"), Some("FILTER"))
+        let err = compile_fes(&unknown, &srs).unwrap_err();
+        assert!(
+            matches!(&err, FesError::Invalid(m) if m.contains("PropertyIsAwesome")),
+            "{err}"
         );
-        assert!(err.message.contains("PropertyIsAwesome"), "{}", err.message);
     }
 }
