@@ -12,11 +12,13 @@ export DEBIAN_FRONTEND := noninteractive
 #          unbundled SQLite bindings;
 #   tests: GDAL's command-line tools, real servers on loopback (nginx, vsftpd, sshd,
 #          PostgreSQL + PostGIS), xmllint, Python for the harness, headless Chromium with
-#          chromedriver for the web pages.
+#          chromedriver for the web pages;
+#   run:   DejaVu fonts for map labels (shaped by rustybuzz, drawn by tiny-skia).
 APT_PACKAGES := build-essential pkg-config libgdal-dev gdal-bin libsqlite3-dev libssl-dev \
 	zlib1g-dev libclang-dev clang nginx-light vsftpd openssh-server postgresql-15 \
 	postgresql-15-postgis-3 apache2 lighttpd python3-pyftpdlib openssl \
-	libxml2-utils python3 python3-venv curl ca-certificates chromium chromium-driver
+	libxml2-utils python3 python3-venv curl ca-certificates chromium chromium-driver \
+	fonts-dejavu-core
 
 # The conformance suite's clients: QGIS 3.22 with PyQGIS, GDAL's Python bindings and numpy
 # (system Python), and from PyPI, in a virtual environment, OWSLib, schemathesis and ogctests.

@@ -102,6 +102,7 @@ pub async fn open_state(config: Config) -> Result<Services, Error> {
     storage::vsi::install();
     let sealer = catalog::Sealer::from_config(&config.security.secret_key, &config.data.dir)?;
     let catalog = catalog::Catalog::connect(&config.catalog, sealer).await?;
+    let styles = vector::style::Styles::load(config.data.styles.as_deref())?;
     let workers = workers::Workers::start(config.blocking_workers(), config.server.blocking_queue);
-    Ok(Services::new(config, catalog, workers))
+    Ok(Services::new(config, catalog, workers, styles))
 }

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::raster::Mosaics;
 use crate::scan::Scanner;
 use crate::tiles::Tiles;
+use crate::vector::style::Styles;
 use crate::vector::Vectors;
 use crate::workers::Workers;
 
@@ -39,13 +40,14 @@ pub struct Services {
     mosaics: Mosaics,
     tiles: Tiles,
     vectors: Vectors,
+    styles: Arc<Styles>,
     ready: Readiness,
 }
 
 impl Services {
     /// State over a loaded configuration, an open catalogue and the blocking pool. Not ready
     /// until [`Services::set_ready`] (start-up scans finished).
-    pub fn new(config: Config, catalog: Catalog, workers: Workers) -> Services {
+    pub fn new(config: Config, catalog: Catalog, workers: Workers, styles: Styles) -> Services {
         let scanner = Scanner::new(catalog.clone(), workers.clone(), &config);
         let mosaics = Mosaics::new(catalog.clone(), workers.clone(), scanner.limits().storage_timeout);
         let tiles = Tiles::new(&config, mosaics.clone(), workers.clone());
@@ -65,6 +67,7 @@ impl Services {
             mosaics,
             tiles,
             vectors,
+            styles: Arc::new(styles),
             ready: Readiness::default(),
         }
     }
@@ -102,6 +105,11 @@ impl Services {
     /// The tile service and its cache.
     pub fn tiles(&self) -> &Tiles {
         &self.tiles
+    }
+
+    /// The map styles.
+    pub fn styles(&self) -> &Arc<Styles> {
+        &self.styles
     }
 
     /// The vector collections being served.

@@ -36,6 +36,10 @@ pub struct ServerConfig {
 pub struct DataConfig {
     /// Data directory.
     pub dir: PathBuf,
+    /// A folder of SLD styles added to the shipped ones (a file that does not parse stops the
+    /// start with its name and line).
+    #[serde(default)]
+    pub styles: Option<PathBuf>,
 }
 
 /// `[log]`

@@ -47,6 +47,7 @@ pub fn app(
         .app_data(web::Data::new(services.mosaics().clone()))
         .app_data(web::Data::new(services.tiles().clone()))
         .app_data(web::Data::new(services.vectors().clone()))
+        .app_data(web::Data::from(services.styles().clone()))
         .app_data(web::Data::new(services.readiness().clone()))
         .app_data(web::Data::new(api_keys))
         .app_data(web::PayloadConfig::new(max_body))

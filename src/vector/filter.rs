@@ -232,6 +232,17 @@ impl Filter {
         self.test(&subject)
     }
 
+    /// Whether the feature passes, its properties already read (a map draws several rules
+    /// over one feature).
+    pub fn matches_with(&self, feature: &StoredFeature, properties: &Map<String, Value>) -> bool {
+        let subject = Subject {
+            feature,
+            properties: OnceCell::from(Cow::Borrowed(properties)),
+            shape: OnceCell::new(),
+        };
+        self.test(&subject)
+    }
+
     fn test(&self, subject: &Subject) -> bool {
         match self {
             Filter::All => true,
@@ -367,14 +378,16 @@ impl Comparison {
 /// A feature under test; its properties and shape are read once, and only when asked for.
 struct Subject<'a> {
     feature: &'a StoredFeature,
-    properties: OnceCell<Map<String, Value>>,
+    properties: OnceCell<Cow<'a, Map<String, Value>>>,
     shape: OnceCell<Option<Cow<'a, geo::Geometry<f64>>>>,
 }
 
 impl<'a> Subject<'a> {
     /// The property's values (none when absent or null; each item of a repeated one).
     fn values<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s Value> + 's {
-        let properties = self.properties.get_or_init(|| self.feature.properties());
+        let properties = self
+            .properties
+            .get_or_init(|| Cow::Owned(self.feature.properties()));
         let items: &'s [Value] = match properties.get(name) {
             Some(Value::Array(items)) => items,
             Some(value) => std::slice::from_ref(value),

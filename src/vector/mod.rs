@@ -15,6 +15,7 @@ mod gml_geometry;
 mod import;
 mod node;
 mod ogr;
+pub mod render;
 mod store;
 pub mod style;
 mod validate;

@@ -11,6 +11,9 @@ use crate::ogc::common::xml::Xml;
 use crate::ogc::common::Offered;
 use crate::raster::crs::{Crs, SERVED_EPSG};
 use crate::raster::Mosaic;
+use crate::vector::style::Styles;
+
+use super::vector::{extent_in, styles_of, VectorGroup};
 
 /// Standardised rendering pixel size (0.28 mm) of scale denominators.
 const PIXEL_METRES: f64 = 0.00028;
@@ -47,7 +50,13 @@ fn served_crs() -> Vec<Crs> {
 }
 
 /// The capabilities document.
-pub fn document(version: Version, context: &CapabilitiesContext<'_>, mosaics: &[Arc<Mosaic>]) -> Vec<u8> {
+pub fn document(
+    version: Version,
+    context: &CapabilitiesContext<'_>,
+    mosaics: &[Arc<Mosaic>],
+    groups: &[VectorGroup],
+    styles: &Styles,
+) -> Vec<u8> {
     let mut xml = Xml::new();
     let service_url = format!("{}/wms?", context.base);
     match version {
@@ -87,7 +96,7 @@ pub fn document(version: Version, context: &CapabilitiesContext<'_>, mosaics: &[
         xml.leaf("Format", &[], format);
     }
     xml.close("Exception");
-    root_layer(&mut xml, version, context, mosaics);
+    root_layer(&mut xml, version, context, mosaics, groups, styles);
     xml.close("Capability");
     xml.close(match version {
         Version::V111 => "WMT_MS_Capabilities",
@@ -246,7 +255,14 @@ fn bounding_boxes(xml: &mut Xml, version: Version, extents: &[(u32, [f64; 4])], 
     }
 }
 
-fn root_layer(xml: &mut Xml, version: Version, context: &CapabilitiesContext<'_>, mosaics: &[Arc<Mosaic>]) {
+fn root_layer(
+    xml: &mut Xml,
+    version: Version,
+    context: &CapabilitiesContext<'_>,
+    mosaics: &[Arc<Mosaic>],
+    groups: &[VectorGroup],
+    styles: &Styles,
+) {
     xml.open("Layer", &[]);
     xml.leaf("Title", &[], "PCRS — orthophotographies");
     crs_list(xml, version);
@@ -272,6 +288,74 @@ fn root_layer(xml: &mut Xml, version: Version, context: &CapabilitiesContext<'_>
         bounding_boxes(xml, version, &extents, None);
         for mosaic in layers {
             layer(xml, version, context, mosaic);
+        }
+        xml.close("Layer");
+    }
+    for group in groups {
+        vector_group(xml, version, context, group, styles);
+    }
+    xml.close("Layer");
+}
+
+/// A vector deliverable: a group layer drawing every class, then one layer per class with
+/// its styles and their legends.
+fn vector_group(
+    xml: &mut Xml,
+    version: Version,
+    context: &CapabilitiesContext<'_>,
+    group: &VectorGroup,
+    styles: &Styles,
+) {
+    let Some(extent84) = extent_in(&group.collections, 4326) else {
+        return;
+    };
+    xml.open("Layer", &[("queryable", "1")]);
+    xml.leaf("Name", &[], &group.slug);
+    xml.leaf("Title", &[], &format!("{} — PCRS vecteur", group.slug));
+    xml.leaf(
+        "Abstract",
+        &[],
+        "Every class of the vector PCRS drawn in the standard's order (emprises, areas, lines, points, texts), \
+         with the styles in styles/ (CNIG symbolisation, NF P 98-332 colours for networks).",
+    );
+    geographic_box(xml, version, extent84);
+    let extents: Vec<(u32, [f64; 4])> = SERVED_EPSG
+        .iter()
+        .filter_map(|code| extent_in(&group.collections, *code).map(|b| (*code, b)))
+        .collect();
+    bounding_boxes(xml, version, &extents, None);
+    for collection in &group.collections {
+        let Some(own84) = collection.extent84 else {
+            continue;
+        };
+        xml.open("Layer", &[("queryable", "1"), ("opaque", "0")]);
+        xml.leaf("Name", &[], &collection.id);
+        xml.leaf("Title", &[], &collection.title);
+        geographic_box(xml, version, own84);
+        let own: Vec<(u32, [f64; 4])> = SERVED_EPSG
+            .iter()
+            .filter_map(|code| extent_in(std::slice::from_ref(collection), *code).map(|b| (*code, b)))
+            .collect();
+        bounding_boxes(xml, version, &own, None);
+        for style in styles_of(styles, collection) {
+            xml.open("Style", &[]);
+            xml.leaf("Name", &[], &style.name);
+            xml.leaf("Title", &[], &style.title);
+            if !style.abstract_text.is_empty() {
+                xml.leaf("Abstract", &[], &style.abstract_text);
+            }
+            let href = format!(
+                "{}/wms?SERVICE=WMS&VERSION={}&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER={}&STYLE={}",
+                context.base,
+                version.as_str(),
+                collection.id,
+                style.name
+            );
+            xml.open("LegendURL", &[("width", "20"), ("height", "20")]);
+            xml.leaf("Format", &[], "image/png");
+            online_resource(xml, &href);
+            xml.close("LegendURL");
+            xml.close("Style");
         }
         xml.close("Layer");
     }

@@ -87,16 +87,12 @@ pub fn info_format(
 /// with.
 pub async fn get_feature_info(wms: &super::Wms, kvp: &Kvp, base: &str) -> Result<HttpResponse, OwsError> {
     let limits = &wms.config.limits;
-    let map = params::map_params(
-        kvp,
-        wms.mosaics.get_ref(),
-        limits.max_image_width,
-        limits.max_image_height,
-    )?;
+    let map = params::map_params(kvp, wms, limits.max_image_width, limits.max_image_height)?;
     let names = kvp.required("QUERY_LAYERS")?;
     let mut layers = Vec::new();
+    let mut vector_layers = Vec::new();
     for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        let (_, mosaics) = map
+        let (_, source) = map
             .layers
             .iter()
             .find(|(layer, _)| layer == name)
@@ -107,7 +103,10 @@ pub async fn get_feature_info(wms: &super::Wms, kvp: &Kvp, base: &str) -> Result
                     format!("query layer {name} is not among LAYERS"),
                 )
             })?;
-        layers.extend(mosaics.iter().cloned());
+        match source {
+            params::Source::Raster(mosaics) => layers.extend(mosaics.iter().cloned()),
+            params::Source::Vector(drawn) => vector_layers.extend(drawn.iter().cloned()),
+        }
     }
     let (i_name, j_name) = match map.version {
         Version::V111 => ("X", "Y"),
@@ -132,15 +131,26 @@ pub async fn get_feature_info(wms: &super::Wms, kvp: &Kvp, base: &str) -> Result
         })?,
         None => 1,
     };
+    let (i, j) = (pixel(i_name, map.width)?, pixel(j_name, map.height)?);
+    let info_format = info_format(kvp, "INFO_FORMAT", Some("text/plain"), "InvalidFormat")?;
+    if !vector_layers.is_empty() {
+        // Vector layers answer with their features (raster ones among them are left out).
+        let (epsg, bbox, size) = (map.crs.epsg, map.bbox, (map.width, map.height));
+        let hits = wms
+            .workers
+            .run(move || super::vector::features_at(&vector_layers, epsg, bbox, size, (i, j), count))
+            .await?;
+        return Ok(super::vector::feature_info_response(&info_format, &hits));
+    }
     let query = PointQuery {
         layers,
         epsg: map.crs.epsg,
         bbox: map.bbox,
         width: map.width,
         height: map.height,
-        i: pixel(i_name, map.width)?,
-        j: pixel(j_name, map.height)?,
-        info_format: info_format(kvp, "INFO_FORMAT", Some("text/plain"), "InvalidFormat")?,
+        i,
+        j,
+        info_format,
         count,
     };
     answer_point(&query, &wms.workers, base).await
@@ -214,23 +224,29 @@ fn file_name(path: &str) -> &str {
 }
 
 fn respond(format: &str, hits: &[Hit], base: &str) -> HttpResponse {
-    match format {
+    let body = match format {
         "application/json" => {
             let features: Vec<Value> = hits.iter().map(hit_json).collect();
-            HttpResponse::Ok()
-                .content_type("application/json")
-                .json(json!({"type": "FeatureCollection", "features": features}))
+            json!({"type": "FeatureCollection", "features": features})
+                .to_string()
+                .into_bytes()
         }
-        "text/html" => HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(html(hits)),
-        "application/vnd.ogc.gml" => HttpResponse::Ok()
-            .content_type("application/vnd.ogc.gml; charset=utf-8")
-            .body(gml(hits, base)),
-        _ => HttpResponse::Ok()
-            .content_type("text/plain; charset=utf-8")
-            .body(text(hits)),
-    }
+        "text/html" => html(hits).into_bytes(),
+        "application/vnd.ogc.gml" => gml(hits, base),
+        _ => text(hits).into_bytes(),
+    };
+    info_response(format, body)
+}
+
+/// A feature-info body with the content type of its format (one of [`INFO_FORMATS`]).
+pub(super) fn info_response(format: &str, body: Vec<u8>) -> HttpResponse {
+    let content_type = match format {
+        "application/json" => "application/json",
+        "text/html" => "text/html; charset=utf-8",
+        "application/vnd.ogc.gml" => "application/vnd.ogc.gml; charset=utf-8",
+        _ => "text/plain; charset=utf-8",
+    };
+    HttpResponse::Ok().content_type(content_type).body(body)
 }
 
 fn hit_json(hit: &Hit) -> Value {

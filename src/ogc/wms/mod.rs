@@ -6,6 +6,7 @@ mod capabilities;
 mod exception;
 mod featureinfo;
 mod params;
+mod vector;
 
 use std::sync::Arc;
 
@@ -17,15 +18,20 @@ pub use params::{ExceptionMode, Version};
 
 use crate::config::Config;
 use crate::ogc::common::{base_url, part, Kvp, OwsError};
-use crate::raster::{self, Crs, Mosaic, Mosaics, RenderRequest, Resampling};
+use crate::raster::{self, Crs, Image, Mosaic, Mosaics, RenderRequest, Resampling};
+use crate::vector::render::{self as vector_render, Canvas, MapView};
+use crate::vector::style::{Style, Styles};
+use crate::vector::{Deadline, Vectors};
 use crate::workers::Workers;
-use params::LayerSource;
+use params::{LayerSource, Source};
 
 /// What the WMS reads: its limits and public URL, the mosaics it draws, the pool it draws on.
 /// Handlers take it as an extractor.
 pub struct Wms {
     config: web::Data<Config>,
     mosaics: web::Data<Mosaics>,
+    vectors: web::Data<Vectors>,
+    styles: web::Data<Styles>,
     workers: web::Data<Workers>,
 }
 
@@ -38,6 +44,8 @@ impl actix_web::FromRequest for Wms {
             Ok(Wms {
                 config: part(request)?,
                 mosaics: part(request)?,
+                vectors: part(request)?,
+                styles: part(request)?,
                 workers: part(request)?,
             })
         })())
@@ -62,17 +70,32 @@ async fn featureinfo_schema() -> HttpResponse {
         .body(featureinfo::SCHEMA)
 }
 
-impl LayerSource for Mosaics {
-    fn resolve(&self, name: &str) -> Option<Vec<Arc<Mosaic>>> {
-        if let Some(mosaic) = self.get(name) {
-            return Some(vec![mosaic]);
+/// The mosaics of a raster layer name: a deliverable, or a project's (a group layer).
+fn raster_layer(mosaics: &Mosaics, name: &str) -> Option<Vec<Arc<Mosaic>>> {
+    if let Some(mosaic) = mosaics.get(name) {
+        return Some(vec![mosaic]);
+    }
+    let group: Vec<Arc<Mosaic>> = mosaics
+        .all()
+        .into_iter()
+        .filter(|m| m.info.project == name)
+        .collect();
+    (!group.is_empty()).then_some(group)
+}
+
+impl LayerSource for Wms {
+    fn resolve(&self, name: &str, style: &str, user: &[Style]) -> Result<Option<Source>, OwsError> {
+        if let Some(mosaics) = raster_layer(&self.mosaics, name) {
+            if !style.is_empty() && !style.eq_ignore_ascii_case("default") {
+                return Err(OwsError::new(
+                    "StyleNotDefined",
+                    "STYLES",
+                    format!("style {style} is not defined for layer {name} (use default)"),
+                ));
+            }
+            return Ok(Some(Source::Raster(mosaics)));
         }
-        let group: Vec<Arc<Mosaic>> = self
-            .all()
-            .into_iter()
-            .filter(|m| m.info.project == name)
-            .collect();
-        (!group.is_empty()).then_some(group)
+        Ok(vector::resolve(&self.vectors, &self.styles, name, style, user)?.map(Source::Vector))
     }
 }
 
@@ -113,7 +136,8 @@ impl Wms {
             max_width: self.config.limits.max_image_width,
             max_height: self.config.limits.max_image_height,
         };
-        let body = capabilities::document(version, &context, &self.mosaics.all());
+        let groups = vector::groups(&self.vectors);
+        let body = capabilities::document(version, &context, &self.mosaics.all(), &groups, &self.styles);
         let content_type = match version {
             Version::V111 => "application/vnd.ogc.wms_xml; charset=utf-8",
             Version::V130 => "text/xml; charset=utf-8",
@@ -126,14 +150,47 @@ impl Wms {
 }
 
 /// The mosaics of the request worth drawing at its scale.
-fn drawable(layers: &[(String, Vec<Arc<Mosaic>>)], crs: Crs, bbox: [f64; 4], width: u32) -> Vec<Arc<Mosaic>> {
+fn drawable(mosaics: &[Arc<Mosaic>], crs: Crs, bbox: [f64; 4], width: u32) -> Vec<Arc<Mosaic>> {
     let metres_per_unit = if crs.is_geographic() { 111_320.0 } else { 1.0 };
     let resolution = (bbox[2] - bbox[0]) / f64::from(width) * metres_per_unit;
-    layers
+    mosaics
         .iter()
-        .flat_map(|(_, mosaics)| mosaics.iter().cloned())
         .filter(|m| resolution <= m.coarsest_useful_resolution() * if crs.epsg == 3857 { 2.0 } else { 1.0 })
+        .cloned()
         .collect()
+}
+
+/// One step of a map: consecutive raster layers drawn in one pass, or vector layers.
+enum Step {
+    Raster(RenderRequest),
+    Vector(Vec<vector_render::Layer>),
+}
+
+/// Metres in one unit of a CRS (degrees at the equator for geographic ones).
+fn metres_per_unit(crs: Crs) -> f64 {
+    if crs.is_geographic() {
+        111_319.49
+    } else {
+        1.0
+    }
+}
+
+/// Straight-alpha `top` over `base`, in place.
+fn composite_over(base: &mut Image, top: &Image) {
+    for (under, over) in base.rgba.chunks_exact_mut(4).zip(top.rgba.chunks_exact(4)) {
+        let alpha = u32::from(over[3]);
+        if alpha == 255 {
+            under.copy_from_slice(over);
+        } else if alpha > 0 {
+            let below = u32::from(under[3]) * (255 - alpha) / 255;
+            let out_alpha = alpha + below;
+            for channel in 0..3 {
+                under[channel] = ((u32::from(over[channel]) * alpha + u32::from(under[channel]) * below)
+                    / out_alpha.max(1)) as u8;
+            }
+            under[3] = out_alpha.min(255) as u8;
+        }
+    }
 }
 
 impl Wms {
@@ -144,15 +201,7 @@ impl Wms {
             Ok(map) => map,
             Err(err) => return self.exception(&err, version, kvp, mode),
         };
-        let render = RenderRequest {
-            mosaics: drawable(&map.layers, map.crs, map.bbox, map.width),
-            crs: map.crs,
-            bbox: map.bbox,
-            width: map.width,
-            height: map.height,
-            resampling: map.resampling,
-        };
-        match self.draw(render, map.encode).await {
+        match self.draw_steps(&map, map.encode).await {
             Ok(bytes) => HttpResponse::Ok()
                 .content_type(map.encode.format.mime_of(&bytes))
                 .insert_header(("Cache-Control", "public, max-age=300"))
@@ -163,12 +212,76 @@ impl Wms {
 
     fn map_params(&self, kvp: &Kvp) -> Result<params::MapParams, OwsError> {
         let limits = &self.config.limits;
-        params::map_params(
-            kvp,
-            self.mosaics.get_ref(),
-            limits.max_image_width,
-            limits.max_image_height,
-        )
+        params::map_params(kvp, self, limits.max_image_width, limits.max_image_height)
+    }
+
+    /// Draws a map's layers bottom first (runs of raster layers in one pass, vector layers over
+    /// them) and encodes it, on the blocking pool.
+    async fn draw_steps(
+        &self,
+        map: &params::MapParams,
+        encode: raster::EncodeOptions,
+    ) -> Result<Vec<u8>, OwsError> {
+        let mut steps: Vec<Step> = Vec::new();
+        for (_, source) in &map.layers {
+            match source {
+                Source::Raster(mosaics) => {
+                    let mosaics = drawable(mosaics, map.crs, map.bbox, map.width);
+                    match steps.last_mut() {
+                        Some(Step::Raster(request)) => request.mosaics.extend(mosaics),
+                        _ => steps.push(Step::Raster(RenderRequest {
+                            mosaics,
+                            crs: map.crs,
+                            bbox: map.bbox,
+                            width: map.width,
+                            height: map.height,
+                            resampling: map.resampling,
+                        })),
+                    }
+                }
+                Source::Vector(layers) => match steps.last_mut() {
+                    Some(Step::Vector(known)) => known.extend(layers.iter().cloned()),
+                    _ => steps.push(Step::Vector(layers.clone())),
+                },
+            }
+        }
+        let view = MapView {
+            epsg: map.crs.epsg,
+            bbox: map.bbox,
+            width: map.width,
+            height: map.height,
+            metres_per_unit: metres_per_unit(map.crs),
+        };
+        let deadline = Deadline::after(self.config.server.request_timeout.0);
+        self.workers
+            .run(move || -> Result<Vec<u8>, OwsError> {
+                let mut image: Option<Image> = None;
+                for step in steps {
+                    image = Some(match (step, image.take()) {
+                        (Step::Raster(request), None) => raster::render(&request)?,
+                        (Step::Raster(request), Some(mut base)) => {
+                            composite_over(&mut base, &raster::render(&request)?);
+                            base
+                        }
+                        (Step::Vector(layers), base) => {
+                            let base = base.unwrap_or_else(|| Image::transparent(view.width, view.height));
+                            let mut canvas = Canvas::from_rgba(base.rgba, view.width, view.height)
+                                .map_err(render_failed)?;
+                            vector_render::draw(&mut canvas, &view, &layers, vector::TRANSFORM, &deadline)
+                                .map_err(render_failed)?;
+                            Image {
+                                width: view.width,
+                                height: view.height,
+                                rgba: canvas.into_rgba(),
+                            }
+                        }
+                    });
+                }
+                let image = image.unwrap_or_else(|| Image::transparent(view.width, view.height));
+                raster::encode(&image, &encode)
+                    .map_err(|err| OwsError::server(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))
+            })
+            .await?
     }
 
     /// Renders and encodes on the blocking pool.
@@ -206,15 +319,52 @@ impl Wms {
 
     async fn get_legend(&self, kvp: &Kvp) -> Result<HttpResponse, OwsError> {
         let name = kvp.required("LAYER")?;
-        let mosaics = self.mosaics.resolve(name).ok_or_else(|| {
+        let style = kvp.non_empty("STYLE").unwrap_or_default();
+        let user = match kvp.non_empty("SLD_BODY") {
+            Some(body) => crate::vector::style::parse_sld(body.as_bytes(), None)
+                .map_err(|err| OwsError::invalid("SLD_BODY", format!("SLD_BODY refused: {err}")))?,
+            None => Vec::new(),
+        };
+        let source = self.resolve(name, style, &user)?.ok_or_else(|| {
             OwsError::new("LayerNotDefined", "LAYER", format!("layer {name} is not defined"))
         })?;
         let options = params::encoding(kvp, "FORMAT", false)?;
+        let vector_layer = matches!(source, Source::Vector(_));
         let side = |parameter: &str| match kvp.non_empty(parameter) {
-            None => Ok(64),
+            None => Ok(if vector_layer { 20 } else { 64 }),
             Some(_) => kvp.whole_in(parameter, 1..=512),
         };
         let (width, height) = (side("WIDTH")?, side("HEIGHT")?);
+        let mosaics = match source {
+            Source::Raster(mosaics) => mosaics,
+            Source::Vector(layers) => {
+                let scale = match kvp.non_empty("SCALE") {
+                    None => None,
+                    Some(text) => Some(text.parse::<f64>().ok().filter(|v| *v > 0.0).ok_or_else(|| {
+                        OwsError::invalid("SCALE", format!("SCALE={text} is not a scale denominator"))
+                    })?),
+                };
+                let rule = kvp.non_empty("RULE").map(str::to_string);
+                let bytes = self
+                    .workers
+                    .run(move || -> Result<Vec<u8>, OwsError> {
+                        let canvas = vector::legend(&layers, rule.as_deref(), scale, (width, height))?;
+                        let image = Image {
+                            width: canvas.width(),
+                            height: canvas.height(),
+                            rgba: canvas.into_rgba(),
+                        };
+                        raster::encode(&image, &options).map_err(|err| {
+                            OwsError::server(StatusCode::INTERNAL_SERVER_ERROR, err.to_string())
+                        })
+                    })
+                    .await??;
+                return Ok(HttpResponse::Ok()
+                    .content_type(options.format.mime_of(&bytes))
+                    .insert_header(("Cache-Control", "public, max-age=3600"))
+                    .body(bytes));
+            }
+        };
         // A thumbnail of the dalle in the middle of the first layer: the look of the imagery.
         let mosaic = mosaics[0].clone();
         let Some(group) = mosaic.groups.first() else {
@@ -243,5 +393,17 @@ impl Wms {
             .content_type(options.format.mime_of(&bytes))
             .insert_header(("Cache-Control", "public, max-age=3600"))
             .body(bytes))
+    }
+}
+
+/// A vector drawing that failed, as an exception.
+fn render_failed(err: vector_render::RenderError) -> OwsError {
+    match err {
+        vector_render::RenderError::Timeout => {
+            OwsError::server(StatusCode::SERVICE_UNAVAILABLE, err.to_string())
+        }
+        vector_render::RenderError::Canvas(..) => {
+            OwsError::server(StatusCode::INTERNAL_SERVER_ERROR, err.to_string())
+        }
     }
 }

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use crate::ogc::common::{parse_colour, Kvp, Offered, OwsError, Report};
 use crate::raster::{Crs, EncodeOptions, Format, Mosaic, Resampling};
+use crate::vector::render::Layer;
+use crate::vector::style::{parse_sld, Style};
 
 /// Protocol version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,8 +78,18 @@ impl ExceptionMode {
     }
 }
 
-/// The layers of a request, bottom first: each name asked for with the mosaics it stands for.
-pub type NamedLayers = Vec<(String, Vec<Arc<Mosaic>>)>;
+/// What a layer name stands for.
+#[derive(Clone)]
+pub enum Source {
+    /// Mosaics: a deliverable, or a project's (a group layer).
+    Raster(Vec<Arc<Mosaic>>),
+    /// Vector collections with their styles: one collection, or a vector deliverable's classes
+    /// in the standard's order (a group layer).
+    Vector(Vec<Layer>),
+}
+
+/// The layers of a request, bottom first: each name asked for with what it stands for.
+pub type NamedLayers = Vec<(String, Source)>;
 
 /// A parsed GetMap (also the map part of GetFeatureInfo).
 pub struct MapParams {
@@ -99,11 +111,12 @@ pub struct MapParams {
     pub resampling: Resampling,
 }
 
-/// Where layers come from: a name resolves to one mosaic (a deliverable) or several (a
-/// project, as a group layer).
+/// Where layers come from: a name resolves to mosaics or to styled vector collections.
 pub trait LayerSource {
-    /// The mosaics a layer name stands for, or none if unknown.
-    fn resolve(&self, name: &str) -> Option<Vec<Arc<Mosaic>>>;
+    /// What a layer name stands for drawn with `style` (empty: the default), among the
+    /// request's own styles (`user`, from `SLD_BODY`) first: `Ok(None)` when the name is
+    /// unknown, `StyleNotDefined` when the style is not offered for it.
+    fn resolve(&self, name: &str, style: &str, user: &[Style]) -> Result<Option<Source>, OwsError>;
 }
 
 /// Width and height, as the service can render them.
@@ -155,8 +168,8 @@ pub fn map_params(
     max_height: u32,
 ) -> Result<MapParams, OwsError> {
     let version = Version::negotiate(kvp);
-    let resolved = named_layers(kvp, layers)?;
-    check_styles(kvp, version, resolved.len())?;
+    let user = user_styles(kvp)?;
+    let resolved = named_layers(kvp, layers, version, &user)?;
     let (crs, bbox) = crs_and_box(kvp, version)?;
     let (width, height) = size(kvp, max_width, max_height)?;
     let encode = encoding(kvp, "FORMAT", true)?;
@@ -188,14 +201,43 @@ pub fn map_params(
     })
 }
 
-/// `LAYERS`: 1 to 16 names, each resolved to its mosaics (a deliverable, or a project's).
-fn named_layers(kvp: &Kvp, layers: &dyn LayerSource) -> Result<NamedLayers, OwsError> {
-    let names: Vec<&str> = kvp
-        .required("LAYERS")?
-        .split(',')
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .collect();
+/// The styles a request brings in `SLD_BODY` (an SLD document), refused with the line at
+/// fault; `SLD` (a URL) is not fetched.
+fn user_styles(kvp: &Kvp) -> Result<Vec<Style>, OwsError> {
+    if kvp.non_empty("SLD").is_some() {
+        return Err(OwsError::new(
+            "OperationNotSupported",
+            "SLD",
+            "SLD by URL is not fetched by this server: send the document in SLD_BODY",
+        ));
+    }
+    match kvp.non_empty("SLD_BODY") {
+        None => Ok(Vec::new()),
+        Some(body) => parse_sld(body.as_bytes(), None)
+            .map_err(|err| OwsError::invalid("SLD_BODY", format!("SLD_BODY refused: {err}"))),
+    }
+}
+
+/// `LAYERS`: 1 to 16 names (the `SLD_BODY`'s named layers when absent), each resolved with its
+/// style from `STYLES` (required in 1.3.0 unless an SLD is given).
+fn named_layers(
+    kvp: &Kvp,
+    layers: &dyn LayerSource,
+    version: Version,
+    user: &[Style],
+) -> Result<NamedLayers, OwsError> {
+    let mut names: Vec<&str> = match kvp.non_empty("LAYERS") {
+        Some(text) => text.split(',').map(str::trim).filter(|n| !n.is_empty()).collect(),
+        None if !user.is_empty() => Vec::new(),
+        None => return Err(OwsError::missing("LAYERS")),
+    };
+    if names.is_empty() {
+        for style in user {
+            if !names.contains(&style.class.as_str()) {
+                names.push(&style.class);
+            }
+        }
+    }
     if names.is_empty() {
         return Err(OwsError::missing("LAYERS"));
     }
@@ -205,47 +247,48 @@ fn named_layers(kvp: &Kvp, layers: &dyn LayerSource) -> Result<NamedLayers, OwsE
             "at most 16 layers per request (LayerLimit)",
         ));
     }
+    let styles = style_names(kvp, version, names.len(), !user.is_empty())?;
     names
         .iter()
-        .map(|name| {
-            let mosaics = layers.resolve(name).ok_or_else(|| {
+        .zip(styles)
+        .map(|(name, style)| {
+            let source = layers.resolve(name, &style, user)?.ok_or_else(|| {
                 OwsError::new(
                     "LayerNotDefined",
                     "LAYERS",
                     format!("layer {name} is not defined"),
                 )
             })?;
-            Ok((name.to_string(), mosaics))
+            Ok((name.to_string(), source))
         })
         .collect()
 }
 
-/// `STYLES`: empty, or one `default` (or empty) per layer; required in 1.3.0.
-fn check_styles(kvp: &Kvp, version: Version, layer_count: usize) -> Result<(), OwsError> {
+/// `STYLES`: empty (every default), or one name per layer (empty or `default` for the
+/// default); required in 1.3.0 unless the request brings its own SLD.
+fn style_names(
+    kvp: &Kvp,
+    version: Version,
+    layer_count: usize,
+    has_sld: bool,
+) -> Result<Vec<String>, OwsError> {
     let Some(styles) = kvp.get("STYLES") else {
-        return match version {
-            Version::V130 => Err(OwsError::missing("STYLES")),
-            Version::V111 => Ok(()),
+        return match (version, has_sld) {
+            (Version::V130, false) => Err(OwsError::missing("STYLES")),
+            _ => Ok(vec![String::new(); layer_count]),
         };
     };
-    let styles: Vec<&str> = styles.split(',').map(str::trim).collect();
-    if !(styles.len() == 1 && styles[0].is_empty()) && styles.len() != layer_count {
+    let styles: Vec<String> = styles.split(',').map(|s| s.trim().to_string()).collect();
+    if styles.len() == 1 && styles[0].is_empty() {
+        return Ok(vec![String::new(); layer_count]);
+    }
+    if styles.len() != layer_count {
         return Err(OwsError::invalid(
             "STYLES",
             format!("{} styles for {layer_count} layers", styles.len()),
         ));
     }
-    match styles
-        .iter()
-        .find(|s| !s.is_empty() && !s.eq_ignore_ascii_case("default"))
-    {
-        Some(bad) => Err(OwsError::new(
-            "StyleNotDefined",
-            "STYLES",
-            format!("style {bad} is not defined (use default)"),
-        )),
-        None => Ok(()),
-    }
+    Ok(styles)
 }
 
 /// `CRS` (1.3.0) or `SRS` (1.1.1) and `BBOX`, the box turned easting (longitude) first.

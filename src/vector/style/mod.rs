@@ -14,7 +14,7 @@ use std::sync::Arc;
 pub use expr::{ArithOp, Expr};
 pub use sld::parse_sld;
 
-use super::{line_at, Filter, Node};
+use super::{line_at, Filter, GeometryKind, Node};
 
 /// A style refused: where and why.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -441,4 +441,92 @@ pub fn check_dir(dir: &Path) -> Result<Vec<(String, Vec<Style>)>, StyleError> {
         out.push((name, styles));
     }
     Ok(out)
+}
+
+/// The PCRS classes in the order a deliverable's map draws them, bottom first: emprises and
+/// masks, areas, lines, points and symbols, texts on top.
+const CLASS_ORDER: &[&str] = &[
+    "EmpriseEchangePCRS",
+    "MasqueOpacitePCRS",
+    "HabillageEnveloppePCRS",
+    "PilePontPCRS",
+    "PilierParticulierPCRS",
+    "PilierRegulierPCRS",
+    "AffleurantEnveloppePCRS",
+    "QuaiFluvioMaritimePCRS",
+    "QuaiRailPCRS",
+    "RailPCRS",
+    "LimiteVoiriePCRS",
+    "MarcheEscalierPCRS",
+    "SeuilPCRS",
+    "FacadePCRS",
+    "MurPCRS",
+    "ProeminenceBatiPCRS",
+    "HabillageLignesPCRS",
+    "AffleurantLignesPCRS",
+    "ArbrePCRS",
+    "AffleurantPCRS",
+    "AffleurantPointPCRS",
+    "AffleurantSymbolePCRS",
+    "HabillagePointsPCRS",
+    "HabillageSymbolePCRS",
+    "PointLevePCRS",
+    "PointCanevasPCRS",
+    "HabillageTextePCRS",
+    "NomVoiriePCRS",
+    "NumeroVoiriePCRS",
+];
+
+/// Where a class is drawn in a deliverable's map (other classes after the PCRS ones, by name).
+pub fn class_rank(class: &str) -> (usize, String) {
+    let rank = CLASS_ORDER
+        .iter()
+        .position(|known| *known == class)
+        .unwrap_or(CLASS_ORDER.len());
+    (rank, class.to_string())
+}
+
+/// The style of a class no SLD names (a GeoPackage layer, a class outside the PCRS): grey
+/// areas, lines or points after the class's geometry kind (all three when unknown).
+pub fn generic_style(class: &str, kind: Option<GeometryKind>) -> Arc<Style> {
+    static GENERIC: std::sync::OnceLock<Style> = std::sync::OnceLock::new();
+    let style = GENERIC.get_or_init(|| {
+        let text = br##"<FeatureTypeStyle><FeatureTypeName>any</FeatureTypeName>
+            <Rule><Name>generique</Name><Title>Objet</Title>
+            <PolygonSymbolizer><Fill><CssParameter name="fill">#cccccc</CssParameter><CssParameter name="fill-opacity">0.5</CssParameter></Fill>
+              <Stroke><CssParameter name="stroke">#555555</CssParameter></Stroke></PolygonSymbolizer>
+            <LineSymbolizer><Stroke><CssParameter name="stroke">#333333</CssParameter><CssParameter name="stroke-width">1</CssParameter></Stroke></LineSymbolizer>
+            <PointSymbolizer><Graphic><Mark><WellKnownName>circle</WellKnownName><Fill><CssParameter name="fill">#666666</CssParameter></Fill></Mark><Size>5</Size></Graphic></PointSymbolizer>
+            </Rule></FeatureTypeStyle>"##;
+        let mut parsed = parse_sld(text, None).expect("the generic style parses");
+        parsed.remove(0)
+    });
+    let mut style = Style {
+        name: "generique".into(),
+        title: "Style générique".into(),
+        class: class.to_string(),
+        ..style.clone()
+    };
+    let keep = |symbolizer: &Symbolizer| {
+        matches!(
+            (kind, symbolizer),
+            (None, _)
+                | (
+                    Some(GeometryKind::Point | GeometryKind::MultiPoint),
+                    Symbolizer::Point { .. }
+                )
+                | (
+                    Some(GeometryKind::Line | GeometryKind::MultiLine),
+                    Symbolizer::Line { .. }
+                )
+                | (
+                    Some(GeometryKind::Polygon | GeometryKind::MultiPolygon),
+                    Symbolizer::Polygon { .. }
+                )
+        )
+    };
+    for rule in style.passes.iter_mut().flatten() {
+        rule.symbolizers.retain(keep);
+    }
+    Arc::new(style)
 }

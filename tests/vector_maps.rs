@@ -1,0 +1,363 @@
+//! Vector PCRS on the map (WMS): a field-shaped GML (voirie, façades, a tree, an affleurant
+//! envelope, rotated and accented texts) over the test orthophoto, drawn with the shipped SLD
+//! styles and compared with `gdal_rasterize`'s drawing of the same features; labels where
+//! their points are; `LAYERS=ortho,vector` keeping both; `STYLES` and `SLD_BODY`; a broken SLD
+//! refused with its line; legends non-blank per rule; GetFeatureInfo; XSD-valid capabilities.
+//!
+//! Tolerance: our lines are anti-aliased strokes 1.4 px wide, GDAL's rasterisation burns one
+//! aliased pixel per crossed cell. At least 97 % of GDAL's pixels must have one of ours within
+//! 1 px, and at least 97 % of ours one of GDAL's within 2 px (measured: 100 % and 100 %).
+
+mod common;
+
+use common::served::{gdal_tool, xmllint, Rgba, Served};
+use common::*;
+use serde_json::{json, Value};
+
+/// Lower left corner of the fixture area (Lambert-93), inside the test orthophoto.
+const X0: f64 = 846_370.0;
+const Y0: f64 = 6_526_190.0;
+/// Side of the window drawn, metres, and its size in pixels (0.1 m per pixel, about 1:357).
+const SIDE: f64 = 40.0;
+const PIXELS: u32 = 400;
+
+fn position(x: f64, y: f64) -> String {
+    format!("{:.3} {:.3}", X0 + x, Y0 + y)
+}
+
+fn member(body: &str) -> String {
+    format!("<featureMember>{body}</featureMember>\n")
+}
+
+fn line(class: &str, id: &str, theme: &str, points: &[(f64, f64)]) -> String {
+    let list: Vec<String> = points.iter().map(|(x, y)| position(*x, *y)).collect();
+    member(&format!(
+        r#"<{class} gml:id="{id}"><dateLeve>2024-05-02</dateLeve><idObjet>{id}</idObjet><thematique>{theme}</thematique><qualiteCategorisation>01</qualiteCategorisation><precisionPlanimetrique>005</precisionPlanimetrique><precisionAltimetrique>005</precisionAltimetrique><producteur>Géomètre</producteur>
+<geometrie><gml:LineString gml:id="{id}-g" srsName="EPSG:2154"><gml:posList>{}</gml:posList></gml:LineString></geometrie></{class}>"#,
+        list.join(" ")
+    ))
+}
+
+fn text(id: &str, label: &str, angle: f64, at: (f64, f64)) -> String {
+    member(&format!(
+        r#"<HabillageTextePCRS gml:id="{id}"><idHabillage>{id}</idHabillage><thematique>03</thematique>
+<geometrie><gml:Point gml:id="{id}-g" srsName="EPSG:2154"><gml:pos>{}</gml:pos></gml:Point></geometrie>
+<libelle>{label}</libelle><angleRotation>{angle}</angleRotation><justification>0</justification><taille>1</taille></HabillageTextePCRS>"#,
+        position(at.0, at.1)
+    ))
+}
+
+/// The field-shaped deliverable: every class the shipped styles draw here, in one GML.
+fn fixture_gml() -> String {
+    let mut body = String::new();
+    body += &line("LimiteVoiriePCRS", "lv1", "03", &[(2.0, 5.0), (38.0, 5.0)]);
+    body += &line(
+        "LimiteVoiriePCRS",
+        "lv2",
+        "03",
+        &[(2.0, 12.0), (20.0, 12.0), (38.0, 20.0)],
+    );
+    body += &line("FacadePCRS", "fa1", "02", &[(5.0, 36.0), (35.0, 36.0)]);
+    body += &member(&format!(
+        r#"<ArbrePCRS gml:id="ar1"><dateLeve>2024-05-02</dateLeve><idObjet>arbre-1</idObjet><thematique>06</thematique><qualiteCategorisation>01</qualiteCategorisation><precisionPlanimetrique>005</precisionPlanimetrique><precisionAltimetrique>005</precisionAltimetrique><producteur>Géomètre</producteur>
+<geometrie><gml:Point gml:id="ar1-g" srsName="EPSG:2154"><gml:pos>{}</gml:pos></gml:Point></geometrie></ArbrePCRS>"#,
+        position(30.0, 28.0)
+    ));
+    body += &member(&format!(
+        r#"<AffleurantEnveloppePCRS gml:id="ae1"><geometrie><gml:Polygon gml:id="ae1-g" srsName="EPSG:2154"><gml:exterior><gml:LinearRing><gml:posList>{} {} {} {} {}</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon></geometrie></AffleurantEnveloppePCRS>"#,
+        position(30.0, 8.0),
+        position(34.0, 8.0),
+        position(34.0, 10.0),
+        position(30.0, 10.0),
+        position(30.0, 8.0)
+    ));
+    body += &text("tx1", "Place de l'Église", 0.0, (4.0, 24.0));
+    body += &text("tx2", "Rue Ça", 90.0, (34.0, 24.0));
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<PlanCorpsRueSimplifie xmlns="http://cnig.gouv.fr/pcrs" xmlns:gml="http://www.opengis.net/gml/3.2" gml:id="pcrs" version="2.0">
+{body}</PlanCorpsRueSimplifie>
+"#
+    )
+}
+
+fn get_map(layers: &str, extra: &str) -> String {
+    format!(
+        "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS={layers}&CRS=EPSG:2154&BBOX={},{},{},{}\
+         &WIDTH={PIXELS}&HEIGHT={PIXELS}&FORMAT=image/png&TRANSPARENT=TRUE{extra}",
+        X0,
+        Y0,
+        X0 + SIDE,
+        Y0 + SIDE
+    )
+}
+
+/// Pixel of a fixture position.
+fn pixel(x: f64, y: f64) -> (i64, i64) {
+    let scale = f64::from(PIXELS) / SIDE;
+    ((x * scale) as i64, ((SIDE - y) * scale) as i64)
+}
+
+fn drawn(image: &Rgba, x: i64, y: i64) -> bool {
+    x >= 0
+        && y >= 0
+        && (x as u32) < image.width
+        && (y as u32) < image.height
+        && image.at(x as u32, y as u32)[3] > 40
+}
+
+fn dark(image: &Rgba, x: i64, y: i64) -> bool {
+    drawn(image, x, y) && {
+        let [r, g, b, _] = image.at(x as u32, y as u32);
+        u32::from(r) + u32::from(g) + u32::from(b) < 3 * 110
+    }
+}
+
+fn near(image: &Rgba, x: i64, y: i64, reach: i64, test: fn(&Rgba, i64, i64) -> bool) -> bool {
+    (-reach..=reach).any(|dx| (-reach..=reach).any(|dy| test(image, x + dx, y + dy)))
+}
+
+fn count(image: &Rgba, area: (i64, i64, i64, i64), test: fn(&Rgba, i64, i64) -> bool) -> usize {
+    let mut total = 0;
+    for y in area.1..area.3 {
+        for x in area.0..area.2 {
+            total += usize::from(test(image, x, y));
+        }
+    }
+    total
+}
+
+/// GDAL's own drawing of a GML layer over the window (255 where a line passes).
+async fn rasterized(gml: &std::path::Path, class: &str, scratch: &std::path::Path) -> Rgba {
+    let out = scratch.join(format!("{class}.tif"));
+    gdal_tool(
+        "gdal_rasterize",
+        vec![
+            "-q".into(),
+            "-l".into(),
+            class.into(),
+            "-burn".into(),
+            "255".into(),
+            "-ot".into(),
+            "Byte".into(),
+            "-te".into(),
+            X0.to_string(),
+            Y0.to_string(),
+            (X0 + SIDE).to_string(),
+            (Y0 + SIDE).to_string(),
+            "-ts".into(),
+            PIXELS.to_string(),
+            PIXELS.to_string(),
+            gml.display().to_string(),
+            out.display().to_string(),
+        ],
+    )
+    .await;
+    Rgba::read_gdal(&out)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn vector_pcrs_drawn_styled_labelled_over_the_orthophoto() {
+    dallage::init_gdal();
+    let source = TempDir::new();
+    let gml = source.path().join("pcrs-rue.gml");
+    std::fs::write(&gml, fixture_gml()).unwrap();
+    let ortho = json!({"type": "file", "path": fixtures().display().to_string()});
+    let vector = json!({"type": "file", "path": source.path().display().to_string()});
+    let served = Served::start(vec![ortho, vector]).await;
+    let (ortho_layer, vector_layer) = (served.layers[0].clone(), served.layers[1].clone());
+    let voirie = format!("{vector_layer}-LimiteVoiriePCRS");
+
+    // Geometry: the voirie collection against GDAL's rasterisation of the same lines.
+    let ours = served.map(&get_map(&voirie, "&STYLES=")).await;
+    let scratch = TempDir::new();
+    let reference = rasterized(&gml, "LimiteVoiriePCRS", &scratch.path()).await;
+    let (mut theirs, mut matched_theirs, mut mine, mut matched_mine) = (0, 0, 0, 0);
+    for y in 0..i64::from(PIXELS) {
+        for x in 0..i64::from(PIXELS) {
+            let burnt = reference.at(x as u32, y as u32)[0] == 255;
+            if burnt {
+                theirs += 1;
+                matched_theirs += usize::from(near(&ours, x, y, 1, drawn));
+            }
+            if drawn(&ours, x, y) {
+                mine += 1;
+                let burnt_near = (-2..=2).any(|dx: i64| {
+                    (-2..=2).any(|dy: i64| {
+                        let (px, py) = (x + dx, y + dy);
+                        px >= 0
+                            && py >= 0
+                            && px < 400
+                            && py < 400
+                            && reference.at(px as u32, py as u32)[0] == 255
+                    })
+                });
+                matched_mine += usize::from(burnt_near);
+            }
+        }
+    }
+    assert!(theirs > 500 && mine > 500, "GDAL {theirs} pixels, ours {mine}");
+    assert!(
+        matched_theirs * 100 >= theirs * 97,
+        "{matched_theirs} of GDAL's {theirs} pixels have ours near"
+    );
+    assert!(
+        matched_mine * 100 >= mine * 97,
+        "{matched_mine} of our {mine} pixels have GDAL's near"
+    );
+    // Thematique 03 is drawn near-black (#1a1a1a), as the voirie style says.
+    let (x, y) = pixel(20.0, 5.0);
+    assert!(near(&ours, x, y, 1, dark), "the chaussée line is dark");
+
+    // The deliverable's group: every class, labels at their points.
+    let group = served.map(&get_map(&vector_layer, "&STYLES=")).await;
+    let (tx, ty) = pixel(4.0, 24.0);
+    // Anchor (0, 0): the text runs right of its point and above it (1.5 m high, 15 px).
+    let right = count(&group, (tx, ty - 18, tx + 120, ty + 2), dark);
+    let left = count(&group, (tx - 120, ty - 18, tx - 2, ty + 2), dark);
+    assert!(
+        right > 150 && left < 20,
+        "label pixels right {right}, left {left}"
+    );
+    // Turned 90° (counter-clockwise in the PCRS): it runs up from its point.
+    let (ux, uy) = pixel(34.0, 24.0);
+    let up = count(&group, (ux - 18, uy - 70, ux + 2, uy - 2), dark);
+    let across = count(&group, (ux + 2, uy - 18, ux + 70, uy + 2), dark);
+    assert!(
+        up > 80 && up > across * 3,
+        "rotated label up {up}, across {across}"
+    );
+    // The tree (green disc) and the façade (dark red) are drawn in their colours.
+    let (ax, ay) = pixel(30.0, 28.0);
+    let [r, g, b, a] = group.at(ax as u32, ay as u32);
+    assert!(
+        a > 200 && g > r && g > b,
+        "tree at ({ax},{ay}) is {r},{g},{b},{a}"
+    );
+    let (fx, fy) = pixel(20.0, 36.0);
+    assert!(
+        (-1..=1).any(|d| {
+            let [r, g, b, a] = group.at(fx as u32, (fy + d) as u32);
+            a > 150 && r > 90 && g < 60 && b < 60
+        }),
+        "façade dark red"
+    );
+
+    // Over the orthophoto in one GetMap: the ortho everywhere, the vector on top.
+    let ortho_only = served.map(&get_map(&ortho_layer, "&STYLES=")).await;
+    let both = served
+        .map(&get_map(&format!("{ortho_layer},{vector_layer}"), "&STYLES=,"))
+        .await;
+    let mut unchanged = 0;
+    let mut compared = 0;
+    for y in 0..PIXELS {
+        for x in 0..PIXELS {
+            if group.at(x, y)[3] == 0 && ortho_only.at(x, y)[3] == 255 {
+                compared += 1;
+                unchanged += usize::from(both.at(x, y) == ortho_only.at(x, y));
+            }
+        }
+    }
+    assert!(
+        compared > 50_000 && unchanged == compared,
+        "{unchanged} of {compared} ortho pixels kept"
+    );
+    let (x, y) = pixel(20.0, 5.0);
+    assert!(
+        near(&both, x, y, 1, dark) && both.at(x as u32, y as u32)[3] == 255,
+        "line over the ortho"
+    );
+
+    // STYLES picks among the offered styles; an unknown one is StyleNotDefined.
+    let fine = served.map(&get_map(&voirie, "&STYLES=voirie-fine")).await;
+    let fine_pixels = count(&fine, (0, 0, 400, 400), drawn);
+    assert!(
+        fine_pixels > 300 && fine_pixels < mine,
+        "fine {fine_pixels} < default {mine}"
+    );
+    let (_, _, body) = served.wms(&get_map(&voirie, "&STYLES=nope")).await;
+    assert!(String::from_utf8_lossy(&body).contains("StyleNotDefined"));
+
+    // SLD_BODY: the user's style applies; a broken one is refused with its line.
+    let sld = format!(
+        r##"<StyledLayerDescriptor version="1.0.0"><NamedLayer><Name>{voirie}</Name><UserStyle><Name>rouge</Name>
+<FeatureTypeStyle><Rule><LineSymbolizer><Stroke><CssParameter name="stroke">#ff0000</CssParameter><CssParameter name="stroke-width">3</CssParameter></Stroke></LineSymbolizer></Rule></FeatureTypeStyle>
+</UserStyle></NamedLayer></StyledLayerDescriptor>"##
+    );
+    let encoded: String = url::form_urlencoded::byte_serialize(sld.as_bytes()).collect();
+    let red = served
+        .map(&get_map(&voirie, &format!("&SLD_BODY={encoded}")))
+        .await;
+    let (x, y) = pixel(20.0, 5.0);
+    let [r, g, b, _] = red.at(x as u32, y as u32);
+    assert!(r > 200 && g < 60 && b < 60, "user style red: {r},{g},{b}");
+    let broken = sld.replace("#ff0000", "#ff00");
+    let encoded: String = url::form_urlencoded::byte_serialize(broken.as_bytes()).collect();
+    let (_, _, body) = served
+        .wms(&get_map(&voirie, &format!("&SLD_BODY={encoded}")))
+        .await;
+    let report = String::from_utf8_lossy(&body);
+    assert!(
+        report.contains("InvalidParameterValue") && report.contains("line 2"),
+        "{report}"
+    );
+
+    // Legends: each rule's swatch is drawn, the sheet holds every rule with its title.
+    let style = served.state.styles().pick("LimiteVoiriePCRS", "").unwrap();
+    for rule in style.rules() {
+        let (status, kind, body) = served
+            .wms(&format!(
+                "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER={voirie}&RULE={}",
+                rule.name
+            ))
+            .await;
+        assert_eq!((status, kind.as_str()), (200, "image/png"), "{}", rule.name);
+        let swatch = Rgba::decode(&body);
+        assert!(
+            count(&swatch, (0, 0, 20, 20), drawn) > 10,
+            "rule {} swatch blank",
+            rule.name
+        );
+    }
+    let (_, _, body) = served
+        .wms(&format!(
+            "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER={voirie}"
+        ))
+        .await;
+    let sheet = Rgba::decode(&body);
+    let rules = style.rules().count() as u32;
+    assert_eq!(sheet.height, rules * 24);
+    assert!(sheet.width > 60, "titles written beside the swatches");
+    for row in 0..rules {
+        let top = i64::from(row * 24);
+        assert!(
+            count(&sheet, (24, top, i64::from(sheet.width), top + 20), drawn) > 20,
+            "title {row}"
+        );
+    }
+
+    // GetFeatureInfo on the tree: its attributes.
+    let (ax, ay) = pixel(30.0, 28.0);
+    let info = format!(
+        "{}&QUERY_LAYERS={vector_layer}&INFO_FORMAT=application/json&I={ax}&J={ay}",
+        get_map(&vector_layer, "&STYLES=").replace("GetMap", "GetFeatureInfo")
+    );
+    let (status, _, body) = served.wms(&info).await;
+    let answer: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(
+        answer["features"][0]["properties"]["idObjet"], "arbre-1",
+        "{answer}"
+    );
+    let (_, _, body) = served.wms(&info.replace("application/json", "text/html")).await;
+    assert!(String::from_utf8_lossy(&body).contains("arbre-1"));
+
+    // Capabilities: the group, its collections with their styles and legends, XSD-valid.
+    let (_, _, caps) = served
+        .wms("SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities")
+        .await;
+    let text = String::from_utf8_lossy(&caps);
+    assert!(text.contains(&format!("<Name>{voirie}</Name>")) && text.contains("<Name>voirie-fine</Name>"));
+    assert!(text.contains("REQUEST=GetLegendGraphic"));
+    xmllint(&caps, Some("wms130_sld.xsd"), &scratch.path()).expect("WMS 1.3.0 capabilities valid");
+}
