@@ -83,6 +83,8 @@ MAP
   EXTENT 840000 6520000 850000 6530000
   UNITS METERS
   PROJECTION "init=epsg:2154" END
+  SYMBOL NAME "disc" TYPE ELLIPSE FILLED TRUE POINTS 1 1 END END
+  OUTPUTFORMAT NAME "png" DRIVER AGG/PNG MIMETYPE "image/png" IMAGEMODE RGBA TRANSPARENT ON EXTENSION "png" END
   OUTPUTFORMAT NAME "geojson" DRIVER "OGR/GEOJSON" MIMETYPE "application/json; subtype=geojson"
     FORMATOPTION "STORAGE=stream" FORMATOPTION "FORM=SIMPLE" FORMATOPTION "LCO:COORDINATE_PRECISION=9" END
   WEB
@@ -102,6 +104,9 @@ EOF
     CONNECTIONTYPE OGR CONNECTION "$work/data/features.gpkg" DATA "$layer"
     PROJECTION "init=epsg:2154" END
     METADATA "wfs_title" "$layer" "gml_include_items" "all" "gml_featureid" "fid" END
+    # Drawn as dallage's generic style draws a class no SLD names (benches/vector_maps.sh):
+    # 1 px #333333 lines, 5 px #666666 discs.
+    CLASS STYLE COLOR 51 51 51 WIDTH 1 SYMBOL "disc" SIZE 5 END END
   END
 EOF
     done

@@ -140,7 +140,10 @@ pub async fn get_feature_info(wms: &super::Wms, kvp: &Kvp, base: &str) -> Result
             .workers
             .run(move || super::vector::features_at(&vector_layers, epsg, bbox, size, (i, j), count))
             .await?;
-        return Ok(super::vector::feature_info_response(&info_format, &hits));
+        return Ok(info_response(
+            &info_format,
+            super::vector::feature_info_body(&info_format, &hits),
+        ));
     }
     let query = PointQuery {
         layers,
@@ -239,7 +242,7 @@ fn respond(format: &str, hits: &[Hit], base: &str) -> HttpResponse {
 }
 
 /// A feature-info body with the content type of its format (one of [`INFO_FORMATS`]).
-pub(super) fn info_response(format: &str, body: Vec<u8>) -> HttpResponse {
+fn info_response(format: &str, body: Vec<u8>) -> HttpResponse {
     let content_type = match format {
         "application/json" => "application/json",
         "text/html" => "text/html; charset=utf-8",

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use actix_web::HttpResponse;
 use serde_json::{json, Map, Value};
 
 use crate::ogc::common::xml::Xml;
@@ -185,8 +184,8 @@ pub fn features_at(
     out
 }
 
-/// A feature-info answer for vector features, in one of the WMS info formats.
-pub fn feature_info_response(format: &str, hits: &[(Arc<Collection>, Value)]) -> HttpResponse {
+/// A feature-info body for vector features, in one of the WMS info formats.
+pub fn feature_info_body(format: &str, hits: &[(Arc<Collection>, Value)]) -> Vec<u8> {
     match format {
         "application/json" => {
             let features: Vec<Value> = hits
@@ -199,12 +198,13 @@ pub fn feature_info_response(format: &str, hits: &[(Arc<Collection>, Value)]) ->
                     feature
                 })
                 .collect();
-            let body = json!({"type": "FeatureCollection", "features": features}).to_string();
-            super::featureinfo::info_response(format, body.into_bytes())
+            json!({"type": "FeatureCollection", "features": features})
+                .to_string()
+                .into_bytes()
         }
-        "text/html" => super::featureinfo::info_response(format, html(hits).into_bytes()),
-        "application/vnd.ogc.gml" => super::featureinfo::info_response(format, gml(hits)),
-        _ => super::featureinfo::info_response(format, text(hits).into_bytes()),
+        "text/html" => html(hits).into_bytes(),
+        "application/vnd.ogc.gml" => gml(hits),
+        _ => text(hits).into_bytes(),
     }
 }
 
