@@ -361,3 +361,147 @@ async fn vector_pcrs_drawn_styled_labelled_over_the_orthophoto() {
     assert!(text.contains("REQUEST=GetLegendGraphic"));
     xmllint(&caps, Some("wms130_sld.xsd"), &scratch.path()).expect("WMS 1.3.0 capabilities valid");
 }
+
+/// A WebMercatorQuad tile's box in CRS:84 with `buffer` of its 4 096 units around it, through
+/// GDAL's PROJ (not dallage's code).
+fn tile_box84(z: u32, x: u32, y: u32, buffer: f64) -> [f64; 4] {
+    use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+    let span = 2.0 * 20_037_508.342_789_244 / f64::from(1u32 << z);
+    let pad = span * buffer / 4096.0;
+    let x0 = -20_037_508.342_789_244 + f64::from(x) * span - pad;
+    let y1 = 20_037_508.342_789_244 - f64::from(y) * span + pad;
+    let (x1, y0) = (x0 + span + 2.0 * pad, y1 - span - 2.0 * pad);
+    let mut source = SpatialRef::from_epsg(3857).unwrap();
+    source.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    let mut target = SpatialRef::from_epsg(4326).unwrap();
+    target.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    let (mut xs, mut ys) = ([x0, x1, x1, x0], [y0, y0, y1, y1]);
+    CoordTransform::new(&source, &target)
+        .unwrap()
+        .transform_coords(&mut xs, &mut ys, &mut [])
+        .unwrap();
+    let fold = |v: &[f64], f: fn(f64, f64) -> f64| v.iter().copied().reduce(f).unwrap();
+    [
+        fold(&xs, f64::min),
+        fold(&ys, f64::min),
+        fold(&xs, f64::max),
+        fold(&ys, f64::max),
+    ]
+}
+
+/// Vector tiles of the Lyon deliverable: GDAL's MVT driver reads each tile over it with, per
+/// class, as many features as a direct query of the tile's box finds (between the tile with 60
+/// and with 68 units of buffer: the tile's own is 64); properties come through; TileJSON and
+/// the MapLibre style describe the same layers.
+#[tokio::test(flavor = "multi_thread")]
+async fn vector_tiles_hold_what_a_direct_query_finds() {
+    let (served, _, _source) = common::pcrs::serve_lyon().await;
+    let slug = served.layer().to_string();
+    let (status, _, body) = served.get(&format!("/tiles/{slug}/tiles.json")).await;
+    assert_eq!(status, 200);
+    let tilejson: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(tilejson["tilejson"], "3.0.0");
+    let bounds: Vec<f64> = serde_json::from_value(tilejson["bounds"].clone()).unwrap();
+    let classes: Vec<String> = tilejson["vector_layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(classes.contains(&"LimiteVoiriePCRS".to_string()), "{classes:?}");
+    // Every z17 tile over the deliverable.
+    let z = 17u32;
+    let n = f64::from(1u32 << z);
+    let column = |lon: f64| ((lon + 180.0) / 360.0 * n) as u32;
+    let row = |lat: f64| ((1.0 - lat.to_radians().tan().asinh() / std::f64::consts::PI) / 2.0 * n) as u32;
+    let scratch = TempDir::new();
+    let mut tiles_with_features = 0;
+    let mut richest = (0, 0, 0);
+    for x in column(bounds[0])..=column(bounds[2]) {
+        for y in row(bounds[3])..=row(bounds[1]) {
+            let (status, kind, body) = served.get(&format!("/tiles/{slug}/{z}/{x}/{y}.mvt")).await;
+            assert_eq!(
+                (status, kind.as_str()),
+                (200, "application/vnd.mapbox-vector-tile")
+            );
+            let dir = scratch.path().join(format!("{z}/{x}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let file = dir.join(format!("{y}.mvt"));
+            std::fs::write(&file, &body).unwrap();
+            if body.len() > richest.2 {
+                richest = (x, y, body.len());
+            }
+            let read = if body.is_empty() {
+                Default::default()
+            } else {
+                common::pcrs::ogr_counts_of(file.display().to_string()).await
+            };
+            let (inner, outer) = (tile_box84(z, x, y, 60.0), tile_box84(z, x, y, 68.0));
+            for class in &classes {
+                let collection = served.state.vectors().get(&format!("{slug}-{class}")).unwrap();
+                let low = collection.select(Some(inner), None, 0, 0).matched as u64;
+                let high = collection.select(Some(outer), None, 0, 0).matched as u64;
+                let got = read.get(class).copied().unwrap_or(0);
+                assert!(
+                    low <= got && got <= high,
+                    "tile {z}/{x}/{y} {class}: GDAL reads {got}, a query finds {low}..{high}"
+                );
+            }
+            tiles_with_features += usize::from(!read.is_empty());
+        }
+    }
+    assert!(
+        tiles_with_features >= 3,
+        "{tiles_with_features} tiles hold features"
+    );
+    // Properties come through, typed; `properties=` keeps only those asked for.
+    let (x, y, _) = richest;
+    let all = served.get(&format!("/tiles/{slug}/{z}/{x}/{y}.mvt")).await.2;
+    let few = served
+        .get(&format!("/tiles/{slug}/{z}/{x}/{y}.mvt?properties=thematique"))
+        .await
+        .2;
+    assert!(few.len() < all.len());
+    for (layer, features) in dallage::vector::mvt::decode_tile(&few).unwrap() {
+        for (_, properties) in features {
+            assert!(
+                properties.keys().all(|k| k == "thematique" || k == "fid"),
+                "{layer}: {properties:?}"
+            );
+        }
+    }
+    // OGC API Tiles serves a collection's tiles, the same bytes as XYZ.
+    let voirie = format!("{slug}-LimiteVoiriePCRS");
+    let (_, _, body) = served.get(&format!("/ogcapi/collections/{voirie}/tiles")).await;
+    let tilesets: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(tilesets["tilesets"][0]["dataType"], "vector", "{tilesets}");
+    let xyz = served.get(&format!("/tiles/{voirie}/{z}/{x}/{y}.mvt")).await.2;
+    let (status, _, ogcapi) = served
+        .get(&format!(
+            "/ogcapi/collections/{voirie}/tiles/WebMercatorQuad/{z}/{y}/{x}"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(!xyz.is_empty() && xyz == ogcapi, "same tile both ways");
+    // The MapLibre style draws the same layers from the same source.
+    let (_, _, body) = served.get(&format!("/tiles/{slug}/style.json")).await;
+    let style: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(style["version"], 8);
+    assert_eq!(
+        style["sources"][&slug]["url"],
+        json!(format!("{}/tiles/{slug}/tiles.json", served.base))
+    );
+    let drawn: std::collections::BTreeSet<&str> = style["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["source-layer"].as_str())
+        .collect();
+    assert!(
+        drawn.contains("LimiteVoiriePCRS") && drawn.contains("ArbrePCRS"),
+        "{drawn:?}"
+    );
+    // Out of the matrix: a 404 problem.
+    let (status, _, _) = served.get(&format!("/tiles/{slug}/3/9/9.mvt")).await;
+    assert_eq!(status, 404);
+}

@@ -9,6 +9,7 @@ pub mod matrix_sets;
 pub mod seed;
 pub mod size;
 mod store;
+pub mod vector;
 
 use std::sync::Arc;
 

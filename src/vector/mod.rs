@@ -13,6 +13,7 @@ mod geometry;
 mod gml;
 mod gml_geometry;
 mod import;
+pub mod mvt;
 mod node;
 mod ogr;
 pub mod render;

@@ -2,6 +2,8 @@
 //! collections, and per collection the map tilesets with their limits and tiles. The feature
 //! collections (`ogc::features`) are listed beside these: one landing page, one `/collections`.
 
+mod vector;
+
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
@@ -50,6 +52,12 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(
             resource("/collections/{layer}/map/tiles/{set}/{z}/{row}/{col}", "GET")
                 .route(web::get().to(tile)),
+        )
+        .service(resource("/collections/{id}/tiles", "GET").route(web::get().to(vector::tilesets)))
+        .service(resource("/collections/{id}/tiles/{set}", "GET").route(web::get().to(vector::tileset)))
+        .service(
+            resource("/collections/{id}/tiles/{set}/{z}/{row}/{col}", "GET")
+                .route(web::get().to(vector::tile)),
         );
 }
 

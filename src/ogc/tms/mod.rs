@@ -6,11 +6,15 @@
 //! - `/tms/1.0.0/{layer}/{set}` is the TileMap (origin, levels, format);
 //! - `/tms/1.0.0/{layer}/{set}/{z}/{x}/{y}.{ext}` is a tile, y from the bottom;
 //! - `/tiles/{layer}/{set}/{z}/{x}/{y}.{ext}` is a tile, y from the top;
-//! - `/tiles/{layer}/{z}/{x}/{y}.{ext}` is the same in WebMercatorQuad.
+//! - `/tiles/{layer}/{z}/{x}/{y}.{ext}` is the same in WebMercatorQuad;
+//! - `/tiles/{vector layer}/[{set}/]{z}/{x}/{y}.mvt`, `…/tiles.json`, `…/style.json`: vector
+//!   tiles, their TileJSON and a MapLibre style made from the SLD (`vector.rs`).
 //!
 //! TMS counts rows from one origin at the bottom for every level, which only the world sets
 //! (WebMercatorQuad, WorldCRS84Quad) have: the Lambert grids' levels end at different
 //! heights, so they are offered over WMTS, XYZ and OGC API Tiles only.
+
+mod vector;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
@@ -259,6 +263,10 @@ async fn xyz_tile(tiles: web::Data<Tiles>, request: HttpRequest) -> HttpResponse
     }
     let path = request.path().strip_prefix("/tiles/").unwrap_or("");
     let parts: Vec<String> = path.split('/').map(percent_decode).collect();
+    // A vector layer's tiles, TileJSON and style (a raster layer goes on).
+    if let Some(answer) = vector::answer(&request, &parts).await {
+        return answer;
+    }
     let segments = match <[String; 5]>::try_from(parts.clone()) {
         Ok([layer, set, z, x, tile]) => (layer, set, z, x, tile),
         Err(_) => match <[String; 4]>::try_from(parts) {

@@ -12,42 +12,9 @@ use crate::ogc::common::xml::Xml;
 use crate::ogc::common::OwsError;
 use crate::raster::crs::{transform_bbox, transform_points};
 use crate::vector::render::{self, Layer};
-use crate::vector::style::{class_rank, generic_style, Style, Styles};
+pub use crate::vector::render::{groups, VectorGroup};
+use crate::vector::style::{generic_style, Style, Styles};
 use crate::vector::{Collection, Vectors};
-
-/// A vector deliverable as the WMS lists it: its slug and its collections, bottom first.
-pub struct VectorGroup {
-    /// Layer name of the group (the deliverable's slug).
-    pub slug: String,
-    /// Its collections in drawing order.
-    pub collections: Vec<Arc<Collection>>,
-}
-
-/// The deliverable slug of a collection (its id without the class).
-fn slug_of(collection: &Collection) -> &str {
-    collection
-        .id
-        .strip_suffix(&format!("-{}", collection.class))
-        .unwrap_or(&collection.id)
-}
-
-/// Every vector deliverable with its collections, by slug.
-pub fn groups(vectors: &Vectors) -> Vec<VectorGroup> {
-    let mut by_slug: BTreeMap<String, Vec<Arc<Collection>>> = BTreeMap::new();
-    for collection in vectors.all() {
-        by_slug
-            .entry(slug_of(&collection).to_string())
-            .or_default()
-            .push(collection);
-    }
-    by_slug
-        .into_iter()
-        .map(|(slug, mut collections)| {
-            collections.sort_by_key(|c| class_rank(&c.class));
-            VectorGroup { slug, collections }
-        })
-        .collect()
-}
 
 /// The styles offered for a collection, default first (the generic one when no SLD names its
 /// class).

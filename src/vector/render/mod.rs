@@ -15,10 +15,12 @@ use tiny_skia::{
 pub use legend::{draw_legend, draw_legend_sheet};
 pub use text::Fonts;
 
+use super::style::class_rank;
 use super::style::{
     Expr, Fill, Graphic, LineCap, LineJoin, MarkShape, Placement, Rule, Stroke, Style, Symbolizer, Unit,
 };
-use super::{Collection, Deadline, Geometry, StoredFeature, Transform};
+use super::{Collection, Deadline, Geometry, StoredFeature, Transform, Vectors};
+use std::collections::BTreeMap;
 
 /// Size of an OGC "standardized rendering pixel", in metres (scale denominators use it).
 pub const PIXEL_METRES: f64 = 0.000_28;
@@ -97,6 +99,40 @@ impl MapView {
         let ((west, east), (south, north)) = (fold(&xs), fold(&ys));
         Some([west, south, east, north])
     }
+}
+
+/// A vector deliverable as maps and tiles show it: its slug and its collections, bottom first.
+pub struct VectorGroup {
+    /// Layer name of the group (the deliverable's slug).
+    pub slug: String,
+    /// Its collections in drawing order.
+    pub collections: Vec<Arc<Collection>>,
+}
+
+/// The deliverable slug of a collection (its id without the class).
+fn slug_of(collection: &Collection) -> &str {
+    collection
+        .id
+        .strip_suffix(&format!("-{}", collection.class))
+        .unwrap_or(&collection.id)
+}
+
+/// Every vector deliverable with its collections, by slug.
+pub fn groups(vectors: &Vectors) -> Vec<VectorGroup> {
+    let mut by_slug: BTreeMap<String, Vec<Arc<Collection>>> = BTreeMap::new();
+    for collection in vectors.all() {
+        by_slug
+            .entry(slug_of(&collection).to_string())
+            .or_default()
+            .push(collection);
+    }
+    by_slug
+        .into_iter()
+        .map(|(slug, mut collections)| {
+            collections.sort_by_key(|c| class_rank(&c.class));
+            VectorGroup { slug, collections }
+        })
+        .collect()
 }
 
 /// A collection and the style it is drawn with.

@@ -5,6 +5,7 @@
 //! own.
 
 mod expr;
+mod maplibre;
 mod sld;
 
 use std::collections::BTreeMap;
@@ -12,6 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use expr::{ArithOp, Expr};
+pub use maplibre::{maplibre_layers, zoom_of_scale};
 pub use sld::parse_sld;
 
 use super::{line_at, Filter, GeometryKind, Node};
