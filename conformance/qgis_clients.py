@@ -9,7 +9,11 @@ reference where it has data and must stay transparent where it has none.
 
 Each vector deliverable's classes are added as QGIS adds them (the "WFS" provider in both
 versions, the "OAPIF" provider): every class must be valid, read with the feature count and the
-extent OGR reads from the source GML, and draw in EPSG:3946 over its own extent.
+extent OGR reads from the source GML, and draw in EPSG:3946 over its own extent. Each vector
+deliverable is also added as a map: its WMS group layer (the "wms" provider) and its vector tiles
+(the "vectortile" provider over /tiles/{slug}/{z}/{x}/{y}.mvt); each must draw, and draw in the
+right place: at least 90 % of the pixels QGIS draws for the LimiteVoiriePCRS class read over OGC
+API Features must have a pixel of the map within 3 pixels.
 
 Run: QT_QPA_PLATFORM=offscreen /usr/bin/python3 conformance/qgis_clients.py --context PATH
 """
@@ -28,7 +32,7 @@ from osgeo import gdal  # noqa: E402
 from qgis.core import (  # noqa: E402
     QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsDataSourceUri,
     QgsMapRendererParallelJob, QgsMapSettings, QgsNetworkAccessManager, QgsNetworkRequestParameters,
-    QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer)
+    QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer, QgsVectorTileLayer)
 from qgis.PyQt.QtCore import QEventLoop, QSize, QTimer, QUrlQuery  # noqa: E402
 from qgis.PyQt.QtGui import QColor, QImage  # noqa: E402
 
@@ -261,6 +265,71 @@ def check_vector(context, provider, source, label, count, box):
     return read == count and placed and drawn > 0, detail
 
 
+def draw(layer, box, epsg):
+    """Renders `layer` over `box` (in EPSG `epsg`) at 512×512: the alpha mask."""
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(QgsCoordinateReferenceSystem(f"EPSG:{epsg}"))
+    settings.setExtent(QgsRectangle(*box))
+    settings.setOutputSize(QSize(512, 512))
+    settings.setBackgroundColor(QColor(0, 0, 0, 0))
+    job = QgsMapRendererParallelJob(settings)
+    loop = QEventLoop()
+    job.finished.connect(loop.quit)
+    QTimer.singleShot(RENDER_TIMEOUT_MS, loop.quit)
+    job.start()
+    loop.exec_()
+    return job.renderedImage(), rgba(job.renderedImage())[:, :, 3] > 0
+
+
+def near(mask, reach):
+    """`mask` grown by `reach` pixels."""
+    grown = mask.copy()
+    for dx in range(-reach, reach + 1):
+        for dy in range(-reach, reach + 1):
+            grown |= np.roll(np.roll(mask, dx, axis=0), dy, axis=1)
+    return grown
+
+
+def check_map(context, layer, label, reference, box):
+    """The map layer is valid, draws, and covers the reference drawing of the voirie."""
+    if not layer.isValid():
+        return False, f"layer not valid: {layer.error().summary()}"
+    image, mask = draw(layer, box, 3857)
+    path = os.path.join(context["out"], "qgis", label.replace(" ", "-").replace(":", "-") + ".png")
+    image.save(path)
+    covered = int((near(mask, 3) & reference).sum())
+    share = covered / max(int(reference.sum()), 1)
+    detail = f"{int(mask.sum())} pixels drawn; {share:.1%} of the voirie's {int(reference.sum())} pixels covered; {path}"
+    return mask.sum() > 0 and share >= 0.9, detail
+
+
+def run_vector_maps(context):
+    base = context["base"].rstrip("/")
+    for vector in context.get("vectors", []):
+        slug = vector["slug"]
+        voirie = QgsVectorLayer(plain_uri(url=f"{base}/ogcapi", typename=f"{slug}-LimiteVoiriePCRS"), "voirie", "OAPIF")
+        if not voirie.isValid():
+            continue
+        to_3857 = QgsCoordinateTransform(voirie.crs(), QgsCoordinateReferenceSystem("EPSG:3857"), QgsProject.instance())
+        extent = to_3857.transformBoundingBox(voirie.extent())
+        # A 150 m square at the middle of the voirie: about 1:1 000 at 512 pixels.
+        cx, cy = extent.center().x(), extent.center().y()
+        box = (cx - 75, cy - 75, cx + 75, cy + 75)
+        _, reference = draw(voirie, box, 3857)
+        if reference.sum() == 0:
+            box = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
+            _, reference = draw(voirie, box, 3857)
+        wms = QgsRasterLayer(uri(url=f"{base}/wms?VERSION=1.3.0", layers=slug, styles="", format="image/png",
+                                 crs="EPSG:3857"), f"WMS {slug}", "wms")
+        report.guarded(CLIENT, "WMS 1.3.0", f"vector group {slug}: drawn in place", check_map, context, wms,
+                       f"WMS vector {slug}", reference, box)
+        tiles = QgsVectorTileLayer(uri(type="xyz", url=f"{base}/tiles/{slug}/{{z}}/{{x}}/{{y}}.mvt", zmin="9",
+                                       zmax="22"), f"MVT {slug}")
+        report.guarded(CLIENT, "Vector tiles", f"MVT {slug}: drawn in place", check_map, context, tiles,
+                       f"MVT {slug}", reference, box)
+
+
 def run_vectors(context):
     base = context["base"].rstrip("/")
     for vector in context.get("vectors", []):
@@ -273,6 +342,7 @@ def run_vectors(context):
 
 def run(context):
     run_vectors(context)
+    run_vector_maps(context)
     base = context["base"].rstrip("/")
     os.makedirs(os.path.join(context["out"], "qgis"), exist_ok=True)
     requests = record_requests()

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -127,6 +128,26 @@ def wms(base, layers):
     schema = feature_info_schema(base)
     for item in layers:
         feature_info(base, item, schema)
+
+
+def vector_maps(base, vectors):
+    """The shipped SLD styles against SLD 1.1 (through sld11-all.xsd, for libxml2); for each
+    vector deliverable, a broken SLD_BODY and an unknown style answered with valid exception
+    reports."""
+    styles = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(SCHEMAS))), "styles")
+    for name in sorted(os.listdir(styles)):
+        with open(os.path.join(styles, name), "rb") as handle:
+            ok, errors = xmllint(handle.read(), "sld11-all.xsd")
+        emit(CLIENT, "WMS 1.3.0", f"style {name}", ok, f"SLD 1.1.0; {errors}" if errors else "SLD 1.1.0")
+    for vector in vectors:
+        slug = vector["slug"]
+        common = (f"{base}/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS={slug}&CRS=EPSG:3857"
+                  f"&BBOX=0,0,1,1&WIDTH=16&HEIGHT=16&FORMAT=image/png")
+        broken = urllib.parse.quote('<StyledLayerDescriptor><NamedLayer><Name>x</Name></StyledLayerDescriptor>')
+        check("WMS 1.3.0", f"exception: broken SLD_BODY ({slug})", f"{common}&SLD_BODY={broken}",
+              WMS_130_EXCEPTIONS, ERROR_STATUSES, must_contain=b"InvalidParameterValue")
+        check("WMS 1.3.0", f"exception: unknown vector style ({slug})", f"{common}&STYLES=nope",
+              WMS_130_EXCEPTIONS, ERROR_STATUSES, must_contain=b"StyleNotDefined")
 
 
 def feature_info(base, layer, schema):
@@ -257,6 +278,7 @@ def main():
     wmts(base, layers)
     tms(base, layers)
     wfs(base, context.get("vectors", []))
+    vector_maps(base, context.get("vectors", []))
 
 
 if __name__ == "__main__":

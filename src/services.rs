@@ -59,6 +59,8 @@ impl Services {
                 storage_timeout: scanner.limits().storage_timeout,
             },
         );
+        let styles = Arc::new(styles);
+        tiles.attach_vectors(vectors.clone(), styles.clone());
         Services {
             config: Arc::new(config),
             catalog,
@@ -67,7 +69,7 @@ impl Services {
             mosaics,
             tiles,
             vectors,
-            styles: Arc::new(styles),
+            styles,
             ready: Readiness::default(),
         }
     }
@@ -125,6 +127,7 @@ impl Services {
         }
         self.mosaics.follow(self.scanner.subscribe());
         self.tiles.follow();
+        self.tiles.follow_vectors();
         if let Err(err) = self.vectors.rebuild_all().await {
             tracing::warn!(error = %err, "vector collections not built");
         }

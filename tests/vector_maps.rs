@@ -49,6 +49,11 @@ fn text(id: &str, label: &str, angle: f64, at: (f64, f64)) -> String {
 
 /// The field-shaped deliverable: every class the shipped styles draw here, in one GML.
 fn fixture_gml() -> String {
+    fixture_gml_with_tree((30.0, 28.0))
+}
+
+/// The same with the tree at `tree`.
+fn fixture_gml_with_tree(tree: (f64, f64)) -> String {
     let mut body = String::new();
     body += &line("LimiteVoiriePCRS", "lv1", "03", &[(2.0, 5.0), (38.0, 5.0)]);
     body += &line(
@@ -61,7 +66,7 @@ fn fixture_gml() -> String {
     body += &member(&format!(
         r#"<ArbrePCRS gml:id="ar1"><dateLeve>2024-05-02</dateLeve><idObjet>arbre-1</idObjet><thematique>06</thematique><qualiteCategorisation>01</qualiteCategorisation><precisionPlanimetrique>005</precisionPlanimetrique><precisionAltimetrique>005</precisionAltimetrique><producteur>Géomètre</producteur>
 <geometrie><gml:Point gml:id="ar1-g" srsName="EPSG:2154"><gml:pos>{}</gml:pos></gml:Point></geometrie></ArbrePCRS>"#,
-        position(30.0, 28.0)
+        position(tree.0, tree.1)
     ));
     body += &member(&format!(
         r#"<AffleurantEnveloppePCRS gml:id="ae1"><geometrie><gml:Polygon gml:id="ae1-g" srsName="EPSG:2154"><gml:exterior><gml:LinearRing><gml:posList>{} {} {} {} {}</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon></geometrie></AffleurantEnveloppePCRS>"#,
@@ -79,6 +84,21 @@ fn fixture_gml() -> String {
 {body}</PlanCorpsRueSimplifie>
 "#
     )
+}
+
+/// CRS:84 of a Lambert-93 position, through GDAL (not dallage's code).
+fn lambert_to_crs84(x: f64, y: f64) -> (f64, f64) {
+    use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+    let mut source = SpatialRef::from_epsg(2154).unwrap();
+    source.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    let mut target = SpatialRef::from_epsg(4326).unwrap();
+    target.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    let (mut xs, mut ys) = ([x], [y]);
+    CoordTransform::new(&source, &target)
+        .unwrap()
+        .transform_coords(&mut xs, &mut ys, &mut [])
+        .unwrap();
+    (xs[0], ys[0])
 }
 
 fn get_map(layers: &str, extra: &str) -> String {
@@ -351,6 +371,89 @@ async fn vector_pcrs_drawn_styled_labelled_over_the_orthophoto() {
     );
     let (_, _, body) = served.wms(&info.replace("application/json", "text/html")).await;
     assert!(String::from_utf8_lossy(&body).contains("arbre-1"));
+
+    // Map tiles of the vector layer (XYZ PNG, through the tile cache); an import that moves the
+    // tree drops the tiles over its old and new places only.
+    let tile_of = |x: f64, y: f64| {
+        let (lon, lat) = lambert_to_crs84(X0 + x, Y0 + y);
+        let n = f64::from(1u32 << 21);
+        let column = ((lon + 180.0) / 360.0 * n) as u32;
+        let row = ((1.0 - lat.to_radians().tan().asinh() / std::f64::consts::PI) / 2.0 * n) as u32;
+        format!("/tiles/{vector_layer}/21/{column}/{row}.png")
+    };
+    let (over_tree, over_road) = (tile_of(30.0, 28.0), tile_of(3.0, 5.0));
+    assert_ne!(over_tree, over_road);
+    let renders = || served.state.tiles().cache().stats().renders;
+    let before = served.get(&over_tree).await;
+    assert_eq!((before.0, before.1.as_str()), (200, "image/png"), "{over_tree}");
+    assert!(
+        count(&Rgba::decode(&before.2), (0, 0, 256, 256), drawn) > 50,
+        "the tree's tile is drawn"
+    );
+    let road = served.get(&over_road).await.2;
+    assert!(
+        count(&Rgba::decode(&road), (0, 0, 256, 256), drawn) > 50,
+        "the road's tile is drawn"
+    );
+    let drawn_so_far = renders();
+    assert!(served.get(&over_tree).await.2 == before.2, "the same tile again");
+    assert_eq!(renders(), drawn_so_far, "served from the cache");
+    // A comment makes the file's size differ too: an import skips files that look unchanged.
+    std::fs::write(
+        &gml,
+        fixture_gml_with_tree((27.0, 29.0)) + "<!-- the tree moved -->\n",
+    )
+    .unwrap();
+    let livrable = served
+        .state
+        .catalog()
+        .livrable_by_slug(&vector_layer)
+        .await
+        .unwrap();
+    // What a scheduled rescan does: the scan sees the file changed, the import follows.
+    scan(&served.state, livrable.id).await;
+    served.state.vectors().import_livrable(livrable.id).await.unwrap();
+    let mut after = before.2.clone();
+    for _ in 0..50 {
+        after = served.get(&over_tree).await.2;
+        if after != before.2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(after != before.2, "the tile over the moved tree is drawn again");
+    let drawn_now = renders();
+    assert!(
+        served.get(&over_road).await.2 == road,
+        "the road's tile is the same"
+    );
+    assert_eq!(
+        renders(),
+        drawn_now,
+        "the road's tile, far from the change, stays cached"
+    );
+    // WMTS serves the same tiles by KVP.
+    let (status, kind, _) = served
+        .get(&format!(
+            "/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER={vector_layer}&STYLE=default\
+             &TILEMATRIXSET=WebMercatorQuad&TILEMATRIX=21&{}&FORMAT=image/png",
+            over_road
+                .rsplit('/')
+                .take(2)
+                .collect::<Vec<_>>()
+                .iter()
+                .rev()
+                .enumerate()
+                .map(|(i, v)| if i == 0 {
+                    format!("TILECOL={v}")
+                } else {
+                    format!("TILEROW={}", v.trim_end_matches(".png"))
+                })
+                .collect::<Vec<_>>()
+                .join("&")
+        ))
+        .await;
+    assert_eq!((status, kind.as_str()), (200, "image/png"));
 
     // Capabilities: the group, its collections with their styles and legends, XSD-valid.
     let (_, _, caps) = served

@@ -25,6 +25,9 @@ pub use crate::config::EmptyTiles;
 use crate::raster::{
     self, DecodePolicy, EncodeOptions, Format, Mosaic, MosaicChange, Mosaics, RenderRequest, Resampling,
 };
+use crate::vector::render::{self as vector_render, Canvas, MapView};
+use crate::vector::style::Styles;
+use crate::vector::{Deadline, VectorChange, Vectors};
 use crate::workers::Workers;
 
 /// A tile asked for.
@@ -98,6 +101,8 @@ struct Inner {
     mosaics: Mosaics,
     workers: Workers,
     empty: EmptyTiles,
+    /// Vector collections and their styles, for map tiles of vector layers.
+    vectors: std::sync::OnceLock<(Vectors, Arc<Styles>)>,
 }
 
 /// The tile service; cheap to clone.
@@ -134,8 +139,15 @@ impl Tiles {
                 mosaics,
                 workers,
                 empty: cache_config.empty_tiles,
+                vectors: std::sync::OnceLock::new(),
             }),
         }
+    }
+
+    /// Serves map tiles of vector layers too: each collection, each vector deliverable, drawn
+    /// with the default styles (set once, at start-up).
+    pub fn attach_vectors(&self, vectors: Vectors, styles: Arc<Styles>) {
+        let _ = self.inner.vectors.set((vectors, styles));
     }
 
     /// Whether tiles of `layer` at level `z` are kept in the cache (`cache.layers`).
@@ -228,11 +240,9 @@ impl Tiles {
         request: &TileRequest,
         policy: DecodePolicy,
     ) -> Result<TileAnswer, TileRequestError> {
-        let mosaic = self
-            .inner
-            .mosaics
-            .get(&request.layer)
-            .ok_or_else(|| TileRequestError::UnknownLayer(request.layer.clone()))?;
+        let Some(mosaic) = self.inner.mosaics.get(&request.layer) else {
+            return self.vector_map_tile(request).await;
+        };
         let set = Self::set_for(&mosaic, &request.tms)
             .ok_or_else(|| TileRequestError::UnknownSet(request.tms.clone()))?;
         let layer =
@@ -284,13 +294,22 @@ impl Tiles {
                 .await
                 .map_err(|err| TileError(err.to_string()))?
         };
-        if !self.caches(&mosaic.name, request.z) {
+        self.cached_or_drawn(&key, drawing).await
+    }
+
+    /// The tile from the cache, or drawn (and kept, unless `cache.layers` says otherwise).
+    async fn cached_or_drawn<F, Fut>(&self, key: &TileKey, drawing: F) -> Result<TileAnswer, TileRequestError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Bytes, TileError>>,
+    {
+        if !self.caches(&key.layer, key.z) {
             let bytes = drawing().await.map_err(|err| TileRequestError::Render(err.0))?;
             return Ok(TileAnswer::Tile(Arc::new(Tile::new(bytes))));
         }
         self.inner
             .cache
-            .get_or_render(&key, drawing)
+            .get_or_render(key, drawing)
             .await
             .map(TileAnswer::Tile)
             .map_err(|err| TileRequestError::Render(err.0))
@@ -350,9 +369,16 @@ impl Tiles {
                 boxes_wgs84.push(previous);
             }
         }
+        // Resampling reaches a pixel or two past a dalle's edge.
+        self.invalidate_boxes(&change.layer, &boxes_wgs84, 2.0).await
+    }
+
+    /// Drops the tiles of `layer` over CRS:84 boxes grown by `margin_pixels` at each level, at
+    /// every level of every set, in every tier.
+    async fn invalidate_boxes(&self, layer: &str, boxes_wgs84: &[[f64; 4]], margin_pixels: f64) -> u64 {
         let mut boxes: Vec<(String, [f64; 4])> = Vec::new();
         for set in matrix_sets::all().values() {
-            for bbox in &boxes_wgs84 {
+            for bbox in boxes_wgs84 {
                 if let Some(projected) = raster::crs::transform_bbox(4326, set.crs.epsg, *bbox) {
                     boxes.push((set.id.clone(), projected));
                 }
@@ -361,13 +387,12 @@ impl Tiles {
         let boxes = Arc::new(boxes);
         self.inner
             .cache
-            .invalidate(&change.layer, move |tms_id, z, row, col| {
+            .invalidate(layer, move |tms_id, z, row, col| {
                 boxes.iter().filter(|(id, _)| id == tms_id).any(|(id, bbox)| {
                     let Some(matrix) = matrix_sets::get(id).and_then(|set| set.matrix(z)) else {
                         return false;
                     };
-                    // Resampling reaches a pixel or two past a dalle's edge.
-                    let margin = 2.0 * matrix.cell_size;
+                    let margin = margin_pixels * matrix.cell_size;
                     let grown = [
                         bbox[0] - margin,
                         bbox[1] - margin,
@@ -381,6 +406,163 @@ impl Tiles {
             })
             .await
     }
+
+    /// Drops the map tiles over what each vector import changed (call once at start-up, after
+    /// [`Tiles::attach_vectors`]).
+    pub fn follow_vectors(&self) {
+        let Some((vectors, _)) = self.inner.vectors.get() else {
+            return;
+        };
+        let mut changes = vectors.subscribe();
+        let tiles = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match changes.recv().await {
+                    Ok(change) => {
+                        let removed = tiles.invalidate_vector(&change).await;
+                        tracing::info!(
+                            livrable = change.livrable_id,
+                            boxes = change.boxes84.len(),
+                            removed,
+                            "tiles over changed features dropped"
+                        );
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        // Which features changed is unknown: every vector layer's tiles go.
+                        if let Some((vectors, _)) = tiles.inner.vectors.get() {
+                            for group in vector_render::groups(vectors) {
+                                tiles.inner.cache.clear_layer(&group.slug).await;
+                                for collection in group.collections {
+                                    tiles.inner.cache.clear_layer(&collection.id).await;
+                                }
+                            }
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        });
+    }
+
+    /// Drops the tiles of every layer a vector change feeds, over its boxes.
+    pub async fn invalidate_vector(&self, change: &VectorChange) -> u64 {
+        let mut removed = 0;
+        for layer in &change.layers {
+            // Symbols and labels reach as far as the drawing's buffer past a feature.
+            removed += self.invalidate_boxes(layer, &change.boxes84, 64.0).await;
+        }
+        removed
+    }
+
+    /// A map tile of a vector layer (a collection, or a vector deliverable's classes), drawn
+    /// with the default styles and kept in the cache like any tile.
+    async fn vector_map_tile(&self, request: &TileRequest) -> Result<TileAnswer, TileRequestError> {
+        let unknown = || TileRequestError::UnknownLayer(request.layer.clone());
+        let (vectors, styles) = self.inner.vectors.get().ok_or_else(unknown)?;
+        let layers = vector_render::default_layers(vectors, styles, &request.layer).ok_or_else(unknown)?;
+        let set = matrix_sets::get(&request.tms)
+            .filter(|set| vector_sets(&layers).iter().any(|offered| offered.id == set.id))
+            .ok_or_else(|| TileRequestError::UnknownSet(request.tms.clone()))?;
+        let matrix = set
+            .matrix(request.z)
+            .ok_or_else(|| TileRequestError::LevelOutOfRange {
+                tms: set.id.clone(),
+                z: request.z,
+                max: set.matrices.len().saturating_sub(1) as u32,
+            })?;
+        if request.row >= matrix.matrix_height || request.col >= matrix.matrix_width {
+            return Err(TileRequestError::TileOutOfRange {
+                z: request.z,
+                row: request.row,
+                col: request.col,
+                rows: matrix.matrix_height,
+                cols: matrix.matrix_width,
+            });
+        }
+        let view = MapView {
+            epsg: set.crs.epsg,
+            bbox: matrix.tile_bbox(request.row, request.col),
+            width: matrix.tile_width,
+            height: matrix.tile_height,
+            metres_per_unit: if set.crs.is_geographic() { 111_319.49 } else { 1.0 },
+        };
+        // Outside the features, or at a scale no rule draws: nothing to draw.
+        let extent = layers
+            .iter()
+            .filter_map(|layer| layer.collection.extent84)
+            .reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
+            .and_then(|extent| raster::crs::transform_bbox(4326, set.crs.epsg, extent));
+        let inside = extent.is_some_and(|extent| {
+            let margin = 64.0 * matrix.cell_size;
+            let grown = [
+                extent[0] - margin,
+                extent[1] - margin,
+                extent[2] + margin,
+                extent[3] + margin,
+            ];
+            matrix
+                .tiles_over(grown)
+                .is_some_and(|range| range.contains(request.row, request.col))
+        });
+        if !inside || !vector_render::draws_at(&layers, view.scale_denominator()) {
+            return Ok(TileAnswer::Empty);
+        }
+        let key = TileKey {
+            layer: Arc::from(request.layer.as_str()),
+            tms: Arc::from(set.id.as_str()),
+            z: request.z,
+            row: request.row,
+            col: request.col,
+            format: request.format,
+        };
+        let workers = self.inner.workers.clone();
+        let format = request.format;
+        let drawing = || async move {
+            workers
+                .run(move || -> Result<Bytes, TileError> {
+                    let mut canvas =
+                        Canvas::new(view.width, view.height).map_err(|err| TileError(err.to_string()))?;
+                    // Tiles are drawn ahead of any request's time budget; a minute bounds a runaway.
+                    let deadline = Deadline::after(std::time::Duration::from_secs(60));
+                    vector_render::draw(
+                        &mut canvas,
+                        &view,
+                        &layers,
+                        raster::crs::transform_points,
+                        &deadline,
+                    )
+                    .map_err(|err| TileError(err.to_string()))?;
+                    let image = raster::Image {
+                        width: view.width,
+                        height: view.height,
+                        rgba: canvas.into_rgba(),
+                    };
+                    raster::encode(&image, &encoding(format))
+                        .map(Bytes::from)
+                        .map_err(|err| TileError(err.to_string()))
+                })
+                .await
+                .map_err(|err| TileError(err.to_string()))?
+        };
+        self.cached_or_drawn(&key, drawing).await
+    }
+}
+
+/// The sets vector layers are offered in: the web sets, IGN's Lambert-93 grid, and the 5 cm
+/// grid of each collection's CRS.
+pub fn vector_sets(layers: &[vector_render::Layer]) -> Vec<&'static TileMatrixSet> {
+    let mut sets: Vec<&'static TileMatrixSet> = ["WebMercatorQuad", "WorldCRS84Quad", "LAMB93"]
+        .iter()
+        .filter_map(|id| matrix_sets::get(id))
+        .collect();
+    for layer in layers {
+        if let Some(native) = layer.collection.srid.and_then(matrix_sets::native_for) {
+            if !sets.iter().any(|s| s.id == native.id) {
+                sets.push(native);
+            }
+        }
+    }
+    sets
 }
 
 /// A layer seen through one tile matrix set.

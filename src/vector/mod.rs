@@ -6,6 +6,7 @@
 //! come from whoever builds [`Vectors`] (the raster module owns PROJ), so nothing here points
 //! sideways or up.
 
+mod changes;
 mod fes;
 mod filter;
 mod follow;
@@ -22,6 +23,7 @@ pub mod style;
 mod validate;
 mod wkb;
 
+pub use changes::VectorChange;
 pub use fes::{compile_fes, local_name, FesContext, FesError, SrsAxis};
 pub use filter::{ArrayOp, Comparison, Deadline, Filter, LikeToken, Literal, SpatialOp};
 pub use geometry::{linearize_arcs, write_number, Geometry, GeometryKind, Path, Piece, Position};

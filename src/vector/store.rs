@@ -288,6 +288,11 @@ impl Collection {
         (&*feature.fid == fid).then_some(feature)
     }
 
+    /// Every feature, in document order.
+    pub fn features(&self) -> &[StoredFeature] {
+        &self.features
+    }
+
     /// The features meeting `bbox` (CRS:84) if given and `keep` if given, in document order,
     /// `limit` from `offset`. Without either, a page costs its own features only (a client
     /// reading a whole collection page by page reads it once).
@@ -367,6 +372,7 @@ impl Collection {
 #[derive(Clone)]
 pub struct Vectors {
     by_id: Arc<RwLock<HashMap<String, Arc<Collection>>>>,
+    changes: tokio::sync::broadcast::Sender<super::changes::VectorChange>,
     pub(super) catalog: Catalog,
     transform: Transform,
     pub(super) settings: Settings,
@@ -386,10 +392,16 @@ impl Vectors {
     pub fn new(catalog: Catalog, transform: Transform, settings: Settings) -> Vectors {
         Vectors {
             by_id: Arc::new(RwLock::new(HashMap::new())),
+            changes: tokio::sync::broadcast::channel(64).0,
             catalog,
             transform,
             settings,
         }
+    }
+
+    /// What each rebuild changes, for those who keep derived things (the tile cache).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<super::changes::VectorChange> {
+        self.changes.subscribe()
     }
 
     /// A collection by id.
@@ -421,6 +433,7 @@ impl Vectors {
     /// it comes, so they are never all held at once.
     pub async fn rebuild(&self, livrable_id: i64) -> Result<(), VectorError> {
         let livrable = self.catalog.livrable(livrable_id).await?;
+        let livrable_slug = livrable.slug.clone();
         let transform = self.transform;
         let (sender, mut batches) = tokio::sync::mpsc::channel::<Vec<FeatureRow>>(4);
         let builder = tokio::task::spawn_blocking(move || {
@@ -468,13 +481,31 @@ impl Vectors {
         if let Some(err) = failed {
             return Err(err.into());
         }
-        let mut map = self
-            .by_id
-            .write()
-            .map_err(|_| VectorError::Worker("the collection registry is poisoned".into()))?;
-        map.retain(|_, collection| collection.livrable_id != livrable_id);
-        for collection in built {
-            map.insert(collection.id.clone(), Arc::new(collection));
+        let built: Vec<Arc<Collection>> = built.into_iter().map(Arc::new).collect();
+        let old: Vec<Arc<Collection>> = {
+            let mut map = self
+                .by_id
+                .write()
+                .map_err(|_| VectorError::Worker("the collection registry is poisoned".into()))?;
+            let old = map
+                .values()
+                .filter(|collection| collection.livrable_id == livrable_id)
+                .cloned()
+                .collect();
+            map.retain(|_, collection| collection.livrable_id != livrable_id);
+            for collection in &built {
+                map.insert(collection.id.clone(), collection.clone());
+            }
+            old
+        };
+        if self.changes.receiver_count() > 0 {
+            let slug = livrable_slug.clone();
+            let change = tokio::task::spawn_blocking(move || {
+                super::changes::change_between(livrable_id, &slug, &old, &built)
+            })
+            .await
+            .map_err(|err| VectorError::Worker(err.to_string()))?;
+            let _ = self.changes.send(change);
         }
         Ok(())
     }

@@ -8,7 +8,8 @@
 //! - `/tiles/{layer}/{set}/{z}/{x}/{y}.{ext}` is a tile, y from the top;
 //! - `/tiles/{layer}/{z}/{x}/{y}.{ext}` is the same in WebMercatorQuad;
 //! - `/tiles/{vector layer}/[{set}/]{z}/{x}/{y}.mvt`, `…/tiles.json`, `…/style.json`: vector
-//!   tiles, their TileJSON and a MapLibre style made from the SLD (`vector.rs`).
+//!   tiles, their TileJSON and a MapLibre style made from the SLD (`vector.rs`); a vector
+//!   layer's `.png` tiles are maps drawn with its styles, as raster layers' are.
 //!
 //! TMS counts rows from one origin at the bottom for every level, which only the world sets
 //! (WebMercatorQuad, WorldCRS84Quad) have: the Lambert grids' levels end at different

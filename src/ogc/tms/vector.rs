@@ -41,11 +41,8 @@ pub async fn answer(request: &HttpRequest, parts: &[String]) -> Option<HttpRespo
         [_, set, z, x, tile] if tile.ends_with(".mvt") => {
             tile_answer(request, &config, layers, set, (z, x, tile)).await
         }
-        _ => Problem::not_found(format!(
-            "{layer} is a vector layer: its tiles are /tiles/{layer}/[{{set}}/]{{z}}/{{x}}/{{y}}.mvt, \
-             with /tiles/{layer}/tiles.json and /tiles/{layer}/style.json"
-        ))
-        .error_response(),
+        // Map tiles (PNG, JPEG, WebP) of a vector layer come from the tile service, as raster ones.
+        _ => return None,
     })
 }
 

@@ -135,6 +135,41 @@ pub fn groups(vectors: &Vectors) -> Vec<VectorGroup> {
         .collect()
 }
 
+/// The layers a map name stands for, each with its class's default style (the generic one
+/// when no SLD names the class): a collection, or a vector deliverable's classes in order.
+pub fn default_layers(vectors: &Vectors, styles: &super::style::Styles, name: &str) -> Option<Vec<Layer>> {
+    let collections = match vectors.get(name) {
+        Some(collection) => vec![collection],
+        None => {
+            groups(vectors)
+                .into_iter()
+                .find(|group| group.slug == name)?
+                .collections
+        }
+    };
+    Some(
+        collections
+            .into_iter()
+            .map(|collection| {
+                let style = styles
+                    .pick(&collection.class, "")
+                    .unwrap_or_else(|| super::style::generic_style(&collection.class, collection.kind));
+                Layer { collection, style }
+            })
+            .collect(),
+    )
+}
+
+/// Whether any rule of the layers applies at a scale denominator.
+pub fn draws_at(layers: &[Layer], scale: f64) -> bool {
+    layers.iter().any(|layer| {
+        layer
+            .style
+            .rules()
+            .any(|rule| rule.at_scale(scale) && !rule.symbolizers.is_empty())
+    })
+}
+
 /// A collection and the style it is drawn with.
 #[derive(Clone)]
 pub struct Layer {
