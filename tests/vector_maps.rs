@@ -454,6 +454,23 @@ async fn vector_pcrs_drawn_styled_labelled_over_the_orthophoto() {
         ))
         .await;
     assert_eq!((status, kind.as_str()), (200, "image/png"));
+    // The WMTS capabilities list the group and its collections, with limits where styles draw.
+    let (_, _, wmts) = served.get("/wmts?SERVICE=WMTS&REQUEST=GetCapabilities").await;
+    let wmts_text = String::from_utf8_lossy(&wmts);
+    assert!(
+        wmts_text.contains(&format!("<ows:Identifier>{voirie}</ows:Identifier>")),
+        "voirie in WMTS"
+    );
+    assert!(
+        wmts_text.contains(&format!("/wmts/1.0.0/{vector_layer}/{{Style}}")),
+        "group's REST template"
+    );
+    xmllint(
+        &wmts,
+        Some("ogc/wmts/1.0/wmtsGetCapabilities_response.xsd"),
+        &scratch.path(),
+    )
+    .expect("WMTS capabilities valid");
 
     // Capabilities: the group, its collections with their styles and legends, XSD-valid.
     let (_, _, caps) = served

@@ -447,6 +447,10 @@ impl Tiles {
     /// Drops the tiles of every layer a vector change feeds, over its boxes.
     pub async fn invalidate_vector(&self, change: &VectorChange) -> u64 {
         let mut removed = 0;
+        if change.boxes84.is_empty() {
+            // Invalidating bumps the cache's generation: tiles being drawn would not be kept.
+            return 0;
+        }
         for layer in &change.layers {
             // Symbols and labels reach as far as the drawing's buffer past a feature.
             removed += self.invalidate_boxes(layer, &change.boxes84, 64.0).await;

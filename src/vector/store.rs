@@ -505,7 +505,10 @@ impl Vectors {
             })
             .await
             .map_err(|err| VectorError::Worker(err.to_string()))?;
-            let _ = self.changes.send(change);
+            // A rebuild that changed nothing (files found unchanged) drops no tile.
+            if !change.boxes84.is_empty() {
+                let _ = self.changes.send(change);
+            }
         }
         Ok(())
     }

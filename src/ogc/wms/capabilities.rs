@@ -292,7 +292,10 @@ fn root_layer(
         xml.close("Layer");
     }
     for group in groups {
-        vector_group(xml, version, context, group, styles);
+        // A folder holding dalles and GML: the raster layer keeps the name, the vector classes
+        // are listed alone.
+        let shadowed = mosaics.iter().any(|m| m.name == group.slug);
+        vector_group(xml, version, context, group, styles, shadowed);
     }
     xml.close("Layer");
 }
@@ -305,12 +308,15 @@ fn vector_group(
     context: &CapabilitiesContext<'_>,
     group: &VectorGroup,
     styles: &Styles,
+    shadowed: bool,
 ) {
     let Some(extent84) = extent_in(&group.collections, 4326) else {
         return;
     };
     xml.open("Layer", &[("queryable", "1")]);
-    xml.leaf("Name", &[], &group.slug);
+    if !shadowed {
+        xml.leaf("Name", &[], &group.slug);
+    }
     xml.leaf("Title", &[], &format!("{} — PCRS vecteur", group.slug));
     xml.leaf(
         "Abstract",

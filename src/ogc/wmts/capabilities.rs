@@ -1,6 +1,7 @@
 //! The WMTS 1.0.0 capabilities document: one layer per raster deliverable with its tile
 //! matrix sets and their limits over the layer's coverage, KVP and REST (ResourceURL) access,
-//! and the tile matrix sets themselves.
+//! and the tile matrix sets themselves; then one PNG layer per vector deliverable and per
+//! vector collection, drawn with its default styles.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -9,10 +10,40 @@ use crate::ogc::common::xml::Xml;
 use crate::ogc::common::Offered;
 use crate::ogc::wms::INFO_FORMATS;
 use crate::raster::Mosaic;
-use crate::tiles::{LayerInSet, TileMatrixSet, TileRange, Tiles};
+use crate::tiles::{vector_sets, LayerInSet, TileMatrixSet, TileRange, Tiles};
+use crate::vector::render::{default_layers, draws_at, groups, Layer, PIXEL_METRES};
+use crate::vector::style::Styles;
+use crate::vector::Vectors;
+
+/// A vector map as WMTS lists it: its name, title and the layers it draws.
+pub struct VectorMap {
+    name: String,
+    title: String,
+    layers: Vec<Layer>,
+}
+
+/// Every vector deliverable (a group) and every collection, with their default styles; a
+/// deliverable whose slug names a raster layer too (a folder holding dalles and GML) is listed
+/// by its collections only, the raster layer keeping the name.
+pub fn vector_maps(vectors: &Vectors, styles: &Styles, raster_names: &[&str]) -> Vec<VectorMap> {
+    let mut maps = Vec::new();
+    for group in groups(vectors) {
+        let names = std::iter::once((group.slug.clone(), format!("{} — PCRS vecteur", group.slug)))
+            .chain(group.collections.iter().map(|c| (c.id.clone(), c.title.clone())));
+        for (name, title) in names {
+            if raster_names.contains(&name.as_str()) {
+                continue;
+            }
+            if let Some(layers) = default_layers(vectors, styles, &name) {
+                maps.push(VectorMap { name, title, layers });
+            }
+        }
+    }
+    maps
+}
 
 /// The document, with links from `base`.
-pub fn document(base: &str, mosaics: &[Arc<Mosaic>]) -> Vec<u8> {
+pub fn document(base: &str, mosaics: &[Arc<Mosaic>], vector_maps: &[VectorMap]) -> Vec<u8> {
     let mut xml = Xml::new();
     xml.open(
         "Capabilities",
@@ -38,6 +69,14 @@ pub fn document(base: &str, mosaics: &[Arc<Mosaic>]) -> Vec<u8> {
         layer(&mut xml, base, mosaic, &sets);
         for set in sets {
             used_sets.insert(set.id.clone(), set);
+        }
+    }
+    for map in vector_maps {
+        let sets = vector_sets(&map.layers);
+        if vector_layer(&mut xml, base, map, &sets) {
+            for set in sets {
+                used_sets.insert(set.id.clone(), set);
+            }
         }
     }
     for set in used_sets.values() {
@@ -154,6 +193,80 @@ fn layer(xml: &mut Xml, base: &str, mosaic: &Mosaic, sets: &[&'static TileMatrix
         );
     }
     xml.close("Layer");
+}
+
+/// A vector map's layer: PNG tiles at the levels its styles draw, over its features; false
+/// when it has no extent.
+fn vector_layer(xml: &mut Xml, base: &str, map: &VectorMap, sets: &[&'static TileMatrixSet]) -> bool {
+    let Some(extent84) = map
+        .layers
+        .iter()
+        .filter_map(|layer| layer.collection.extent84)
+        .reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
+    else {
+        return false;
+    };
+    xml.open("Layer", &[]);
+    xml.leaf("ows:Title", &[], &map.title);
+    xml.open("ows:WGS84BoundingBox", &[]);
+    xml.leaf(
+        "ows:LowerCorner",
+        &[],
+        &format!("{} {}", extent84[0], extent84[1]),
+    );
+    xml.leaf(
+        "ows:UpperCorner",
+        &[],
+        &format!("{} {}", extent84[2], extent84[3]),
+    );
+    xml.close("ows:WGS84BoundingBox");
+    xml.leaf("ows:Identifier", &[], &map.name);
+    xml.open("Style", &[("isDefault", "true")]);
+    xml.leaf("ows:Identifier", &[], "default");
+    xml.close("Style");
+    xml.leaf("Format", &[], "image/png");
+    for set in sets {
+        let Some(extent) = crate::raster::crs::transform_bbox(4326, set.crs.epsg, extent84) else {
+            continue;
+        };
+        let metres_per_unit = if set.crs.is_geographic() { 111_319.49 } else { 1.0 };
+        xml.open("TileMatrixSetLink", &[]);
+        xml.leaf("TileMatrixSet", &[], &set.id);
+        xml.open("TileMatrixSetLimits", &[]);
+        for (z, matrix) in set.matrices.iter().enumerate() {
+            let scale = matrix.cell_size * metres_per_unit / PIXEL_METRES;
+            // MaxTileRow / MaxTileCol of 0 can't be written (see advertised_limits).
+            let Some(range) = matrix
+                .tiles_over(extent)
+                .filter(|range| range.max_row > 0 && range.max_col > 0 && draws_at(&map.layers, scale))
+            else {
+                continue;
+            };
+            xml.open("TileMatrixLimits", &[]);
+            xml.leaf("TileMatrix", &[], &z.to_string());
+            xml.leaf("MinTileRow", &[], &range.min_row.to_string());
+            xml.leaf("MaxTileRow", &[], &range.max_row.to_string());
+            xml.leaf("MinTileCol", &[], &range.min_col.to_string());
+            xml.leaf("MaxTileCol", &[], &range.max_col.to_string());
+            xml.close("TileMatrixLimits");
+        }
+        xml.close("TileMatrixSetLimits");
+        xml.close("TileMatrixSetLink");
+    }
+    let template = format!(
+        "{base}/wmts/1.0.0/{}/{{Style}}/{{TileMatrixSet}}/{{TileMatrix}}/{{TileRow}}/{{TileCol}}.png",
+        map.name
+    );
+    xml.empty(
+        "ResourceURL",
+        &[
+            ("format", "image/png"),
+            ("resourceType", "tile"),
+            ("template", &template),
+        ],
+    );
+    xml.close("Layer");
+    true
 }
 
 fn tile_matrix_set(xml: &mut Xml, set: &TileMatrixSet) {

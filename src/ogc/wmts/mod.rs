@@ -13,6 +13,8 @@ use crate::ogc::common::{base_url, part, Kvp, Offered, OwsError, Report};
 use crate::ogc::wms::{self, PointQuery};
 use crate::raster::{Format, Mosaics};
 use crate::tiles::{TileRequest, Tiles};
+use crate::vector::style::Styles;
+use crate::vector::Vectors;
 use crate::workers::Workers;
 
 /// How WMTS 1.0.0 writes its exceptions.
@@ -73,7 +75,13 @@ async fn rest_capabilities(
 
 fn capabilities_response(config: &Config, mosaics: &Mosaics, request: &HttpRequest) -> HttpResponse {
     let base = base_url(request, &config.server.public_url);
-    let body = capabilities::document(&base, &mosaics.all());
+    let rasters = mosaics.all();
+    let raster_names: Vec<&str> = rasters.iter().map(|m| m.name.as_str()).collect();
+    let vector_maps = match (part::<Vectors>(request), part::<Styles>(request)) {
+        (Ok(vectors), Ok(styles)) => capabilities::vector_maps(&vectors, &styles, &raster_names),
+        _ => Vec::new(),
+    };
+    let body = capabilities::document(&base, &rasters, &vector_maps);
     HttpResponse::Ok()
         .content_type("application/xml; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=60"))
