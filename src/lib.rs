@@ -104,5 +104,7 @@ pub async fn open_state(config: Config) -> Result<Services, Error> {
     let catalog = catalog::Catalog::connect(&config.catalog, sealer).await?;
     let styles = vector::style::Styles::load(config.data.styles.as_deref())?;
     let workers = workers::Workers::start(config.blocking_workers(), config.server.blocking_queue);
-    Ok(Services::new(config, catalog, workers, styles))
+    let services = Services::new(config, catalog, workers, styles);
+    services.load_uploaded_styles().await?;
+    Ok(services)
 }

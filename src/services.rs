@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::raster::Mosaics;
 use crate::scan::Scanner;
 use crate::tiles::Tiles;
-use crate::vector::style::Styles;
+use crate::vector::style::{StyleBook, Styles};
 use crate::vector::Vectors;
 use crate::workers::Workers;
 
@@ -40,7 +40,7 @@ pub struct Services {
     mosaics: Mosaics,
     tiles: Tiles,
     vectors: Vectors,
-    styles: Arc<Styles>,
+    styles: Arc<StyleBook>,
     ready: Readiness,
 }
 
@@ -59,7 +59,7 @@ impl Services {
                 storage_timeout: scanner.limits().storage_timeout,
             },
         );
-        let styles = Arc::new(styles);
+        let styles = Arc::new(StyleBook::new(styles));
         tiles.attach_vectors(vectors.clone(), styles.clone());
         Services {
             config: Arc::new(config),
@@ -110,8 +110,22 @@ impl Services {
     }
 
     /// The map styles.
-    pub fn styles(&self) -> &Arc<Styles> {
+    pub fn styles(&self) -> &Arc<StyleBook> {
         &self.styles
+    }
+
+    /// Adds the SLD documents uploaded through the API to the styles (at start-up). A stored
+    /// document that no longer parses (a later, stricter reader) is logged and left out.
+    pub async fn load_uploaded_styles(&self) -> Result<(), crate::catalog::CatalogError> {
+        for document in self.catalog.style_documents().await? {
+            match crate::vector::style::parse_sld(document.body.as_bytes(), Some(&document.name)) {
+                Ok(styles) => self.styles.set_document(&document.name, styles),
+                Err(err) => {
+                    tracing::warn!(document = %document.name, error = %err, "uploaded style left out")
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The vector collections being served.

@@ -323,7 +323,12 @@ async fn vector_pcrs_drawn_styled_labelled_over_the_orthophoto() {
     );
 
     // Legends: each rule's swatch is drawn, the sheet holds every rule with its title.
-    let style = served.state.styles().pick("LimiteVoiriePCRS", "").unwrap();
+    let style = served
+        .state
+        .styles()
+        .current()
+        .pick("LimiteVoiriePCRS", "")
+        .unwrap();
     for rule in style.rules() {
         let (status, kind, body) = served
             .wms(&format!(
@@ -624,4 +629,142 @@ async fn vector_tiles_hold_what_a_direct_query_finds() {
     // Out of the matrix: a 404 problem.
     let (status, _, _) = served.get(&format!("/tiles/{slug}/3/9/9.mvt")).await;
     assert_eq!(status, 404);
+}
+
+/// Styles uploaded through `/api/styles`: admin only, refused with its line when broken,
+/// stored in the catalogue, in force at once (a new default for its class: the WMS draws it,
+/// the cached tiles of the class are dropped), listed, read back, reloaded at start-up, deleted.
+#[tokio::test(flavor = "multi_thread")]
+async fn uploaded_styles_are_checked_stored_and_in_force() {
+    let (served, _, _source) = common::pcrs::serve_lyon().await;
+    let slug = served.layer().to_string();
+    let voirie = format!("{slug}-LimiteVoiriePCRS");
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/styles/rouge", served.base);
+    let sld = r##"<StyledLayerDescriptor version="1.1.0" xmlns="http://www.opengis.net/sld" xmlns:se="http://www.opengis.net/se">
+<NamedLayer><se:Name>LimiteVoiriePCRS</se:Name><UserStyle><se:Name>rouge</se:Name><IsDefault>1</IsDefault>
+<se:FeatureTypeStyle><se:Rule><se:Name>tout</se:Name><se:LineSymbolizer><se:Stroke>
+<se:SvgParameter name="stroke">#ff0000</se:SvgParameter><se:SvgParameter name="stroke-width">4</se:SvgParameter>
+</se:Stroke></se:LineSymbolizer></se:Rule></se:FeatureTypeStyle></UserStyle></NamedLayer></StyledLayerDescriptor>"##;
+    let put = |key: Option<&'static str>, body: String| {
+        let mut request = client
+            .put(&url)
+            .header("Content-Type", "application/vnd.ogc.sld+xml")
+            .body(body);
+        if let Some(key) = key {
+            request = request.header("X-API-Key", key);
+        }
+        request.send()
+    };
+    assert_eq!(put(None, sld.into()).await.unwrap().status(), 401);
+    assert_eq!(put(Some(PORTEUR_KEY), sld.into()).await.unwrap().status(), 403);
+    let broken = put(Some(ADMIN_KEY), sld.replace("#ff0000", "red")).await.unwrap();
+    assert_eq!(broken.status(), 422);
+    let problem: Value = broken.json().await.unwrap();
+    assert!(
+        problem["detail"].as_str().unwrap().contains("line 4"),
+        "{problem}"
+    );
+
+    // A tile of the voirie cached with the shipped style, before the upload.
+    let (bounds, tiles) = {
+        let (_, _, body) = served.get(&format!("/tiles/{slug}/tiles.json")).await;
+        let tilejson: Value = serde_json::from_slice(&body).unwrap();
+        (tilejson["bounds"].clone(), served.state.tiles().clone())
+    };
+    let (lon, lat) = (bounds[0].as_f64().unwrap(), bounds[1].as_f64().unwrap());
+    let n = f64::from(1u32 << 16);
+    let column = ((lon + 180.0) / 360.0 * n) as u32;
+    let row = ((1.0 - lat.to_radians().tan().asinh() / std::f64::consts::PI) / 2.0 * n) as u32;
+    let tile_path = format!("/tiles/{voirie}/16/{column}/{row}.png");
+    let shipped_tile = served.get(&tile_path).await.2;
+    let renders = tiles.cache().stats().renders;
+
+    let created = put(Some(ADMIN_KEY), sld.into()).await.unwrap();
+    assert_eq!(created.status(), 201);
+    let view: Value = created.json().await.unwrap();
+    assert_eq!(view["styles"][0]["class"], "LimiteVoiriePCRS");
+    assert_eq!(
+        served.state.catalog().style_documents().await.unwrap().len(),
+        1,
+        "stored"
+    );
+    // The new default draws red; the shipped styles stay offered.
+    let box84 = format!(
+        "{},{},{},{}",
+        bounds[1].as_f64().unwrap(),
+        bounds[0].as_f64().unwrap(),
+        bounds[3].as_f64().unwrap(),
+        bounds[2].as_f64().unwrap()
+    );
+    let map = |style: &str| {
+        format!(
+            "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS={voirie}&STYLES={style}&CRS=EPSG:4326&BBOX={box84}\
+             &WIDTH=1024&HEIGHT=128&FORMAT=image/png&TRANSPARENT=TRUE"
+        )
+    };
+    let red = served.map(&map("")).await;
+    let reds = (0..red.height)
+        .flat_map(|y| (0..red.width).map(move |x| (x, y)))
+        .filter(|(x, y)| {
+            let [r, g, b, a] = red.at(*x, *y);
+            a > 200 && r > 200 && g < 60 && b < 60
+        })
+        .count();
+    assert!(reds > 100, "{reds} red pixels");
+    served.map(&map("voirie-fine")).await;
+    // The cached tile of the class is dropped: drawn again, differently.
+    let uploaded_tile = served.get(&tile_path).await.2;
+    assert!(
+        tiles.cache().stats().renders > renders && uploaded_tile != shipped_tile,
+        "tile redrawn"
+    );
+    // Listed, read back as uploaded, reloaded from the catalogue.
+    let list: Value = client
+        .get(format!("{}/api/styles", served.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"][0]["name"], "rouge");
+    assert_eq!(client.get(&url).send().await.unwrap().text().await.unwrap(), sld);
+    served.state.styles().remove_document("rouge");
+    assert!(served
+        .state
+        .styles()
+        .current()
+        .pick("LimiteVoiriePCRS", "rouge")
+        .is_none());
+    served.state.load_uploaded_styles().await.unwrap();
+    assert!(
+        served
+            .state
+            .styles()
+            .current()
+            .pick("LimiteVoiriePCRS", "rouge")
+            .is_some(),
+        "reloaded"
+    );
+    // Deleted: gone from the maps.
+    let deleted = client
+        .delete(&url)
+        .header("X-API-Key", ADMIN_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    let (_, _, body) = served.wms(&map("rouge")).await;
+    assert!(String::from_utf8_lossy(&body).contains("StyleNotDefined"));
+    assert_eq!(
+        client
+            .delete(&url)
+            .header("X-API-Key", ADMIN_KEY)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 }

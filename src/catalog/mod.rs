@@ -10,6 +10,7 @@ mod projects;
 mod scans;
 mod sealer;
 mod storages;
+mod styles;
 pub mod validate;
 
 use std::str::FromStr;
@@ -23,6 +24,7 @@ pub use features::{FeatureRow, VectorFileRecord, VectorImport};
 pub use model::*;
 pub use scans::{DalleRecord, FileChange, ListedFile, ProbeOutcome, ScanEvent, ScanProgress, ScanRecord};
 pub use sealer::{SealError, Sealer};
+pub use styles::StyleDocument;
 pub use validate::{FieldError, ValidationErrors};
 
 use crate::config::{CatalogConfig, Secret};

@@ -26,7 +26,7 @@ use crate::raster::{
     self, DecodePolicy, EncodeOptions, Format, Mosaic, MosaicChange, Mosaics, RenderRequest, Resampling,
 };
 use crate::vector::render::{self as vector_render, Canvas, MapView};
-use crate::vector::style::Styles;
+use crate::vector::style::StyleBook;
 use crate::vector::{Deadline, VectorChange, Vectors};
 use crate::workers::Workers;
 
@@ -102,7 +102,7 @@ struct Inner {
     workers: Workers,
     empty: EmptyTiles,
     /// Vector collections and their styles, for map tiles of vector layers.
-    vectors: std::sync::OnceLock<(Vectors, Arc<Styles>)>,
+    vectors: std::sync::OnceLock<(Vectors, Arc<StyleBook>)>,
 }
 
 /// The tile service; cheap to clone.
@@ -146,7 +146,7 @@ impl Tiles {
 
     /// Serves map tiles of vector layers too: each collection, each vector deliverable, drawn
     /// with the default styles (set once, at start-up).
-    pub fn attach_vectors(&self, vectors: Vectors, styles: Arc<Styles>) {
+    pub fn attach_vectors(&self, vectors: Vectors, styles: Arc<StyleBook>) {
         let _ = self.inner.vectors.set((vectors, styles));
     }
 
@@ -444,6 +444,30 @@ impl Tiles {
         });
     }
 
+    /// Drops every cached tile of the vector layers drawing one of `classes` (their default style
+    /// changed): the collections of those classes and the deliverables holding them.
+    pub async fn drop_vector_classes(&self, classes: &[String]) -> u64 {
+        let Some((vectors, _)) = self.inner.vectors.get() else {
+            return 0;
+        };
+        let mut removed = 0;
+        for group in vector_render::groups(vectors) {
+            let touched: Vec<_> = group
+                .collections
+                .iter()
+                .filter(|c| classes.contains(&c.class))
+                .collect();
+            if touched.is_empty() {
+                continue;
+            }
+            removed += self.inner.cache.clear_layer(&group.slug).await;
+            for collection in touched {
+                removed += self.inner.cache.clear_layer(&collection.id).await;
+            }
+        }
+        removed
+    }
+
     /// Drops the tiles of every layer a vector change feeds, over its boxes.
     pub async fn invalidate_vector(&self, change: &VectorChange) -> u64 {
         let mut removed = 0;
@@ -463,7 +487,8 @@ impl Tiles {
     async fn vector_map_tile(&self, request: &TileRequest) -> Result<TileAnswer, TileRequestError> {
         let unknown = || TileRequestError::UnknownLayer(request.layer.clone());
         let (vectors, styles) = self.inner.vectors.get().ok_or_else(unknown)?;
-        let layers = vector_render::default_layers(vectors, styles, &request.layer).ok_or_else(unknown)?;
+        let layers =
+            vector_render::default_layers(vectors, &styles.current(), &request.layer).ok_or_else(unknown)?;
         let set = matrix_sets::get(&request.tms)
             .filter(|set| vector_sets(&layers).iter().any(|offered| offered.id == set.id))
             .ok_or_else(|| TileRequestError::UnknownSet(request.tms.clone()))?;

@@ -6,6 +6,7 @@ mod exports;
 mod livrables;
 mod projects;
 mod scans;
+mod styles;
 mod vector;
 mod views;
 
@@ -36,7 +37,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         livrables::revoke_storage, scans::start, scans::get, scans::list, vector::report, exports::livrable_dalles,
         exports::all_dalles, exports::all_livrables, exports::dalles_csv, exports::livrables_csv,
         cache::start_seed, cache::get_seed, cache::stop_seed, cache::cache_size,
-        boundaries::list, boundaries::get,
+        boundaries::list, boundaries::get, styles::list, styles::get, styles::put, styles::delete,
         super::health::health, super::metrics::metrics,
     ),
     modifiers(&ApiKeySecurity),
@@ -48,6 +49,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         (name = "exports", description = "GeoJSON and CSV exports"),
         (name = "tiles", description = "Seeding, truncating and sizing tile caches"),
         (name = "boundaries", description = "Imported communes, EPCI and départements"),
+        (name = "styles", description = "SLD styles uploaded for the vector maps"),
         (name = "service", description = "Service state"),
     )
 )]
@@ -116,6 +118,13 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .service(resource("/dalles.geojson", "GET").route(web::get().to(exports::all_dalles)))
             .service(resource("/dalles.csv", "GET").route(web::get().to(exports::dalles_csv)))
             .service(resource("/boundaries", "GET").route(web::get().to(boundaries::list)))
+            .service(resource("/styles", "GET").route(web::get().to(styles::list)))
+            .service(
+                resource("/styles/{name}", "GET, PUT, DELETE")
+                    .route(web::get().to(styles::get))
+                    .route(web::put().to(styles::put))
+                    .route(web::delete().to(styles::delete)),
+            )
             .service(resource("/boundaries/{kind}/{code}", "GET").route(web::get().to(boundaries::get)))
             .service(resource("/scans/{id}", "GET").route(web::get().to(scans::get)))
             .service(resource("/livrables/{livrable}/seed", "POST").route(web::post().to(cache::start_seed)))

@@ -14,7 +14,7 @@ use crate::raster::Mosaics;
 use crate::tiles::matrix_sets;
 use crate::tiles::vector::{mvt_layers, vector_tile, VectorTileError, VectorTileRequest};
 use crate::vector::mvt::MEDIA_TYPE;
-use crate::vector::style::{generic_style, maplibre_layers, Styles};
+use crate::vector::style::{generic_style, maplibre_layers, StyleBook, Styles};
 use crate::vector::{Deadline, ValueKind, Vectors};
 use crate::workers::Workers;
 
@@ -32,7 +32,7 @@ pub async fn answer(request: &HttpRequest, parts: &[String]) -> Option<HttpRespo
     Some(match parts {
         [_, document] if document == "tiles.json" => tile_json(&base, layer, &layers),
         [_, document] if document == "style.json" => {
-            let styles = part::<Styles>(request).ok()?;
+            let styles = part::<StyleBook>(request).ok()?.current();
             style_json(&base, layer, &layers, &styles)
         }
         [_, z, x, tile] if tile.ends_with(".mvt") => {

@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::ogc::common::{base_url, part, Kvp, OwsError};
 use crate::raster::{self, Crs, Image, Mosaic, Mosaics, RenderRequest, Resampling};
 use crate::vector::render::{self as vector_render, Canvas, MapView};
-use crate::vector::style::{Style, Styles};
+use crate::vector::style::{Style, StyleBook};
 use crate::vector::{Deadline, Vectors};
 use crate::workers::Workers;
 use params::{LayerSource, Source};
@@ -31,7 +31,7 @@ pub struct Wms {
     config: web::Data<Config>,
     mosaics: web::Data<Mosaics>,
     vectors: web::Data<Vectors>,
-    styles: web::Data<Styles>,
+    styles: web::Data<StyleBook>,
     workers: web::Data<Workers>,
 }
 
@@ -95,7 +95,7 @@ impl LayerSource for Wms {
             }
             return Ok(Some(Source::Raster(mosaics)));
         }
-        Ok(vector::resolve(&self.vectors, &self.styles, name, style, user)?.map(Source::Vector))
+        Ok(vector::resolve(&self.vectors, &self.styles.current(), name, style, user)?.map(Source::Vector))
     }
 }
 
@@ -137,7 +137,13 @@ impl Wms {
             max_height: self.config.limits.max_image_height,
         };
         let groups = vector::groups(&self.vectors);
-        let body = capabilities::document(version, &context, &self.mosaics.all(), &groups, &self.styles);
+        let body = capabilities::document(
+            version,
+            &context,
+            &self.mosaics.all(),
+            &groups,
+            &self.styles.current(),
+        );
         let content_type = match version {
             Version::V111 => "application/vnd.ogc.wms_xml; charset=utf-8",
             Version::V130 => "text/xml; charset=utf-8",

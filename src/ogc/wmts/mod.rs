@@ -13,7 +13,7 @@ use crate::ogc::common::{base_url, part, Kvp, Offered, OwsError, Report};
 use crate::ogc::wms::{self, PointQuery};
 use crate::raster::{Format, Mosaics};
 use crate::tiles::{TileRequest, Tiles};
-use crate::vector::style::Styles;
+use crate::vector::style::StyleBook;
 use crate::vector::Vectors;
 use crate::workers::Workers;
 
@@ -77,8 +77,8 @@ fn capabilities_response(config: &Config, mosaics: &Mosaics, request: &HttpReque
     let base = base_url(request, &config.server.public_url);
     let rasters = mosaics.all();
     let raster_names: Vec<&str> = rasters.iter().map(|m| m.name.as_str()).collect();
-    let vector_maps = match (part::<Vectors>(request), part::<Styles>(request)) {
-        (Ok(vectors), Ok(styles)) => capabilities::vector_maps(&vectors, &styles, &raster_names),
+    let vector_maps = match (part::<Vectors>(request), part::<StyleBook>(request)) {
+        (Ok(vectors), Ok(book)) => capabilities::vector_maps(&vectors, &book.current(), &raster_names),
         _ => Vec::new(),
     };
     let body = capabilities::document(&base, &rasters, &vector_maps);

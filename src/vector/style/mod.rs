@@ -384,10 +384,14 @@ impl Styles {
         }
     }
 
-    /// The styles of a feature class, default first.
+    /// The styles of a feature class, the default first: the last added that says `IsDefault`
+    /// (an uploaded default wins over a shipped one), else the first.
     pub fn of_class(&self, class: &str) -> Vec<Arc<Style>> {
         let mut list = self.by_class.get(class).cloned().unwrap_or_default();
-        list.sort_by_key(|style| !style.is_default);
+        if let Some(at) = list.iter().rposition(|style| style.is_default) {
+            let default = list.remove(at);
+            list.insert(0, default);
+        }
         list
     }
 
@@ -531,4 +535,79 @@ pub fn generic_style(class: &str, kind: Option<GeometryKind>) -> Arc<Style> {
         rule.symbolizers.retain(keep);
     }
     Arc::new(style)
+}
+
+/// The styles in force, changed at run time by uploads: the shipped ones and the configured
+/// folder's (the base), then each uploaded document's, by name. Readers take a snapshot
+/// ([`StyleBook::current`]) that an upload never changes under them.
+#[derive(Debug)]
+pub struct StyleBook {
+    base: Styles,
+    uploaded: std::sync::RwLock<BTreeMap<String, Vec<Style>>>,
+    current: std::sync::RwLock<Arc<Styles>>,
+}
+
+impl StyleBook {
+    /// A book over `base`, nothing uploaded yet.
+    pub fn new(base: Styles) -> StyleBook {
+        StyleBook {
+            current: std::sync::RwLock::new(Arc::new(base.clone())),
+            base,
+            uploaded: std::sync::RwLock::new(BTreeMap::new()),
+        }
+    }
+
+    /// The styles in force now.
+    pub fn current(&self) -> Arc<Styles> {
+        match self.current.read() {
+            Ok(current) => current.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Adds (or replaces) an uploaded document's styles.
+    pub fn set_document(&self, name: &str, styles: Vec<Style>) {
+        self.change(|uploaded| {
+            uploaded.insert(name.to_string(), styles);
+        });
+    }
+
+    /// Drops an uploaded document's styles.
+    pub fn remove_document(&self, name: &str) {
+        self.change(|uploaded| {
+            uploaded.remove(name);
+        });
+    }
+
+    /// The classes an uploaded document styles (none when unknown).
+    pub fn document_classes(&self, name: &str) -> Vec<String> {
+        let uploaded = match self.uploaded.read() {
+            Ok(uploaded) => uploaded,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let mut classes: Vec<String> = uploaded
+            .get(name)
+            .map(|styles| styles.iter().map(|s| s.class.clone()).collect())
+            .unwrap_or_default();
+        classes.sort();
+        classes.dedup();
+        classes
+    }
+
+    fn change(&self, edit: impl FnOnce(&mut BTreeMap<String, Vec<Style>>)) {
+        let mut uploaded = match self.uploaded.write() {
+            Ok(uploaded) => uploaded,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        edit(&mut uploaded);
+        let mut styles = self.base.clone();
+        for document in uploaded.values() {
+            styles.add(document.clone());
+        }
+        let mut current = match self.current.write() {
+            Ok(current) => current,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *current = Arc::new(styles);
+    }
 }
