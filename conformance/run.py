@@ -218,6 +218,8 @@ def schemathesis_config(work, context_path):
         handle.write(f'"path.livrable" = "{layers[-1]["name"]}"\n')
         handle.write(f'"path.project" = "{layers[-1]["project"]}"\n')
         handle.write('"path.id" = "1"\n')
+        # The style document schemathesis_style() uploads before the keyed runs.
+        handle.write(f'"path.name" = "{STYLE_DOCUMENT}"\n')
         handle.write('"path.kind" = "commune"\n')
         handle.write('"path.code" = "69901"\n')
         handle.write('"query.tms" = "WebMercatorQuad"\n')
@@ -236,6 +238,21 @@ def schemathesis_config(work, context_path):
             handle.write('[operations.parameters]\n')
             handle.write(f'"path.collectionId" = "{features["collection"]}"\n')
     return path
+
+
+STYLE_DOCUMENT = "conformance"
+STYLE_SLD = """<StyledLayerDescriptor version="1.0.0"><NamedLayer><Name>LimiteVoiriePCRS</Name><UserStyle>
+<Name>conformance</Name><FeatureTypeStyle><Rule><LineSymbolizer><Stroke>
+<CssParameter name="stroke">#123456</CssParameter></Stroke></LineSymbolizer></Rule></FeatureTypeStyle>
+</UserStyle></NamedLayer></StyledLayerDescriptor>"""
+
+
+def upload_style(base):
+    """Uploads the style document the keyed runs read (their GET must not meet only 404s)."""
+    request = urllib.request.Request(f"{base}/api/styles/{STYLE_DOCUMENT}", data=STYLE_SLD.encode(), method="PUT",
+                                     headers={"X-API-Key": ADMIN_KEY, "Content-Type": "application/vnd.ogc.sld+xml"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
 
 
 def schemathesis(summary, venv, base, work, context_path):
@@ -269,6 +286,9 @@ def schemathesis(summary, venv, base, work, context_path):
          False),
     ]
     for index, (service, url, label, extra, strict) in enumerate(runs):
+        if key[1] in extra:
+            # The unkeyed runs may not create it; each keyed run finds it (the deletions last).
+            upload_style(base)
         config = extra[:2] if extra[:1] == ["--config-file"] else []
         command = [os.path.join(venv, "bin", "schemathesis")] + config + [
             "run", url, "--checks", "all", "--max-examples", "25", "--seed", "2154", "--no-color",
