@@ -486,16 +486,31 @@ async fn style_documents_are_stored_replaced_and_deleted_on_both_backends() {
     for db in BACKENDS {
         let dir = TempDir::new();
         let catalog = fresh_catalog(db, &dir.path()).await;
-        assert!(!catalog.put_style_document("voirie", "<a/>", "admin").await.unwrap());
-        assert!(catalog.put_style_document("voirie", "<b/>", "other").await.unwrap(), "{db:?}: replaced");
+        assert!(!catalog
+            .put_style_document("voirie", "<a/>", "admin")
+            .await
+            .unwrap());
+        assert!(
+            catalog
+                .put_style_document("voirie", "<b/>", "other")
+                .await
+                .unwrap(),
+            "{db:?}: replaced"
+        );
         catalog.put_style_document("bati", "<c/>", "admin").await.unwrap();
         let all = catalog.style_documents().await.unwrap();
         let names: Vec<&str> = all.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["bati", "voirie"], "{db:?}");
         let voirie = catalog.style_document("voirie").await.unwrap().unwrap();
-        assert_eq!((voirie.body.as_str(), voirie.uploaded_by.as_str()), ("<b/>", "other"));
+        assert_eq!(
+            (voirie.body.as_str(), voirie.uploaded_by.as_str()),
+            ("<b/>", "other")
+        );
         assert!(catalog.delete_style_document("voirie").await.unwrap());
         assert!(!catalog.delete_style_document("voirie").await.unwrap());
-        assert!(catalog.style_document("voirie").await.unwrap().is_none(), "{db:?}");
+        assert!(
+            catalog.style_document("voirie").await.unwrap().is_none(),
+            "{db:?}"
+        );
     }
 }

@@ -112,6 +112,25 @@ fn get_map(layers: &str, extra: &str) -> String {
     )
 }
 
+/// Serves `body` once over HTTP on loopback (a plain socket: what a style server answers);
+/// returns its URL.
+async fn serve_once(body: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = vec![0u8; 4096];
+        let _ = socket.read(&mut request).await;
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.ogc.sld+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        socket.write_all(answer.as_bytes()).await.unwrap();
+    });
+    format!("http://{address}/rouge.sld")
+}
+
 /// Pixel of a fixture position.
 fn pixel(x: f64, y: f64) -> (i64, i64) {
     let scale = f64::from(PIXELS) / SIDE;
@@ -311,6 +330,15 @@ async fn vector_pcrs_drawn_styled_labelled_over_the_orthophoto() {
     let (x, y) = pixel(20.0, 5.0);
     let [r, g, b, _] = red.at(x as u32, y as u32);
     assert!(r > 200 && g < 60 && b < 60, "user style red: {r},{g},{b}");
+    // The same document by URL, from a host of security.sld_hosts (loopback); another host is
+    // refused before anything is fetched.
+    let url = serve_once(sld.clone()).await;
+    let by_url = served.map(&get_map(&voirie, &format!("&SLD={url}"))).await;
+    assert!(by_url.pixels == red.pixels, "SLD= draws as SLD_BODY");
+    let (_, _, body) = served
+        .wms(&get_map(&voirie, "&SLD=http://styles.example.org/rouge.sld"))
+        .await;
+    assert!(String::from_utf8_lossy(&body).contains("security.sld_hosts"));
     let broken = sld.replace("#ff0000", "#ff00");
     let encoded: String = url::form_urlencoded::byte_serialize(broken.as_bytes()).collect();
     let (_, _, body) = served

@@ -20,7 +20,7 @@ use serde::Deserialize;
 pub use cache::{CacheConfig, EmptyTiles, LayerCacheConfig, S3Config};
 pub use catalog::CatalogConfig;
 pub use limits::{LimitsConfig, MAX_SEARCH_TEXT};
-pub use security::{ApiKeyConfig, ApiRole, SecurityConfig};
+pub use security::{host_listed, ApiKeyConfig, ApiRole, SecurityConfig};
 pub use server::{DataConfig, LogConfig, LogFormat, ServerConfig};
 pub use values::{ByteSize, Seconds, Secret};
 

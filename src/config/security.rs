@@ -15,6 +15,33 @@ pub struct SecurityConfig {
     /// Hosts that storages may name (`name`, an IP address, or `*.domain`); empty = any.
     #[serde(default)]
     pub storage_hosts: Vec<String>,
+    /// Hosts a WMS request's `SLD=` URL may name (same forms); empty = SLD by URL refused.
+    #[serde(default)]
+    pub sld_hosts: Vec<String>,
+}
+
+/// Whether `host` (a name or an IP address, brackets allowed) is among `allowed` (names, IP
+/// addresses compared as addresses, `*.domain` for a domain and its subdomains).
+pub fn host_listed(allowed: &[String], host: &str) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    let address = host.parse::<std::net::IpAddr>().ok();
+    allowed.iter().any(|entry| {
+        let entry = entry
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        match entry.strip_prefix("*.") {
+            Some(domain) => host == domain || host.ends_with(&format!(".{domain}")),
+            // IP addresses compare as addresses: `0:0:0:0:0:0:0:1` is `::1`.
+            None => match (address, entry.parse::<std::net::IpAddr>().ok()) {
+                (Some(a), Some(b)) => a == b,
+                _ => host == entry,
+            },
+        }
+    })
 }
 
 /// One API key of `[[security.api_keys]]`.

@@ -66,6 +66,8 @@ max_page_size = 20
 
 [security]
 secret_key = "test secret, not for production"
+# The WMS tests serve SLD documents from loopback.
+sld_hosts = ["127.0.0.1"]
 
 [[security.api_keys]]
 name = "admin"

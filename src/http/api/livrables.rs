@@ -291,26 +291,7 @@ fn require_allowed_host(allowed: &[String], input: &StorageInput) -> Result<(), 
     };
     // Without a host the validation that follows names the missing field.
     let Some(host) = host else { return Ok(()) };
-    let host = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_ascii_lowercase();
-    let address = host.parse::<std::net::IpAddr>().ok();
-    let listed = allowed.iter().any(|entry| {
-        let entry = entry
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_ascii_lowercase();
-        match entry.strip_prefix("*.") {
-            Some(domain) => host == domain || host.ends_with(&format!(".{domain}")),
-            // IP addresses compare as addresses: `0:0:0:0:0:0:0:1` is `::1`.
-            None => match (address, entry.parse::<std::net::IpAddr>().ok()) {
-                (Some(a), Some(b)) => a == b,
-                _ => host == entry,
-            },
-        }
-    });
-    if listed {
+    if crate::config::host_listed(allowed, &host) {
         Ok(())
     } else {
         Err(Problem::forbidden(format!(

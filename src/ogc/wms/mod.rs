@@ -203,6 +203,15 @@ impl Wms {
     async fn get_map(&self, kvp: &Kvp) -> HttpResponse {
         let version = Version::negotiate(kvp);
         let mode = ExceptionMode::from_kvp(kvp);
+        let fetched;
+        let kvp = match self.with_fetched_sld(kvp).await {
+            Ok(Some(with_body)) => {
+                fetched = with_body;
+                &fetched
+            }
+            Ok(None) => kvp,
+            Err(err) => return self.exception(&err, version, kvp, mode),
+        };
         let map = match self.map_params(kvp) {
             Ok(map) => map,
             Err(err) => return self.exception(&err, version, kvp, mode),
@@ -324,6 +333,8 @@ impl Wms {
     }
 
     async fn get_legend(&self, kvp: &Kvp) -> Result<HttpResponse, OwsError> {
+        let fetched = self.with_fetched_sld(kvp).await?;
+        let kvp = fetched.as_ref().unwrap_or(kvp);
         let name = kvp.required("LAYER")?;
         let style = kvp.non_empty("STYLE").unwrap_or_default();
         let user = match kvp.non_empty("SLD_BODY") {
@@ -399,6 +410,60 @@ impl Wms {
             .content_type(options.format.mime_of(&bytes))
             .insert_header(("Cache-Control", "public, max-age=3600"))
             .body(bytes))
+    }
+}
+
+/// Longest SLD document fetched by URL.
+const MAX_SLD_BYTES: usize = 1 << 20;
+
+impl Wms {
+    /// The request with the document `SLD=<URL>` names fetched into `SLD_BODY`, when it names
+    /// one on a host of `security.sld_hosts` (http or https, no redirect, 10 s, 1 MiB).
+    async fn with_fetched_sld(&self, kvp: &Kvp) -> Result<Option<Kvp>, OwsError> {
+        let Some(address) = kvp.non_empty("SLD") else {
+            return Ok(None);
+        };
+        let refuse = |why: String| OwsError::invalid("SLD", format!("SLD={address}: {why}"));
+        let url = url::Url::parse(address).map_err(|err| refuse(err.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(refuse("only http and https URLs are fetched".into()));
+        }
+        let host = url.host_str().unwrap_or_default();
+        if !crate::config::host_listed(&self.config.security.sld_hosts, host) {
+            return Err(OwsError::new(
+                "OperationNotSupported",
+                "SLD",
+                format!(
+                    "SLD={address}: {host} is not among the hosts this server fetches styles from \
+                     (security.sld_hosts); send the document in SLD_BODY"
+                ),
+            ));
+        }
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|err| refuse(err.to_string()))?;
+        let mut response = client
+            .get(url)
+            .send()
+            .await
+            .map_err(|err| refuse(err.to_string()))?;
+        if !response.status().is_success() {
+            return Err(refuse(format!("the server answered {}", response.status())));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|err| refuse(err.to_string()))? {
+            body.extend_from_slice(&chunk);
+            if body.len() > MAX_SLD_BYTES {
+                return Err(refuse(format!("the document is over {MAX_SLD_BYTES} bytes")));
+            }
+        }
+        let text = String::from_utf8(body).map_err(|_| refuse("the document is not UTF-8".into()))?;
+        let mut with_body = kvp.clone();
+        with_body.set("SLD_BODY", &text);
+        with_body.set("SLD", "");
+        Ok(Some(with_body))
     }
 }
 

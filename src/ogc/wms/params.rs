@@ -201,16 +201,9 @@ pub fn map_params(
     })
 }
 
-/// The styles a request brings in `SLD_BODY` (an SLD document), refused with the line at
-/// fault; `SLD` (a URL) is not fetched.
+/// The styles a request brings in `SLD_BODY` (an SLD document, or the one `SLD=` named,
+/// fetched before), refused with the line at fault.
 fn user_styles(kvp: &Kvp) -> Result<Vec<Style>, OwsError> {
-    if kvp.non_empty("SLD").is_some() {
-        return Err(OwsError::new(
-            "OperationNotSupported",
-            "SLD",
-            "SLD by URL is not fetched by this server: send the document in SLD_BODY",
-        ));
-    }
     match kvp.non_empty("SLD_BODY") {
         None => Ok(Vec::new()),
         Some(body) => parse_sld(body.as_bytes(), None)
