@@ -29,6 +29,10 @@ const IGNORED: &[&str] = &[
     "Priority",
 ];
 
+/// Most rules a document may hold: each is tested against every feature drawn, and a request's
+/// `SLD_BODY` is a document.
+pub const MAX_RULES: usize = 1000;
+
 /// Reads an SLD document; errors name `file` (when given) and the line.
 pub fn parse_sld(text: &[u8], file: Option<&str>) -> Result<Vec<Style>, StyleError> {
     let limits = XmlLimits {
@@ -44,6 +48,10 @@ pub fn parse_sld(text: &[u8], file: Option<&str>) -> Result<Vec<Style>, StyleErr
         })
         .and_then(|root| styles_of(&root));
     match result {
+        Ok(styles) if styles.iter().map(|s| s.rules().count()).sum::<usize>() > MAX_RULES => Err(
+            StyleError::at_offset(0, format!("the document holds more than {MAX_RULES} rules"))
+                .located(text, file),
+        ),
         Ok(styles) if styles.is_empty() => {
             Err(StyleError::at_offset(0, "the document holds no style").located(text, file))
         }
@@ -687,6 +695,12 @@ mod tests {
         let unknown = b"<FeatureTypeStyle><FeatureTypeName>A</FeatureTypeName>\n<Rule><PolygonSymbolizer><Fill><GraphicFill/></Fill></PolygonSymbolizer></Rule></FeatureTypeStyle>";
         let err = parse_sld(unknown, None).unwrap_err();
         assert!(err.message.contains("GraphicFill") && err.line == 2, "{err}");
+        let many = format!(
+            "<FeatureTypeStyle><FeatureTypeName>A</FeatureTypeName>{}</FeatureTypeStyle>",
+            "<Rule><LineSymbolizer/></Rule>".repeat(MAX_RULES + 1)
+        );
+        let err = parse_sld(many.as_bytes(), None).unwrap_err();
+        assert!(err.message.contains("1000 rules"), "{err}");
     }
 
     #[test]
