@@ -5,7 +5,9 @@ Each driver discovers the layers the way `gdalinfo` would (capabilities subdatas
 then its dataset is warped onto a grid over the middle of the data and over its east edge, in
 EPSG:2154 and EPSG:3857, and compared with GDAL's warp of the source dalles (pixels.py). The
 OAPIF and WFS (2.0.0 and 1.1.0) drivers read every vector collection, with the counts OGR reads
-from the source GML.
+from the source GML. Its MVT driver reads each vector deliverable's z17 tiles: per class, as many
+features as the OGC API Features items of the tile's box, buffer included (between 60 and 68 of
+the tile's 4 096 units: the server's own buffer is 64).
 
 Run: /usr/bin/python3 conformance/gdal_clients.py --context PATH
 """
@@ -142,6 +144,72 @@ def check_vector_counts(connection, prefix, files):
         f"extra: {extra or 'none'}")
 
 
+def tile_box84(z, x, y, buffer):
+    """A WebMercatorQuad tile's box in CRS:84 with `buffer` of its 4 096 units around it."""
+    half = 20037508.342789244
+    span = 2 * half / 2 ** z
+    pad = span * buffer / 4096
+    x0, y1 = -half + x * span - pad, half - y * span + pad
+    x1, y0 = x0 + span + 2 * pad, y1 - span - 2 * pad
+    source, target = osr.SpatialReference(), osr.SpatialReference()
+    source.ImportFromEPSG(3857)
+    target.ImportFromEPSG(4326)
+    target.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    transform = osr.CoordinateTransformation(source, target)
+    corners = [transform.TransformPoint(a, b)[:2] for a, b in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+    return (min(c[0] for c in corners), min(c[1] for c in corners), max(c[0] for c in corners),
+            max(c[1] for c in corners))
+
+
+def matched(base, collection, box):
+    """numberMatched of the collection's items in a CRS:84 box."""
+    import json
+    import urllib.request
+    url = f"{base}/ogcapi/collections/{collection}/items?limit=1&bbox={','.join(f'{v:.10f}' for v in box)}"
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return json.load(response)["numberMatched"]
+
+
+def check_vector_tiles(base, slug):
+    """GDAL's MVT driver reads every z17 tile over the deliverable with the counts a direct query
+    of the tile's box finds, class by class."""
+    import json
+    import math
+    import tempfile
+    import urllib.request
+    with urllib.request.urlopen(f"{base}/tiles/{slug}/tiles.json", timeout=60) as response:
+        tilejson = json.load(response)
+    west, south, east, north = tilejson["bounds"]
+    classes = [layer["id"] for layer in tilejson["vector_layers"]]
+    z, n = 17, 2 ** 17
+    column = lambda lon: int((lon + 180) / 360 * n)  # noqa: E731
+    row = lambda lat: int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)  # noqa: E731
+    tiles, features, wrong = 0, 0, []
+    with tempfile.TemporaryDirectory() as scratch:
+        for x in range(column(west), column(east) + 1):
+            for y in range(row(north), row(south) + 1):
+                with urllib.request.urlopen(f"{base}/tiles/{slug}/{z}/{x}/{y}.mvt", timeout=60) as response:
+                    body = response.read()
+                if not body:
+                    continue
+                path = os.path.join(scratch, str(z), str(x), f"{y}.mvt")
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "wb") as handle:
+                    handle.write(body)
+                dataset = gdal.OpenEx(path, gdal.OF_VECTOR)
+                read = {dataset.GetLayer(i).GetName(): dataset.GetLayer(i).GetFeatureCount()
+                        for i in range(dataset.GetLayerCount())}
+                tiles += 1
+                inner, outer = tile_box84(z, x, y, 60), tile_box84(z, x, y, 68)
+                for name in classes:
+                    got = read.get(name, 0)
+                    features += got
+                    low, high = matched(base, f"{slug}-{name}", inner), matched(base, f"{slug}-{name}", outer)
+                    if not low <= got <= high:
+                        wrong.append(f"{z}/{x}/{y} {name}: {got} not in {low}..{high}")
+    return tiles > 0 and not wrong, f"{tiles} tiles, {features} features read; {wrong[:5] or 'all as queried'}"
+
+
 def run(context):
     base, layers = context["base"].rstrip("/"), context["layers"]
     names = [layer["name"] for layer in layers]
@@ -154,6 +222,8 @@ def run(context):
         slug = vector["slug"]
         report.guarded(CLIENT, "OGC API Features", f"OAPIF {slug}: every class, every feature",
                        check_vector_counts, f"OAPIF:{base}/ogcapi", f"{slug}-", vector["files"])
+        report.guarded(CLIENT, "Vector tiles", f"MVT {slug}: every z17 tile, counts of a direct query",
+                       check_vector_tiles, base, slug)
         for version, service in (("2.0.0", "WFS 2.0"), ("1.1.0", "WFS 1.1")):
             report.guarded(CLIENT, service, f"WFS {slug}: every feature type, every feature",
                            check_vector_counts, f"WFS:{base}/wfs?VERSION={version}", f"dallage:{slug}-",
