@@ -20,6 +20,9 @@ benches=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=benches/features.sh
 source "$benches/features.sh"
 MARTIN=${MARTIN:-$root/target/bench/martin/bin/martin}
+# martin keeps tiles in memory (512 MB by default); 0 compares making tiles, as dallage does
+# for every MVT request. MARTIN_CACHE_MB=512 shows martin with its cache.
+MARTIN_CACHE_MB=${MARTIN_CACHE_MB:-0}
 
 start_postgis() {
     local bin dir=$work/postgres
@@ -38,14 +41,14 @@ start_postgis() {
 
 start_martin() {
     M_PORT=$(free_port)
-    setsid "$MARTIN" --listen-addresses "127.0.0.1:$M_PORT" "$PG_URL" >"$work/martin.log" 2>&1 &
+    setsid "$MARTIN" --listen-addresses "127.0.0.1:$M_PORT" --cache-size "$MARTIN_CACHE_MB" "$PG_URL" >"$work/martin.log" 2>&1 &
     M_PID=$!
     wait_ready "http://127.0.0.1:$M_PORT/catalog" "martin"
 }
 
 # BOXES random tiles of level $1 over the square, as "z/x/y".
 tiles_at() {
-    python3 - "$1" "$BOXES" <<'PY'
+    /usr/bin/python3 - "$1" "$BOXES" <<'PY'
 import math, random, sys
 from osgeo import osr
 z, count = int(sys.argv[1]), int(sys.argv[2])
@@ -80,10 +83,11 @@ main_tiles() {
         for server in dallage martin; do
             local url pid list=$work/mvt-$server-$z.urls
             case $server in
-            dallage) url="http://127.0.0.1:$DL_PORT" pid=$DL_PID
-                awk -v layer="$DL_PREFIX-lines" '{print "/tiles/" layer "/" $1 ".mvt"}' "$work/tiles-$z.txt" >"$list" ;;
-            martin) url="http://127.0.0.1:$M_PORT" pid=$M_PID
-                awk '{print "/lines/" $1}' "$work/tiles-$z.txt" >"$list" ;;
+            # wrk's script puts each line after the URL's path.
+            dallage) url="http://127.0.0.1:$DL_PORT/tiles" pid=$DL_PID
+                awk -v layer="$DL_PREFIX-lines" '{print "/" layer "/" $1 ".mvt"}' "$work/tiles-$z.txt" >"$list" ;;
+            martin) url="http://127.0.0.1:$M_PORT/lines" pid=$M_PID
+                awk '{print "/" $1}' "$work/tiles-$z.txt" >"$list" ;;
             esac
             local bytes before after
             bytes=$(curl -sf "$url$(head -1 "$list")" | wc -c)

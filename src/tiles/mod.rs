@@ -103,6 +103,8 @@ struct Inner {
     empty: EmptyTiles,
     /// Vector collections and their styles, for map tiles of vector layers.
     vectors: std::sync::OnceLock<(Vectors, Arc<StyleBook>)>,
+    /// Vector tiles made (MVT).
+    mvt: vector::MvtCache,
 }
 
 /// The tile service; cheap to clone.
@@ -140,6 +142,8 @@ impl Tiles {
                 workers,
                 empty: cache_config.empty_tiles,
                 vectors: std::sync::OnceLock::new(),
+                // A twentieth of the memory tier: vector tiles are small and quick to make again.
+                mvt: vector::MvtCache::new((cache_config.tile_memory_size.0 / 20).max(8 << 20)),
             }),
         }
     }
@@ -148,6 +152,11 @@ impl Tiles {
     /// with the default styles (set once, at start-up).
     pub fn attach_vectors(&self, vectors: Vectors, styles: Arc<StyleBook>) {
         let _ = self.inner.vectors.set((vectors, styles));
+    }
+
+    /// Vector tiles (MVT), kept in memory until an import changes a deliverable.
+    pub fn mvt(&self) -> &vector::MvtCache {
+        &self.inner.mvt
     }
 
     /// Whether tiles of `layer` at level `z` are kept in the cache (`cache.layers`).
@@ -470,6 +479,7 @@ impl Tiles {
 
     /// Drops the tiles of every layer a vector change feeds, over its boxes.
     pub async fn invalidate_vector(&self, change: &VectorChange) -> u64 {
+        self.inner.mvt.clear();
         let mut removed = 0;
         if change.boxes84.is_empty() {
             // Invalidating bumps the cache's generation: tiles being drawn would not be kept.

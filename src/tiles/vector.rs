@@ -60,6 +60,70 @@ pub struct VectorTileRequest {
     pub properties: Option<Vec<String>>,
 }
 
+/// Vector tiles made, kept in memory until an import changes a deliverable (then all go: a
+/// tile is cheap to make again, and an MVT tile of a group holds every class).
+pub struct MvtCache {
+    tiles: moka::future::Cache<MvtKey, bytes::Bytes>,
+}
+
+/// What a vector tile is made of: its layers, where, and the properties kept.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MvtKey {
+    /// Collection ids, in order.
+    pub layers: Vec<String>,
+    /// Tile matrix set.
+    pub set: String,
+    /// Level, row, column.
+    pub tile: (u32, u32, u32),
+    /// Properties kept (all when `None`).
+    pub properties: Option<Vec<String>>,
+}
+
+impl MvtCache {
+    /// A cache of at most `bytes`.
+    pub fn new(bytes: u64) -> MvtCache {
+        MvtCache {
+            tiles: moka::future::Cache::builder()
+                .weigher(|_: &MvtKey, tile: &bytes::Bytes| u32::try_from(tile.len()).unwrap_or(u32::MAX))
+                .max_capacity(bytes)
+                .build(),
+        }
+    }
+
+    /// Forgets every tile (a deliverable changed).
+    pub fn clear(&self) {
+        self.tiles.invalidate_all();
+    }
+
+    /// The tile, from memory or made now (one making per tile however many ask at once).
+    pub async fn tile(
+        &self,
+        workers: &Workers,
+        request: VectorTileRequest,
+        deadline: Deadline,
+    ) -> Result<bytes::Bytes, VectorTileError> {
+        let key = MvtKey {
+            layers: request.layers.iter().map(|(_, c)| c.id.clone()).collect(),
+            set: request.set.id.clone(),
+            tile: (request.z, request.row, request.col),
+            properties: request.properties.clone(),
+        };
+        let workers = workers.clone();
+        self.tiles
+            .try_get_with(key, async move {
+                vector_tile(&workers, request, deadline)
+                    .await
+                    .map(|(bytes, _)| bytes::Bytes::from(bytes))
+            })
+            .await
+            .map_err(|err: Arc<VectorTileError>| match &*err {
+                VectorTileError::OutOfRange(message) => VectorTileError::OutOfRange(message.clone()),
+                VectorTileError::Timeout(_) => VectorTileError::Timeout(mvt::MvtError::Timeout),
+                VectorTileError::Worker(message) => VectorTileError::Worker(message.clone()),
+            })
+    }
+}
+
 /// Makes a tile on the pool: its bytes and what it holds.
 pub async fn vector_tile(
     workers: &Workers,

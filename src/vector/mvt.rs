@@ -174,7 +174,7 @@ fn buffered_box84(tile: TileBox, transform: Transform) -> Option<[f64; 4]> {
 struct LayerBuilder {
     layer: proto::Layer,
     keys: HashMap<String, u32>,
-    values: HashMap<String, u32>,
+    values: HashMap<ValueKey, u32>,
 }
 
 impl LayerBuilder {
@@ -228,7 +228,7 @@ impl LayerBuilder {
 
     fn value(&mut self, value: proto::Value) -> u32 {
         // Values are told apart by type and content.
-        let identity = format!("{value:?}");
+        let identity = ValueKey::of(&value);
         if let Some(index) = self.values.get(&identity) {
             return *index;
         }
@@ -236,6 +236,29 @@ impl LayerBuilder {
         self.layer.values.push(value);
         self.values.insert(identity, index);
         index
+    }
+}
+
+/// What tells two values apart in a layer's table: their type and content.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum ValueKey {
+    Text(String),
+    Double(u64),
+    Integer(i64),
+    Boolean(bool),
+}
+
+impl ValueKey {
+    fn of(value: &proto::Value) -> ValueKey {
+        if let Some(text) = &value.string_value {
+            ValueKey::Text(text.clone())
+        } else if let Some(double) = value.double_value {
+            ValueKey::Double(double.to_bits())
+        } else if let Some(integer) = value.sint_value {
+            ValueKey::Integer(integer)
+        } else {
+            ValueKey::Boolean(value.bool_value.unwrap_or_default())
+        }
     }
 }
 
@@ -307,7 +330,13 @@ fn feature_geometry(feature: &StoredFeature, tile: TileBox, transform: Transform
                 Geometry::MultiLine(paths) => paths.iter().map(line).collect(),
                 _ => Vec::new(),
             };
-            let clipped = frame.clip(&geo::MultiLineString::new(lines), false).simplify(1.0);
+            let lines = geo::MultiLineString::new(lines);
+            // Most features lie wholly inside the tile and its buffer: clipping is for the others.
+            let clipped = if inside(&lines, low, high) {
+                lines.simplify(1.0)
+            } else {
+                frame.clip(&lines, false).simplify(1.0)
+            };
             let mut cursor = [0i64; 2];
             for part in &clipped.0 {
                 let points = rounded(part);
@@ -329,9 +358,12 @@ fn feature_geometry(feature: &StoredFeature, tile: TileBox, transform: Transform
                 Geometry::MultiPolygon(all) => all.iter().map(|rings| polygon_of(rings, &line)).collect(),
                 _ => Vec::new(),
             };
-            let clipped = geo::MultiPolygon::new(polygons)
-                .intersection(&frame)
-                .simplify(1.0);
+            let polygons = geo::MultiPolygon::new(polygons);
+            let clipped = if inside(&polygons, low, high) {
+                polygons.simplify(1.0)
+            } else {
+                polygons.intersection(&frame).simplify(1.0)
+            };
             let mut cursor = [0i64; 2];
             for polygon in &clipped.0 {
                 // Exterior rings clockwise on screen (positive area with y down), holes the other way.
@@ -343,6 +375,13 @@ fn feature_geometry(feature: &StoredFeature, tile: TileBox, transform: Transform
             (!commands.is_empty()).then_some((3, commands))
         }
     }
+}
+
+/// Whether every coordinate lies within [low, high] on both axes.
+fn inside(geometry: &impl geo::CoordsIter<Scalar = f64>, low: f64, high: f64) -> bool {
+    geometry
+        .coords_iter()
+        .all(|c| c.x >= low && c.x <= high && c.y >= low && c.y <= high)
 }
 
 fn polygon_of(

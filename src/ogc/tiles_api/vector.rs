@@ -12,8 +12,8 @@ use crate::config::Config;
 use crate::ogc::common::tile::path_number;
 use crate::ogc::common::{ogcapi_link, Problem};
 use crate::tiles::matrix_sets;
-use crate::tiles::vector::{vector_tile, VectorTileError, VectorTileRequest};
-use crate::tiles::TileMatrixSet;
+use crate::tiles::vector::{VectorTileError, VectorTileRequest};
+use crate::tiles::{TileMatrixSet, Tiles};
 use crate::vector::mvt::MEDIA_TYPE;
 use crate::vector::{Collection, Deadline, Vectors};
 use crate::workers::Workers;
@@ -109,6 +109,7 @@ pub async fn tile(
     config: web::Data<Config>,
     vectors: web::Data<Vectors>,
     workers: web::Data<Workers>,
+    tiles: web::Data<Tiles>,
     path: web::Path<(String, String, String, String, String)>,
 ) -> Result<HttpResponse, Problem> {
     let (id, set_id, z, row, col) = path.into_inner();
@@ -132,8 +133,8 @@ pub async fn tile(
         properties: None,
     };
     let deadline = Deadline::after(config.server.request_timeout.0);
-    match vector_tile(&workers, request, deadline).await {
-        Ok((bytes, _)) => Ok(HttpResponse::Ok()
+    match tiles.mvt().tile(&workers, request, deadline).await {
+        Ok(bytes) => Ok(HttpResponse::Ok()
             .content_type(MEDIA_TYPE)
             .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
             .body(bytes)),

@@ -12,7 +12,8 @@ use crate::config::Config;
 use crate::ogc::common::{base_url, part, Problem};
 use crate::raster::Mosaics;
 use crate::tiles::matrix_sets;
-use crate::tiles::vector::{mvt_layers, vector_tile, VectorTileError, VectorTileRequest};
+use crate::tiles::vector::{mvt_layers, VectorTileError, VectorTileRequest};
+use crate::tiles::Tiles;
 use crate::vector::mvt::MEDIA_TYPE;
 use crate::vector::style::{generic_style, maplibre_layers, StyleBook, Styles};
 use crate::vector::{Deadline, ValueKind, Vectors};
@@ -74,7 +75,7 @@ async fn tile_answer(
         return Problem::bad_request(format!("{z}/{x}/{y}: level, column and row are whole numbers"))
             .error_response();
     };
-    let Ok(workers) = part::<Workers>(request) else {
+    let (Ok(workers), Ok(tiles)) = (part::<Workers>(request), part::<Tiles>(request)) else {
         return Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "no worker pool").error_response();
     };
     let tile_request = VectorTileRequest {
@@ -86,9 +87,9 @@ async fn tile_answer(
         properties: properties_of(request),
     };
     let deadline = Deadline::after(config.server.request_timeout.0);
-    match vector_tile(&workers, tile_request, deadline).await {
+    match tiles.mvt().tile(&workers, tile_request, deadline).await {
         // An empty tile is an empty MVT (200), as martin and Tegola answer: clients draw nothing.
-        Ok((bytes, _)) => HttpResponse::Ok()
+        Ok(bytes) => HttpResponse::Ok()
             .content_type(MEDIA_TYPE)
             .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
             .body(bytes),
