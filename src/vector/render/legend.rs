@@ -119,10 +119,12 @@ pub fn draw_legend_sheet(rows: &[(&str, &Rule)], swatch: (u32, u32)) -> Result<C
         .collect();
     let text_width = titles.iter().flatten().map(|s| s.width).fold(0.0f32, f32::max);
     let row_height = swatch.1 as f32 + GAP;
+    // A title can be as long as a user's SLD makes it: the sheet stops at 2 048 pixels.
     let width = (swatch.0 as f32 + 2.0 * GAP + text_width)
         .ceil()
-        .max(swatch.0 as f32) as u32;
-    let height = ((rows.len().max(1) as f32) * row_height).ceil() as u32;
+        .clamp(swatch.0 as f32, 2048.0) as u32;
+    // At most 1 000 rules a document, 512 pixels a swatch: bounded, but kept under 16 384.
+    let height = ((rows.len().max(1) as f32) * row_height).ceil().min(16_384.0) as u32;
     let mut sheet = Canvas::new(width, height)?;
     for (index, ((_, rule), title)) in rows.iter().zip(&titles).enumerate() {
         let top = index as f32 * row_height;
