@@ -256,37 +256,14 @@ impl Tiles {
             .ok_or_else(|| TileRequestError::UnknownSet(request.tms.clone()))?;
         let layer =
             Self::layer_in_set(&mosaic, set).ok_or_else(|| TileRequestError::UnknownSet(set.id.clone()))?;
-        let matrix = set
-            .matrix(request.z)
-            .filter(|_| request.z <= layer.max_level)
-            .ok_or_else(|| TileRequestError::LevelOutOfRange {
-                tms: set.id.clone(),
-                z: request.z,
-                max: layer.max_level,
-            })?;
-        if request.row >= matrix.matrix_height || request.col >= matrix.matrix_width {
-            return Err(TileRequestError::TileOutOfRange {
-                z: request.z,
-                row: request.row,
-                col: request.col,
-                rows: matrix.matrix_height,
-                cols: matrix.matrix_width,
-            });
-        }
+        let matrix = checked_matrix(set, request, layer.max_level)?;
         let inside = matrix
             .tiles_over(layer.extent)
             .is_some_and(|range| range.contains(request.row, request.col));
         if !inside || request.z < layer.min_drawn_level {
             return Ok(TileAnswer::Empty);
         }
-        let key = TileKey {
-            layer: Arc::from(mosaic.name.as_str()),
-            tms: Arc::from(set.id.as_str()),
-            z: request.z,
-            row: request.row,
-            col: request.col,
-            format: request.format,
-        };
+        let key = TileKey::of(mosaic.name.as_str(), set, request);
         let render = RenderRequest {
             mosaics: vec![mosaic.clone()],
             crs: set.crs,
@@ -502,22 +479,7 @@ impl Tiles {
         let set = matrix_sets::get(&request.tms)
             .filter(|set| vector_sets(&layers).iter().any(|offered| offered.id == set.id))
             .ok_or_else(|| TileRequestError::UnknownSet(request.tms.clone()))?;
-        let matrix = set
-            .matrix(request.z)
-            .ok_or_else(|| TileRequestError::LevelOutOfRange {
-                tms: set.id.clone(),
-                z: request.z,
-                max: set.matrices.len().saturating_sub(1) as u32,
-            })?;
-        if request.row >= matrix.matrix_height || request.col >= matrix.matrix_width {
-            return Err(TileRequestError::TileOutOfRange {
-                z: request.z,
-                row: request.row,
-                col: request.col,
-                rows: matrix.matrix_height,
-                cols: matrix.matrix_width,
-            });
-        }
+        let matrix = checked_matrix(set, request, set.matrices.len().saturating_sub(1) as u32)?;
         let view = MapView {
             epsg: set.crs.epsg,
             bbox: matrix.tile_bbox(request.row, request.col),
@@ -546,14 +508,7 @@ impl Tiles {
         if !inside || !vector_render::draws_at(&layers, view.scale_denominator()) {
             return Ok(TileAnswer::Empty);
         }
-        let key = TileKey {
-            layer: Arc::from(request.layer.as_str()),
-            tms: Arc::from(set.id.as_str()),
-            z: request.z,
-            row: request.row,
-            col: request.col,
-            format: request.format,
-        };
+        let key = TileKey::of(request.layer.as_str(), set, request);
         let workers = self.inner.workers.clone();
         let format = request.format;
         let drawing = || async move {
@@ -584,6 +539,47 @@ impl Tiles {
                 .map_err(|err| TileError(err.to_string()))?
         };
         self.cached_or_drawn(&key, drawing).await
+    }
+}
+
+/// Level `request.z` of `set` if it exists and is at most `max_level`, and the request's row
+/// and column are inside it.
+fn checked_matrix<'s>(
+    set: &'s TileMatrixSet,
+    request: &TileRequest,
+    max_level: u32,
+) -> Result<&'s TileMatrix, TileRequestError> {
+    let matrix = set
+        .matrix(request.z)
+        .filter(|_| request.z <= max_level)
+        .ok_or_else(|| TileRequestError::LevelOutOfRange {
+            tms: set.id.clone(),
+            z: request.z,
+            max: max_level,
+        })?;
+    if request.row >= matrix.matrix_height || request.col >= matrix.matrix_width {
+        return Err(TileRequestError::TileOutOfRange {
+            z: request.z,
+            row: request.row,
+            col: request.col,
+            rows: matrix.matrix_height,
+            cols: matrix.matrix_width,
+        });
+    }
+    Ok(matrix)
+}
+
+impl TileKey {
+    /// The key of `request`'s tile of `layer` in `set`.
+    fn of(layer: &str, set: &TileMatrixSet, request: &TileRequest) -> TileKey {
+        TileKey {
+            layer: Arc::from(layer),
+            tms: Arc::from(set.id.as_str()),
+            z: request.z,
+            row: request.row,
+            col: request.col,
+            format: request.format,
+        }
     }
 }
 

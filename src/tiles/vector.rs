@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::raster::crs::transform_points;
 use crate::vector::mvt::{self, TileBox};
-use crate::vector::render::groups;
+use crate::vector::render::collections_named;
 use crate::vector::{Collection, Deadline, Vectors};
 use crate::workers::Workers;
 
@@ -29,19 +29,8 @@ pub enum VectorTileError {
 /// The MVT layers a name stands for: a collection (its class), or a vector deliverable's slug
 /// (each class); `None` when it is neither.
 pub fn mvt_layers(vectors: &Vectors, name: &str) -> Option<Vec<(String, Arc<Collection>)>> {
-    if let Some(collection) = vectors.get(name) {
-        return Some(vec![(collection.class.clone(), collection)]);
-    }
-    groups(vectors)
-        .into_iter()
-        .find(|group| group.slug == name)
-        .map(|group| {
-            group
-                .collections
-                .into_iter()
-                .map(|c| (c.class.clone(), c))
-                .collect()
-        })
+    let collections = collections_named(vectors, name)?;
+    Some(collections.into_iter().map(|c| (c.class.clone(), c)).collect())
 }
 
 /// One vector tile to make.

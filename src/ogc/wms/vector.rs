@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value};
 use crate::ogc::common::xml::Xml;
 use crate::ogc::common::OwsError;
 use crate::raster::crs::{transform_bbox, transform_points};
+use crate::vector::render::collections_named;
 use crate::vector::render::{self, Layer};
 pub use crate::vector::render::{groups, VectorGroup};
 use crate::vector::style::{generic_style, Style, Styles};
@@ -70,12 +71,8 @@ pub fn resolve(
     wanted: &str,
     user: &[Style],
 ) -> Result<Option<Vec<Layer>>, OwsError> {
-    let collections: Vec<Arc<Collection>> = match vectors.get(name) {
-        Some(collection) => vec![collection],
-        None => match groups(vectors).into_iter().find(|group| group.slug == name) {
-            Some(group) => group.collections,
-            None => return Ok(None),
-        },
+    let Some(collections) = collections_named(vectors, name) else {
+        return Ok(None);
     };
     let single = collections.len() == 1 && collections[0].id == name;
     let mut layers = Vec::new();

@@ -166,13 +166,7 @@ fn layer(xml: &mut Xml, base: &str, mosaic: &Mosaic, sets: &[&'static TileMatrix
             let Some(range) = advertised_limits(&layer, set, z) else {
                 continue;
             };
-            xml.open("TileMatrixLimits", &[]);
-            xml.leaf("TileMatrix", &[], &z.to_string());
-            xml.leaf("MinTileRow", &[], &range.min_row.to_string());
-            xml.leaf("MaxTileRow", &[], &range.max_row.to_string());
-            xml.leaf("MinTileCol", &[], &range.min_col.to_string());
-            xml.leaf("MaxTileCol", &[], &range.max_col.to_string());
-            xml.close("TileMatrixLimits");
+            tile_limits(xml, z, &range);
         }
         xml.close("TileMatrixSetLimits");
         xml.close("TileMatrixSetLink");
@@ -242,13 +236,7 @@ fn vector_layer(xml: &mut Xml, base: &str, map: &VectorMap, sets: &[&'static Til
             else {
                 continue;
             };
-            xml.open("TileMatrixLimits", &[]);
-            xml.leaf("TileMatrix", &[], &z.to_string());
-            xml.leaf("MinTileRow", &[], &range.min_row.to_string());
-            xml.leaf("MaxTileRow", &[], &range.max_row.to_string());
-            xml.leaf("MinTileCol", &[], &range.min_col.to_string());
-            xml.leaf("MaxTileCol", &[], &range.max_col.to_string());
-            xml.close("TileMatrixLimits");
+            tile_limits(xml, z, &range);
         }
         xml.close("TileMatrixSetLimits");
         xml.close("TileMatrixSetLink");
@@ -267,6 +255,17 @@ fn vector_layer(xml: &mut Xml, base: &str, map: &VectorMap, sets: &[&'static Til
     );
     xml.close("Layer");
     true
+}
+
+/// One level's `TileMatrixLimits`.
+fn tile_limits(xml: &mut Xml, z: impl ToString, range: &TileRange) {
+    xml.open("TileMatrixLimits", &[]);
+    xml.leaf("TileMatrix", &[], &z.to_string());
+    xml.leaf("MinTileRow", &[], &range.min_row.to_string());
+    xml.leaf("MaxTileRow", &[], &range.max_row.to_string());
+    xml.leaf("MinTileCol", &[], &range.min_col.to_string());
+    xml.leaf("MaxTileCol", &[], &range.max_col.to_string());
+    xml.close("TileMatrixLimits");
 }
 
 fn tile_matrix_set(xml: &mut Xml, set: &TileMatrixSet) {

@@ -137,18 +137,22 @@ pub fn groups(vectors: &Vectors) -> Vec<VectorGroup> {
         .collect()
 }
 
+/// The collections a map name stands for: one collection by its id, or a vector deliverable's
+/// (its slug) in drawing order; `None` when it names neither.
+pub fn collections_named(vectors: &Vectors, name: &str) -> Option<Vec<Arc<Collection>>> {
+    match vectors.get(name) {
+        Some(collection) => Some(vec![collection]),
+        None => groups(vectors)
+            .into_iter()
+            .find(|group| group.slug == name)
+            .map(|group| group.collections),
+    }
+}
+
 /// The layers a map name stands for, each with its class's default style (the generic one
 /// when no SLD names the class): a collection, or a vector deliverable's classes in order.
 pub fn default_layers(vectors: &Vectors, styles: &super::style::Styles, name: &str) -> Option<Vec<Layer>> {
-    let collections = match vectors.get(name) {
-        Some(collection) => vec![collection],
-        None => {
-            groups(vectors)
-                .into_iter()
-                .find(|group| group.slug == name)?
-                .collections
-        }
-    };
+    let collections = collections_named(vectors, name)?;
     Some(
         collections
             .into_iter()
