@@ -62,6 +62,7 @@ start_dallage_features() {
 dir = "$work/dallage-data"
 [catalog]
 url = "sqlite://$work/dallage-data/catalog.db"
+${DL_EXTRA_CONFIG:-}
 EOF
     rm -rf "$work/dallage-data"
     DL_PORT=$(free_port)

@@ -20,9 +20,13 @@ benches=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=benches/features.sh
 source "$benches/features.sh"
 MARTIN=${MARTIN:-$root/target/bench/martin/bin/martin}
-# martin keeps tiles in memory (512 MB by default); 0 compares making tiles, as dallage does
-# for every MVT request. MARTIN_CACHE_MB=512 shows martin with its cache.
+# martin keeps tiles in memory (512 MB by default); 0 compares making tiles.
+# MARTIN_CACHE_MB=512 DALLAGE_MVT_CACHE="32 MiB" compares both caches.
 MARTIN_CACHE_MB=${MARTIN_CACHE_MB:-0}
+# dallage keeps the MVT tiles it made (32 MiB by default); 0 makes every tile, as martin -C 0.
+DALLAGE_MVT_CACHE=${DALLAGE_MVT_CACHE:-0}
+DL_EXTRA_CONFIG="[cache]
+vector_tile_memory_size = \"$DALLAGE_MVT_CACHE\""
 
 start_postgis() {
     local bin dir=$work/postgres

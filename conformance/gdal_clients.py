@@ -7,7 +7,8 @@ EPSG:2154 and EPSG:3857, and compared with GDAL's warp of the source dalles (pix
 OAPIF and WFS (2.0.0 and 1.1.0) drivers read every vector collection, with the counts OGR reads
 from the source GML. Its MVT driver reads each vector deliverable's z17 tiles: per class, as many
 features as the OGC API Features items of the tile's box, buffer included (between 60 and 68 of
-the tile's 4 096 units: the server's own buffer is 64).
+the tile's 4 096 units: the server's own buffer is 64). Its OGCAPI driver draws each vector
+deliverable's map tiles where the server's WMS draws.
 
 Run: /usr/bin/python3 conformance/gdal_clients.py --context PATH
 """
@@ -210,6 +211,66 @@ def check_vector_tiles(base, slug):
     return tiles > 0 and not wrong, f"{tiles} tiles, {features} features read; {wrong[:5] or 'all as queried'}"
 
 
+def check_vector_map(base, slug):
+    """GDAL's OGCAPI driver opens a vector deliverable's map tileset (WebMercatorQuad) as a
+    raster; warped over 120 m around a voirie line, it draws where the server's own WMS GetMap
+    of the same box draws."""
+    import json
+    import urllib.request
+    with urllib.request.urlopen(f"{base}/tiles/{slug}/tiles.json", timeout=60) as response:
+        west, south, east, north = json.load(response)["bounds"]
+    source, target = osr.SpatialReference(), osr.SpatialReference()
+    source.ImportFromEPSG(4326)
+    target.ImportFromEPSG(3857)
+    source.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    minx, miny, maxx, maxy = osr.CoordinateTransformation(source, target).TransformBounds(
+        west, south, east, north, 21)
+    dataset = gdal.OpenEx(f"OGCAPI:{base}/ogcapi/collections/{slug}", gdal.OF_RASTER, open_options=[
+        "API=TILES", "TILEMATRIXSET=WebMercatorQuad", f"MINX={minx}", f"MINY={miny}", f"MAXX={maxx}",
+        f"MAXY={maxy}"])
+    # Centred on the first voirie line's first vertex, where the map draws something.
+    with urllib.request.urlopen(f"{base}/ogcapi/collections/{slug}-LimiteVoiriePCRS/items?limit=1",
+                                timeout=60) as response:
+        geometry = json.load(response)["features"][0]["geometry"]
+    first = geometry["coordinates"][0]
+    while isinstance(first[0], list):
+        first = first[0]
+    cx, cy, _ = osr.CoordinateTransformation(source, target).TransformPoint(first[0], first[1])
+    half = 60.0
+    bounds = (cx - half, cy - half, cx + half, cy + half)
+    image = warp(dataset, 3857, bounds)
+    size = image.shape[0]
+    url = (f"{base}/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS={slug}&STYLES=&CRS=EPSG:3857"
+           f"&BBOX={','.join(str(v) for v in bounds)}&WIDTH={size}&HEIGHT={size}&FORMAT=image/png"
+           "&TRANSPARENT=TRUE")
+    with urllib.request.urlopen(url, timeout=60) as response:
+        gdal.FileFromMemBuffer("/vsimem/wms.png", response.read())
+    wms = gdal.Open("/vsimem/wms.png")
+    drawn_wms = wms.GetRasterBand(wms.RasterCount).ReadAsArray() > 64
+    gdal.Unlink("/vsimem/wms.png")
+    drawn_tiles = image[..., 3] > 64
+    # The tiles come from a coarser level (thinner lines, smaller symbols) and are resampled:
+    # each drawn pixel of one must have a drawn pixel of the other within 3 pixels.
+    found = float((drawn_wms & dilate(drawn_tiles, 3)).sum()) / max(int(drawn_wms.sum()), 1)
+    kept = float((drawn_tiles & dilate(drawn_wms, 3)).sum()) / max(int(drawn_tiles.sum()), 1)
+    return drawn_wms.sum() > 100 and found >= 0.9 and kept >= 0.9, (
+        f"{int(drawn_tiles.sum())} pixels drawn from the tiles, {int(drawn_wms.sum())} by GetMap; "
+        f"{found:.3f} of GetMap's have a tile pixel within 3 px, {kept:.3f} of the tiles' a GetMap pixel "
+        "(at least 0.9 each)")
+
+
+def dilate(mask, steps):
+    """Grows a mask by `steps` pixels (4-connected, repeated)."""
+    for _ in range(steps):
+        grown = mask.copy()
+        grown[1:] |= mask[:-1]
+        grown[:-1] |= mask[1:]
+        grown[:, 1:] |= mask[:, :-1]
+        grown[:, :-1] |= mask[:, 1:]
+        mask = grown
+    return mask
+
+
 def run(context):
     base, layers = context["base"].rstrip("/"), context["layers"]
     names = [layer["name"] for layer in layers]
@@ -224,6 +285,8 @@ def run(context):
                        check_vector_counts, f"OAPIF:{base}/ogcapi", f"{slug}-", vector["files"])
         report.guarded(CLIENT, "Vector tiles", f"MVT {slug}: every z17 tile, counts of a direct query",
                        check_vector_tiles, base, slug)
+        report.guarded(CLIENT, "OGC API Tiles", f"OGCAPI map tiles of {slug}: drawn where GetMap draws",
+                       check_vector_map, base, slug)
         for version, service in (("2.0.0", "WFS 2.0"), ("1.1.0", "WFS 1.1")):
             report.guarded(CLIENT, service, f"WFS {slug}: every feature type, every feature",
                            check_vector_counts, f"WFS:{base}/wfs?VERSION={version}", f"dallage:{slug}-",

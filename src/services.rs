@@ -114,7 +114,8 @@ impl Services {
         &self.styles
     }
 
-    /// Adds the SLD documents uploaded through the API to the styles (at start-up). A stored
+    /// Adds the SLD documents uploaded through the API to the styles, each deliverable's own
+    /// apart (at start-up). A stored
     /// document that no longer parses (a later, stricter reader) is logged and left out.
     pub async fn load_uploaded_styles(&self) -> Result<(), crate::catalog::CatalogError> {
         for document in self.catalog.style_documents().await? {
@@ -124,6 +125,9 @@ impl Services {
                     tracing::warn!(document = %document.name, error = %err, "uploaded style left out")
                 }
             }
+        }
+        for (livrable_id, name) in self.catalog.livrable_styles().await? {
+            self.styles.set_livrable_style(livrable_id, Some(&name));
         }
         Ok(())
     }

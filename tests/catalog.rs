@@ -512,5 +512,31 @@ async fn style_documents_are_stored_replaced_and_deleted_on_both_backends() {
             catalog.style_document("voirie").await.unwrap().is_none(),
             "{db:?}"
         );
+        // A deliverable names a document as its own: an unknown one is refused on `style`, a
+        // named one is kept from deletion, and the name is read back.
+        let project = catalog
+            .create_project(&project_input("Styles").await)
+            .await
+            .unwrap();
+        let mut input = livrable_input("Vecteur").await;
+        input.style = Some("absent".into());
+        match catalog.create_livrable(project.id, &input).await {
+            Err(CatalogError::Invalid(errors)) => assert_eq!(errors.0[0].field, "style", "{db:?}"),
+            other => panic!("{db:?}: {other:?}"),
+        }
+        input.style = Some("bati".into());
+        let livrable = catalog.create_livrable(project.id, &input).await.unwrap();
+        assert_eq!(livrable.style.as_deref(), Some("bati"), "{db:?}");
+        assert_eq!(
+            catalog.livrable_styles().await.unwrap(),
+            [(livrable.id, "bati".to_string())]
+        );
+        match catalog.delete_style_document("bati").await {
+            Err(CatalogError::Conflict(message)) => assert!(message.contains(&livrable.slug), "{message}"),
+            other => panic!("{db:?}: {other:?}"),
+        }
+        input.style = None;
+        catalog.replace_livrable(livrable.id, &input).await.unwrap();
+        assert!(catalog.delete_style_document("bati").await.unwrap(), "{db:?}");
     }
 }

@@ -76,11 +76,19 @@ fn fixture_gml_with_tree(tree: (f64, f64)) -> String {
         position(30.0, 10.0),
         position(30.0, 8.0)
     ));
+    // Its attributes (the gas network) are on the affleurant, linked through its geometric
+    // description, as CNIG PCRS v2.0 puts them.
+    body += &member(
+        r##"<AffleurantPCRS gml:id="af1"><idObjet>af1</idObjet><thematique>10</thematique><nature>03</nature><reseau>GAZ</reseau><representation xlink:href="#geom.af1"/></AffleurantPCRS>"##,
+    );
+    body += &member(
+        r#"<AffleurantGeometriquePCRS gml:id="geom.af1"><enveloppe xlink:href="ae1"/></AffleurantGeometriquePCRS>"#,
+    );
     body += &text("tx1", "Place de l'Église", 0.0, (4.0, 24.0));
     body += &text("tx2", "Rue Ça", 90.0, (34.0, 24.0));
     format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
-<PlanCorpsRueSimplifie xmlns="http://cnig.gouv.fr/pcrs" xmlns:gml="http://www.opengis.net/gml/3.2" gml:id="pcrs" version="2.0">
+<PlanCorpsRueSimplifie xmlns="http://cnig.gouv.fr/pcrs" xmlns:gml="http://www.opengis.net/gml/3.2" xmlns:xlink="http://www.w3.org/1999/xlink" gml:id="pcrs" version="2.0">
 {body}</PlanCorpsRueSimplifie>
 "#
     )
@@ -281,6 +289,13 @@ async fn vector_pcrs_drawn_styled_labelled_over_the_orthophoto() {
         }),
         "façade dark red"
     );
+    // The affleurant's envelope takes the gas network's yellow (NF P 98-332) from its affleurant.
+    let (ex, ey) = pixel(32.0, 9.0);
+    let [r, g, b, a] = group.at(ex as u32, ey as u32);
+    assert!(
+        a > 60 && r > 200 && g > 150 && b < 80,
+        "envelope at ({ex},{ey}) is {r},{g},{b},{a}"
+    );
 
     // Over the orthophoto in one GetMap: the ortho everywhere, the vector on top.
     let ortho_only = served.map(&get_map(&ortho_layer, "&STYLES=")).await;
@@ -355,7 +370,7 @@ async fn vector_pcrs_drawn_styled_labelled_over_the_orthophoto() {
         .state
         .styles()
         .current()
-        .pick("LimiteVoiriePCRS", "")
+        .pick(0, "LimiteVoiriePCRS", "")
         .unwrap();
     for rule in style.rules() {
         let (status, kind, body) = served
@@ -404,6 +419,25 @@ async fn vector_pcrs_drawn_styled_labelled_over_the_orthophoto() {
     );
     let (_, _, body) = served.wms(&info.replace("application/json", "text/html")).await;
     assert!(String::from_utf8_lossy(&body).contains("arbre-1"));
+    // On the envelope: the affleurant's attributes, joined.
+    let (ex, ey) = pixel(32.0, 9.0);
+    let envelope = info.replace(&format!("&I={ax}&J={ay}"), &format!("&I={ex}&J={ey}"));
+    let (_, _, body) = served.wms(&envelope).await;
+    let answer: Value = serde_json::from_slice(&body).unwrap();
+    let joined = answer["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"].as_str().is_some_and(|id| id.ends_with("ae1")))
+        .unwrap_or_else(|| panic!("the envelope is under the click: {answer}"));
+    assert_eq!(
+        (
+            &joined["properties"]["reseau"],
+            &joined["properties"]["affleurant"]
+        ),
+        (&json!("GAZ"), &json!("af1")),
+        "{joined}"
+    );
 
     // Map tiles of the vector layer (XYZ PNG, through the tile cache); an import that moves the
     // tree drops the tiles over its old and new places only.
@@ -636,6 +670,7 @@ async fn vector_tiles_hold_what_a_direct_query_finds() {
         .await;
     assert_eq!(status, 200);
     assert!(!xyz.is_empty() && xyz == ogcapi, "same tile both ways");
+    deliverable_under_ogc_api_tiles(&served, &slug, classes.len(), (z, x, y)).await;
     // The MapLibre style draws the same layers from the same source.
     let (_, _, body) = served.get(&format!("/tiles/{slug}/style.json")).await;
     let style: Value = serde_json::from_slice(&body).unwrap();
@@ -657,6 +692,194 @@ async fn vector_tiles_hold_what_a_direct_query_finds() {
     // Out of the matrix: a 404 problem.
     let (status, _, _) = served.get(&format!("/tiles/{slug}/3/9/9.mvt")).await;
     assert_eq!(status, 404);
+}
+
+/// A vector deliverable under OGC API Tiles: a map collection its classes link to, its
+/// vector tiles (one layer per class) and its map tiles (PNG, limited to where its styles
+/// draw), each the same bytes as the XYZ route; collections link to their map tilesets.
+async fn deliverable_under_ogc_api_tiles(
+    served: &common::served::Served,
+    slug: &str,
+    classes: usize,
+    (z, x, y): (u32, u32, u32),
+) {
+    let json = |body: Vec<u8>| serde_json::from_slice::<Value>(&body).unwrap();
+    // Not listed (Features clients read every listed collection's items), but linked from its
+    // classes and served.
+    let listed = json(served.get("/ogcapi/collections").await.2);
+    assert!(
+        listed["collections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != slug),
+        "{listed}"
+    );
+    let voirie = json(
+        served
+            .get(&format!("/ogcapi/collections/{slug}-LimiteVoiriePCRS"))
+            .await
+            .2,
+    );
+    let related = voirie["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rel"] == "related")
+        .and_then(|l| l["href"].as_str())
+        .unwrap_or_else(|| panic!("a link to the deliverable: {voirie}"));
+    let group = json(served.get(related.strip_prefix(&served.base).unwrap()).await.2);
+    assert_eq!((&group["id"], &group["dataType"]), (&json!(slug), &json!("map")));
+    // Vector tiles of the whole deliverable.
+    let tilesets = json(served.get(&format!("/ogcapi/collections/{slug}/tiles")).await.2);
+    assert_eq!(
+        tilesets["tilesets"][0]["layers"].as_array().map(Vec::len),
+        Some(classes),
+        "{tilesets}"
+    );
+    let mvt = served
+        .get(&format!(
+            "/ogcapi/collections/{slug}/tiles/WebMercatorQuad/{z}/{y}/{x}"
+        ))
+        .await
+        .2;
+    assert_eq!(mvt, served.get(&format!("/tiles/{slug}/{z}/{x}/{y}.mvt")).await.2);
+    // Map tiles, listed where the styles draw.
+    let maps = json(
+        served
+            .get(&format!("/ogcapi/collections/{slug}/map/tiles"))
+            .await
+            .2,
+    );
+    let sets: Vec<&str> = maps["tilesets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["links"][0]["href"].as_str())
+        .collect();
+    assert!(
+        sets.iter().any(|href| href.ends_with("/WebMercatorQuad")),
+        "{maps}"
+    );
+    let (status, _, body) = served
+        .get(&format!("/ogcapi/collections/{slug}/map/tiles/WebMercatorQuad"))
+        .await;
+    assert_eq!(status, 200);
+    let tileset = json(body);
+    let levels: Vec<&str> = tileset["tileMatrixSetLimits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["tileMatrix"].as_str())
+        .collect();
+    assert!(levels.contains(&"17"), "{levels:?}");
+    let template = tileset["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rel"] == "item")
+        .and_then(|l| l["href"].as_str())
+        .unwrap()
+        .to_string();
+    let href = template
+        .replace("{tileMatrix}", &z.to_string())
+        .replace("{tileRow}", &y.to_string())
+        .replace("{tileCol}", &x.to_string());
+    let path = href.strip_prefix(&served.base).unwrap();
+    let (status, kind, png) = served.get(path).await;
+    assert_eq!((status, kind.as_str()), (200, "image/png"));
+    assert_eq!(png, served.get(&format!("/tiles/{slug}/{z}/{x}/{y}.png")).await.2);
+    let (status, _, _) = served
+        .get(&format!("/ogcapi/collections/{slug}/map/tiles/NoSuchSet"))
+        .await;
+    assert_eq!(status, 404);
+}
+
+/// Pixels of a GetMap answer drawn in one colour.
+fn pixels_of(image: &Rgba, colour: fn([u8; 4]) -> bool) -> usize {
+    (0..image.height)
+        .flat_map(|y| (0..image.width).map(move |x| (x, y)))
+        .filter(|(x, y)| colour(image.at(*x, *y)))
+        .count()
+}
+
+/// A deliverable names an uploaded document as its style: refused when none has that name, then
+/// its default at once (WMS and its dropped tiles), kept over a reload, the document kept from
+/// deletion while named, and back to the common default when the name is cleared.
+async fn livrable_names_its_own_style(
+    served: &common::served::Served,
+    client: &reqwest::Client,
+    slug: &str,
+    map: &dyn Fn(&str) -> String,
+    tile_path: &str,
+) {
+    let blue = r##"<StyledLayerDescriptor version="1.0.0" xmlns="http://www.opengis.net/sld">
+<NamedLayer><Name>LimiteVoiriePCRS</Name><UserStyle><Name>bleu</Name>
+<FeatureTypeStyle><Rule><LineSymbolizer><Stroke><CssParameter name="stroke">#0000ff</CssParameter>
+<CssParameter name="stroke-width">4</CssParameter></Stroke></LineSymbolizer></Rule></FeatureTypeStyle>
+</UserStyle></NamedLayer></StyledLayerDescriptor>"##;
+    let base = &served.base;
+    let uploaded = client
+        .put(format!("{base}/api/styles/bleu"))
+        .header("X-API-Key", ADMIN_KEY)
+        .body(blue)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), 201);
+    let is_blue = |[r, g, b, a]: [u8; 4]| a > 200 && b > 200 && r < 60 && g < 60;
+    let is_red = |[r, g, b, a]: [u8; 4]| a > 200 && r > 200 && g < 60 && b < 60;
+    // Not named yet: offered by name, but the uploaded default (red) still draws.
+    assert_eq!(pixels_of(&served.map(&map("")).await, is_blue), 0);
+    let patch = |style: &str| {
+        client
+            .patch(format!("{base}/api/livrables/{slug}"))
+            .header("X-API-Key", ADMIN_KEY)
+            .json(&serde_json::json!({ "style": style }))
+            .send()
+    };
+    let unknown = patch("absent").await.unwrap();
+    assert_eq!(unknown.status(), 422);
+    let problem: Value = unknown.json().await.unwrap();
+    assert!(problem.to_string().contains("absent"), "{problem}");
+    let tile_before = served.get(tile_path).await.2;
+    let named = patch("bleu").await.unwrap();
+    assert_eq!(named.status(), 200);
+    assert_eq!(named.json::<Value>().await.unwrap()["style"], "bleu");
+    let drawn = served.map(&map("")).await;
+    assert!(pixels_of(&drawn, is_blue) > 100 && pixels_of(&drawn, is_red) == 0);
+    assert_ne!(
+        served.get(tile_path).await.2,
+        tile_before,
+        "the tile is drawn again"
+    );
+    // Named, the document cannot go; reloaded, the deliverable keeps it.
+    let refused = client
+        .delete(format!("{base}/api/styles/bleu"))
+        .header("X-API-Key", ADMIN_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 409);
+    served.state.styles().set_livrable_style(
+        served.state.catalog().livrable_by_slug(slug).await.unwrap().id,
+        None,
+    );
+    served.state.load_uploaded_styles().await.unwrap();
+    assert!(
+        pixels_of(&served.map(&map("")).await, is_blue) > 100,
+        "kept over a reload"
+    );
+    // Cleared: the common default again, and the document may go.
+    assert_eq!(patch("").await.unwrap().status(), 200);
+    assert!(pixels_of(&served.map(&map("")).await, is_red) > 100);
+    let deleted = client
+        .delete(format!("{base}/api/styles/bleu"))
+        .header("X-API-Key", ADMIN_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
 }
 
 /// Styles uploaded through `/api/styles`: admin only, refused with its line when broken,
@@ -748,6 +971,7 @@ async fn uploaded_styles_are_checked_stored_and_in_force() {
         "tile redrawn"
     );
     // Listed, read back as uploaded, reloaded from the catalogue.
+    let livrable_id = served.state.catalog().livrable_by_slug(&slug).await.unwrap().id;
     let list: Value = client
         .get(format!("{}/api/styles", served.base))
         .send()
@@ -763,7 +987,7 @@ async fn uploaded_styles_are_checked_stored_and_in_force() {
         .state
         .styles()
         .current()
-        .pick("LimiteVoiriePCRS", "rouge")
+        .pick(livrable_id, "LimiteVoiriePCRS", "rouge")
         .is_none());
     served.state.load_uploaded_styles().await.unwrap();
     assert!(
@@ -771,10 +995,11 @@ async fn uploaded_styles_are_checked_stored_and_in_force() {
             .state
             .styles()
             .current()
-            .pick("LimiteVoiriePCRS", "rouge")
+            .pick(livrable_id, "LimiteVoiriePCRS", "rouge")
             .is_some(),
         "reloaded"
     );
+    livrable_names_its_own_style(&served, &client, &slug, &map, &tile_path).await;
     // Deleted: gone from the maps.
     let deleted = client
         .delete(&url)

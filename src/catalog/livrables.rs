@@ -13,6 +13,7 @@ impl Catalog {
     /// collection id) joins the project's slug and the deliverable's name, and never changes.
     pub async fn create_livrable(&self, project_id: i64, input: &LivrableInput) -> Result<Livrable> {
         validate::livrable(input)?;
+        self.check_style_named(input).await?;
         let project = self.project(project_id).await?;
         let base = slugify(&format!("{}-{}", project.slug, input.nom));
         for attempt in 1..=50 {
@@ -23,8 +24,8 @@ impl Catalog {
             };
             let inserted = sqlx::query(
                 "INSERT INTO livrables (project_id, slug, nom, nature, licence, diffusion, \
-                 date_livraison, avancement, crs, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                 date_livraison, avancement, crs, style, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
             )
             .bind(project_id)
             .bind(&slug)
@@ -35,6 +36,7 @@ impl Catalog {
             .bind(&input.date_livraison)
             .bind(input.avancement)
             .bind(input.crs.map(i64::from))
+            .bind(&input.style)
             .bind(now())
             .fetch_one(&self.pool)
             .await;
@@ -53,9 +55,10 @@ impl Catalog {
     /// Replaces a deliverable's fields (its id, project and slug stay).
     pub async fn replace_livrable(&self, id: i64, input: &LivrableInput) -> Result<Livrable> {
         validate::livrable(input)?;
+        self.check_style_named(input).await?;
         let updated = sqlx::query(
             "UPDATE livrables SET nom = $1, nature = $2, licence = $3, diffusion = $4, \
-             date_livraison = $5, avancement = $6, crs = $7, updated_at = $8 WHERE id = $9",
+             date_livraison = $5, avancement = $6, crs = $7, style = $8, updated_at = $9 WHERE id = $10",
         )
         .bind(input.nom.trim())
         .bind(input.nature.as_str())
@@ -64,6 +67,7 @@ impl Catalog {
         .bind(&input.date_livraison)
         .bind(input.avancement)
         .bind(input.crs.map(i64::from))
+        .bind(&input.style)
         .bind(now())
         .bind(id)
         .execute(&self.pool)
@@ -72,6 +76,31 @@ impl Catalog {
             return Err(not_found(id));
         }
         self.livrable(id).await
+    }
+
+    /// Refuses a `style` that names no uploaded document.
+    async fn check_style_named(&self, input: &LivrableInput) -> Result<()> {
+        let Some(name) = &input.style else {
+            return Ok(());
+        };
+        if self.style_document(name).await?.is_some() {
+            return Ok(());
+        }
+        Err(validate::field_error(
+            "style",
+            format!("no style document `{name}` was uploaded (PUT /api/styles/{{name}} first)"),
+        )
+        .into())
+    }
+
+    /// Every deliverable that names a style document, with that name.
+    pub async fn livrable_styles(&self) -> Result<Vec<(i64, String)>> {
+        let rows = sqlx::query("SELECT id, style FROM livrables WHERE style IS NOT NULL ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("id")?, row.try_get("style")?)))
+            .collect()
     }
 
     /// Deletes a deliverable with its storages, scans and dalles.
@@ -163,6 +192,7 @@ fn livrable_from_row(row: &AnyRow) -> Result<Livrable> {
         date_livraison: row.try_get("date_livraison")?,
         avancement: row.try_get("avancement")?,
         crs: crs.map(|c| c as i32),
+        style: row.try_get("style")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })

@@ -371,6 +371,10 @@ pub struct LivrableInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = 2154)]
     pub crs: Option<i32>,
+    /// Name of an uploaded SLD document (`/api/styles/{name}`) this deliverable's layers are
+    /// drawn with first; none for the shipped styles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<String>,
 }
 
 /// A stored deliverable.
@@ -396,6 +400,8 @@ pub struct Livrable {
     pub avancement: Option<f64>,
     /// Declared CRS.
     pub crs: Option<i32>,
+    /// The uploaded SLD document its layers are drawn with first.
+    pub style: Option<String>,
     /// Creation time.
     pub created_at: String,
     /// Last change.
@@ -413,6 +419,7 @@ impl Livrable {
             date_livraison: self.date_livraison.clone(),
             avancement: self.avancement,
             crs: self.crs,
+            style: self.style.clone(),
         }
     }
 }
@@ -435,6 +442,9 @@ pub struct LivrablePatch {
     pub avancement: Option<f64>,
     /// Declared CRS.
     pub crs: Option<i32>,
+    /// The uploaded SLD document to draw with first; an empty string goes back to the shipped
+    /// styles.
+    pub style: Option<String>,
 }
 
 impl LivrablePatch {
@@ -448,6 +458,11 @@ impl LivrablePatch {
             date_livraison: self.date_livraison.or(base.date_livraison),
             avancement: self.avancement.or(base.avancement),
             crs: self.crs.or(base.crs),
+            style: match self.style {
+                Some(name) if name.is_empty() => None,
+                Some(name) => Some(name),
+                None => base.style,
+            },
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{now, Catalog, Result};
+use super::{now, Catalog, CatalogError, Result};
 
 /// An uploaded SLD document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,8 +54,23 @@ impl Catalog {
         row.as_ref().map(document_from_row).transpose()
     }
 
-    /// Deletes a document; false when there was none.
+    /// Deletes a document; false when there was none. A document a deliverable names is kept
+    /// (a conflict naming them): the deliverable must name another first.
     pub async fn delete_style_document(&self, name: &str) -> Result<bool> {
+        let users = sqlx::query("SELECT slug FROM livrables WHERE style = $1 ORDER BY slug")
+            .bind(name)
+            .fetch_all(&self.pool)
+            .await?;
+        if !users.is_empty() {
+            let slugs = users
+                .iter()
+                .map(|row| row.try_get::<String, _>("slug"))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            return Err(CatalogError::Conflict(format!(
+                "style document `{name}` is the style of {}; name another there first",
+                slugs.join(", ")
+            )));
+        }
         let done = sqlx::query("DELETE FROM style_documents WHERE name = $1")
             .bind(name)
             .execute(&self.pool)

@@ -43,6 +43,13 @@ impl Collector {
     }
 }
 
+/// One field's error, for checks made outside this module (they need the stored data).
+pub fn field_error(field: &str, message: impl Into<String>) -> ValidationErrors {
+    let mut errors = Collector::default();
+    errors.push(field, message);
+    ValidationErrors(errors.0)
+}
+
 /// EPSG codes a PCRS deliverable may declare: Lambert-93, the nine conic conformal zones, and
 /// the overseas UTM projections.
 pub const PCRS_EPSG_CODES: &[i32] = &[

@@ -123,6 +123,7 @@ pub async fn register_url(catalog: &Catalog, url: &str, options: &UrlOptions) ->
                         date_livraison: None,
                         avancement: None,
                         crs: options.crs,
+                        style: None,
                     },
                 )
                 .await?

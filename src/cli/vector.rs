@@ -197,6 +197,7 @@ async fn target_livrable(catalog: &Catalog, wanted: Option<&str>, first: &Path) 
                 date_livraison: None,
                 avancement: None,
                 crs: None,
+                style: None,
             },
         )
         .await?)

@@ -17,6 +17,8 @@ pub struct CacheConfig {
     pub decoded_cache_size: ByteSize,
     /// Tile memory tier, bytes.
     pub tile_memory_size: ByteSize,
+    /// Memory for vector tiles (MVT) made, bytes (0 = made on every request).
+    pub vector_tile_memory_size: ByteSize,
     /// Tile disk tier, bytes (0 = off).
     pub tile_disk_size: ByteSize,
     /// Folder of the tile disk tier (empty = `<data.dir>/tiles`).

@@ -480,6 +480,7 @@ pub async fn register(catalog: &Catalog, files: &DemoFiles) -> Result<Project, D
                             date_livraison: Some("2024-06-30".into()),
                             avancement: Some(100.0),
                             crs: Some(if nature == LivrableNature::Gml { 3946 } else { 2154 }),
+                            style: None,
                         },
                     )
                     .await?

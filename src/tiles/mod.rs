@@ -19,6 +19,7 @@ pub use cache::{CacheStats, TileCache, TileError};
 pub use key::{Tile, TileKey};
 pub use matrix_sets::{TileMatrix, TileMatrixSet, TileRange};
 pub use store::{DiskStore, Doomed, MemoryStore, S3Store, StoreStats, TileStore};
+pub use vector::{vector_maps, vector_sets, VectorMap};
 
 use crate::config::Config;
 pub use crate::config::EmptyTiles;
@@ -143,7 +144,7 @@ impl Tiles {
                 empty: cache_config.empty_tiles,
                 vectors: std::sync::OnceLock::new(),
                 // A twentieth of the memory tier: vector tiles are small and quick to make again.
-                mvt: vector::MvtCache::new((cache_config.tile_memory_size.0 / 20).max(8 << 20)),
+                mvt: vector::MvtCache::new(cache_config.vector_tile_memory_size.0),
             }),
         }
     }
@@ -157,6 +158,23 @@ impl Tiles {
     /// Vector tiles (MVT), kept in memory until an import changes a deliverable.
     pub fn mvt(&self) -> &vector::MvtCache {
         &self.inner.mvt
+    }
+
+    /// A vector tile of the map `layer`: kept in memory, or made on each request where
+    /// `cache.layers` says the layer's tiles at that level are not kept.
+    pub async fn mvt_tile(
+        &self,
+        layer: &str,
+        workers: &Workers,
+        request: vector::VectorTileRequest,
+        deadline: crate::vector::Deadline,
+    ) -> Result<bytes::Bytes, vector::VectorTileError> {
+        if self.caches(layer, request.z) {
+            self.inner.mvt.tile(workers, request, deadline).await
+        } else {
+            let (bytes, _) = vector::vector_tile(workers, request, deadline).await?;
+            Ok(bytes::Bytes::from(bytes))
+        }
     }
 
     /// Whether tiles of `layer` at level `z` are kept in the cache (`cache.layers`).
@@ -454,6 +472,24 @@ impl Tiles {
         removed
     }
 
+    /// Drops every cached tile of a vector deliverable's layers (the style it names changed).
+    pub async fn drop_vector_livrable(&self, livrable_id: i64) -> u64 {
+        let Some((vectors, _)) = self.inner.vectors.get() else {
+            return 0;
+        };
+        let mut removed = 0;
+        for group in vector_render::groups(vectors) {
+            if !group.collections.iter().any(|c| c.livrable_id == livrable_id) {
+                continue;
+            }
+            removed += self.inner.cache.clear_layer(&group.slug).await;
+            for collection in &group.collections {
+                removed += self.inner.cache.clear_layer(&collection.id).await;
+            }
+        }
+        removed
+    }
+
     /// Drops the tiles of every layer a vector change feeds, over its boxes.
     pub async fn invalidate_vector(&self, change: &VectorChange) -> u64 {
         self.inner.mvt.clear();
@@ -581,23 +617,6 @@ impl TileKey {
             format: request.format,
         }
     }
-}
-
-/// The sets vector layers are offered in: the web sets, IGN's Lambert-93 grid, and the 5 cm
-/// grid of each collection's CRS.
-pub fn vector_sets(layers: &[vector_render::Layer]) -> Vec<&'static TileMatrixSet> {
-    let mut sets: Vec<&'static TileMatrixSet> = ["WebMercatorQuad", "WorldCRS84Quad", "LAMB93"]
-        .iter()
-        .filter_map(|id| matrix_sets::get(id))
-        .collect();
-    for layer in layers {
-        if let Some(native) = layer.collection.srid.and_then(matrix_sets::native_for) {
-            if !sets.iter().any(|s| s.id == native.id) {
-                sets.push(native);
-            }
-        }
-    }
-    sets
 }
 
 /// A layer seen through one tile matrix set.

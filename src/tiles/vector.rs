@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use crate::raster::crs::transform_points;
 use crate::vector::mvt::{self, TileBox};
-use crate::vector::render::collections_named;
+use crate::vector::render::{collections_named, default_layers, draws_at, groups, Layer, PIXEL_METRES};
+use crate::vector::style::Styles;
 use crate::vector::{Collection, Deadline, Vectors};
 use crate::workers::Workers;
 
-use super::TileMatrixSet;
+use super::{matrix_sets, TileMatrixSet, TileRange};
 
 /// Why a vector tile was not made.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +25,91 @@ pub enum VectorTileError {
     /// The blocking pool failed.
     #[error("tile worker failed: {0}")]
     Worker(String),
+}
+
+/// A vector map as tile services list it: its name, title and the layers it draws.
+pub struct VectorMap {
+    /// Layer name: a deliverable's slug or a collection's id.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// What it draws, with the default styles, bottom first.
+    pub layers: Vec<Layer>,
+}
+
+impl VectorMap {
+    /// The extent of its features in CRS:84 (`None` when it holds none).
+    pub fn extent84(&self) -> Option<[f64; 4]> {
+        self.layers
+            .iter()
+            .filter_map(|layer| layer.collection.extent84)
+            .reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
+    }
+
+    /// The levels of `set` where its styles draw something and its extent spans a pixel at
+    /// least, or pixels are a metre at most (coarser levels would draw a dot; GDAL 3.6 cannot
+    /// open a tileset offering levels where the whole extent is under a pixel), each with the
+    /// tiles over its features; empty when the extent does not reach the set's CRS.
+    pub fn levels(&self, set: &TileMatrixSet) -> Vec<(u32, TileRange)> {
+        let Some(extent84) = self.extent84() else {
+            return Vec::new();
+        };
+        let Some(extent) = crate::raster::crs::transform_bbox(4326, set.crs.epsg, extent84) else {
+            return Vec::new();
+        };
+        let metres_per_unit = if set.crs.is_geographic() { 111_319.49 } else { 1.0 };
+        set.matrices
+            .iter()
+            .enumerate()
+            .filter_map(|(z, matrix)| {
+                let scale = matrix.cell_size * metres_per_unit / PIXEL_METRES;
+                // A point's or a line's extent has no width: levels of metre pixels stay.
+                let spans_a_pixel = (extent[2] - extent[0]).min(extent[3] - extent[1]) >= matrix.cell_size
+                    || matrix.cell_size * metres_per_unit <= 1.0;
+                if !spans_a_pixel || !draws_at(&self.layers, scale) {
+                    return None;
+                }
+                Some((z as u32, matrix.tiles_over(extent)?))
+            })
+            .collect()
+    }
+}
+
+/// Every vector deliverable (a group) and every collection, with their default styles; a
+/// deliverable whose slug names a raster layer too (a folder holding dalles and GML) is listed
+/// by its collections only, the raster layer keeping the name.
+pub fn vector_maps(vectors: &Vectors, styles: &Styles, raster_names: &[&str]) -> Vec<VectorMap> {
+    let mut maps = Vec::new();
+    for group in groups(vectors) {
+        let names = std::iter::once((group.slug.clone(), format!("{} — PCRS vecteur", group.slug)))
+            .chain(group.collections.iter().map(|c| (c.id.clone(), c.title.clone())));
+        for (name, title) in names {
+            if raster_names.contains(&name.as_str()) {
+                continue;
+            }
+            if let Some(layers) = default_layers(vectors, styles, &name) {
+                maps.push(VectorMap { name, title, layers });
+            }
+        }
+    }
+    maps
+}
+
+/// The sets vector layers are offered in: the web sets, IGN's Lambert-93 grid, and the 5 cm
+/// grid of each collection's CRS.
+pub fn vector_sets(layers: &[Layer]) -> Vec<&'static TileMatrixSet> {
+    let mut sets: Vec<&'static TileMatrixSet> = ["WebMercatorQuad", "WorldCRS84Quad", "LAMB93"]
+        .iter()
+        .filter_map(|id| matrix_sets::get(id))
+        .collect();
+    for layer in layers {
+        if let Some(native) = layer.collection.srid.and_then(matrix_sets::native_for) {
+            if !sets.iter().any(|s| s.id == native.id) {
+                sets.push(native);
+            }
+        }
+    }
+    sets
 }
 
 /// The MVT layers a name stands for: a collection (its class), or a vector deliverable's slug
@@ -52,7 +138,8 @@ pub struct VectorTileRequest {
 /// Vector tiles made, kept in memory until an import changes a deliverable (then all go: a
 /// tile is cheap to make again, and an MVT tile of a group holds every class).
 pub struct MvtCache {
-    tiles: moka::future::Cache<MvtKey, bytes::Bytes>,
+    /// `None`: nothing is kept (`cache.vector_tile_memory_size` = 0).
+    tiles: Option<moka::future::Cache<MvtKey, bytes::Bytes>>,
 }
 
 /// What a vector tile is made of: its layers, where, and the properties kept.
@@ -69,19 +156,22 @@ pub struct MvtKey {
 }
 
 impl MvtCache {
-    /// A cache of at most `bytes`.
+    /// A cache of at most `bytes` (0: none).
     pub fn new(bytes: u64) -> MvtCache {
-        MvtCache {
-            tiles: moka::future::Cache::builder()
+        let tiles = (bytes > 0).then(|| {
+            moka::future::Cache::builder()
                 .weigher(|_: &MvtKey, tile: &bytes::Bytes| u32::try_from(tile.len()).unwrap_or(u32::MAX))
                 .max_capacity(bytes)
-                .build(),
-        }
+                .build()
+        });
+        MvtCache { tiles }
     }
 
     /// Forgets every tile (a deliverable changed).
     pub fn clear(&self) {
-        self.tiles.invalidate_all();
+        if let Some(tiles) = &self.tiles {
+            tiles.invalidate_all();
+        }
     }
 
     /// The tile, from memory or made now (one making per tile however many ask at once).
@@ -97,8 +187,12 @@ impl MvtCache {
             tile: (request.z, request.row, request.col),
             properties: request.properties.clone(),
         };
+        let Some(tiles) = &self.tiles else {
+            let (bytes, _) = vector_tile(workers, request, deadline).await?;
+            return Ok(bytes::Bytes::from(bytes));
+        };
         let workers = workers.clone();
-        self.tiles
+        tiles
             .try_get_with(key, async move {
                 vector_tile(&workers, request, deadline)
                     .await

@@ -6,6 +6,7 @@
 //! come from whoever builds [`Vectors`] (the raster module owns PROJ), so nothing here points
 //! sideways or up.
 
+mod affleurant;
 mod changes;
 mod fes;
 mod filter;

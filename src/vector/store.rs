@@ -438,18 +438,29 @@ impl Vectors {
         let (sender, mut batches) = tokio::sync::mpsc::channel::<Vec<FeatureRow>>(4);
         let builder = tokio::task::spawn_blocking(move || {
             let mut classes: Vec<Partial> = Vec::new();
+            let mut add = |row: FeatureRow| {
+                let at = match classes.iter().position(|partial| partial.class == row.class) {
+                    Some(at) => at,
+                    None => {
+                        classes.push(Partial::new(row.class.clone()));
+                        classes.len() - 1
+                    }
+                };
+                classes[at].add(row, transform);
+            };
+            // Affleurant rows wait for all the rows: their attributes join across classes.
+            let mut affleurants = Vec::new();
             while let Some(batch) = batches.blocking_recv() {
                 for row in batch {
-                    let at = match classes.iter().position(|partial| partial.class == row.class) {
-                        Some(at) => at,
-                        None => {
-                            classes.push(Partial::new(row.class.clone()));
-                            classes.len() - 1
-                        }
-                    };
-                    classes[at].add(row, transform);
+                    if super::affleurant::in_join(&row.class) {
+                        affleurants.push(row);
+                    } else {
+                        add(row);
+                    }
                 }
             }
+            super::affleurant::join(&mut affleurants);
+            affleurants.into_iter().for_each(&mut add);
             classes
                 .into_iter()
                 .map(|partial| partial.finish(&livrable))

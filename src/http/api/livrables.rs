@@ -3,12 +3,15 @@
 use actix_web::{web, HttpResponse};
 
 use super::projects::resolve_project;
+use super::styles::follow_livrable_style;
 use super::views::{livrable_view, LivrablePage, LivrableView, StorageView};
 use crate::catalog::{Catalog, Livrable, LivrableInput, LivrablePatch, Project, StorageInput, StorageType};
 use crate::config::Config;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Query};
 use crate::http::Problem;
+use crate::tiles::Tiles;
+use crate::vector::style::StyleBook;
 
 /// Finds a deliverable by id or slug, with its project.
 pub(super) async fn resolve(catalog: &Catalog, key: &str) -> Result<(Livrable, Project), Problem> {
@@ -60,6 +63,8 @@ pub async fn list_of_project(
 )]
 pub async fn create(
     catalog: web::Data<Catalog>,
+    book: web::Data<StyleBook>,
+    tiles: web::Data<Tiles>,
     caller: Caller,
     path: web::Path<String>,
     body: Json<LivrableInput>,
@@ -68,6 +73,7 @@ pub async fn create(
     let project = resolve_project(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
     let livrable = catalog.create_livrable(project.id, &body.0).await?;
+    follow_livrable_style(&book, &tiles, livrable.id, None, livrable.style.as_deref()).await;
     tracing::info!(
         livrable = livrable.id,
         project = project.id,
@@ -153,6 +159,8 @@ pub async fn get(
 )]
 pub async fn replace(
     catalog: web::Data<Catalog>,
+    book: web::Data<StyleBook>,
+    tiles: web::Data<Tiles>,
     caller: Caller,
     path: web::Path<String>,
     body: Json<LivrableInput>,
@@ -160,7 +168,7 @@ pub async fn replace(
     caller.require_key()?;
     let (livrable, project) = resolve(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
-    let livrable = catalog.replace_livrable(livrable.id, &body.0).await?;
+    let livrable = replace_following_style(&catalog, &book, &tiles, livrable, &body.0).await?;
     tracing::info!(livrable = livrable.id, by = caller.name(), "livrable replaced");
     Ok(HttpResponse::Ok().json(livrable_view(catalog.get_ref(), livrable, true).await?))
 }
@@ -182,6 +190,8 @@ pub async fn replace(
 )]
 pub async fn patch(
     catalog: web::Data<Catalog>,
+    book: web::Data<StyleBook>,
+    tiles: web::Data<Tiles>,
     caller: Caller,
     path: web::Path<String>,
     body: Json<LivrablePatch>,
@@ -190,9 +200,29 @@ pub async fn patch(
     let (livrable, project) = resolve(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
     let input = body.0.apply(livrable.to_input());
-    let livrable = catalog.replace_livrable(livrable.id, &input).await?;
+    let livrable = replace_following_style(&catalog, &book, &tiles, livrable, &input).await?;
     tracing::info!(livrable = livrable.id, by = caller.name(), "livrable changed");
     Ok(HttpResponse::Ok().json(livrable_view(catalog.get_ref(), livrable, true).await?))
+}
+
+/// Replaces a deliverable's fields, and puts in force the style it names when that changed.
+async fn replace_following_style(
+    catalog: &Catalog,
+    book: &StyleBook,
+    tiles: &Tiles,
+    livrable: Livrable,
+    input: &LivrableInput,
+) -> Result<Livrable, Problem> {
+    let changed = catalog.replace_livrable(livrable.id, input).await?;
+    follow_livrable_style(
+        book,
+        tiles,
+        changed.id,
+        livrable.style.as_deref(),
+        changed.style.as_deref(),
+    )
+    .await;
+    Ok(changed)
 }
 
 /// Delete a deliverable with its storage and scan results.
@@ -209,6 +239,8 @@ pub async fn patch(
 )]
 pub async fn delete(
     catalog: web::Data<Catalog>,
+    book: web::Data<StyleBook>,
+    tiles: web::Data<Tiles>,
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
@@ -216,6 +248,7 @@ pub async fn delete(
     let (livrable, project) = resolve(catalog.get_ref(), &path).await?;
     caller.require_manage(&project)?;
     catalog.delete_livrable(livrable.id).await?;
+    follow_livrable_style(&book, &tiles, livrable.id, livrable.style.as_deref(), None).await;
     tracing::info!(livrable = livrable.id, by = caller.name(), "livrable deleted");
     Ok(HttpResponse::NoContent().finish())
 }

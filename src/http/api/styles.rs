@@ -208,3 +208,20 @@ pub async fn delete(
     tracing::info!(document = %name, by = caller.name(), "style document deleted");
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// Puts in force the style a deliverable names, after a change that may have changed it: its
+/// layers' cached tiles go when it did.
+pub(super) async fn follow_livrable_style(
+    book: &StyleBook,
+    tiles: &Tiles,
+    livrable_id: i64,
+    before: Option<&str>,
+    after: Option<&str>,
+) {
+    if before == after {
+        return;
+    }
+    book.set_livrable_style(livrable_id, after);
+    let dropped = tiles.drop_vector_livrable(livrable_id).await;
+    tracing::info!(livrable = livrable_id, style = ?after, dropped, "livrable style changed");
+}

@@ -64,6 +64,8 @@ pub struct LivrableView {
     pub avancement: Option<f64>,
     /// Declared CRS (EPSG code).
     pub crs: Option<i32>,
+    /// The uploaded SLD document its layers are drawn with first.
+    pub style: Option<String>,
     /// Active storage, if declared.
     pub storage: Option<StorageView>,
     /// What scans found on the active storage.
@@ -243,6 +245,7 @@ pub async fn livrable_view(
         date_livraison: livrable.date_livraison,
         avancement: livrable.avancement,
         crs: livrable.crs,
+        style: livrable.style,
         storage,
         scan,
         created_at: livrable.created_at,

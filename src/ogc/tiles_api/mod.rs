@@ -16,7 +16,8 @@ use crate::ogc::common::{html, ogcapi_base, ogcapi_link};
 use crate::ogc::common::{resource, Offered, Problem};
 use crate::ogc::features;
 use crate::raster::{Format, Mosaic, Mosaics};
-use crate::tiles::{self, TileRequest, TileRequestError, Tiles};
+use crate::tiles::{self, TileRequest, TileRequestError, Tiles, VectorMap};
+use crate::vector::style::StyleBook;
 use crate::vector::Vectors;
 
 /// Conformance classes implemented here.
@@ -155,15 +156,32 @@ fn collection_json(base: &str, mosaic: &Mosaic) -> Value {
     })
 }
 
+/// A vector collection's description: the features' one, with a link to its deliverable's map
+/// collection when there is one (among `maps`).
+fn vector_collection_json(base: &str, collection: &crate::vector::Collection, maps: &[VectorMap]) -> Value {
+    let mut value = features::collection_json(base, collection);
+    vector::add_deliverable_link(base, &mut value, collection, maps);
+    value
+}
+
 async fn collections(
     config: web::Data<Config>,
     mosaics: web::Data<Mosaics>,
     vectors: web::Data<Vectors>,
+    book: web::Data<StyleBook>,
     request: HttpRequest,
 ) -> HttpResponse {
     let base = base(&config, &request);
     let mut list: Vec<Value> = mosaics.all().iter().map(|m| collection_json(&base, m)).collect();
-    list.extend(vectors.all().iter().map(|c| features::collection_json(&base, c)));
+    // A vector deliverable's map collection is linked from its classes' collections, not
+    // listed: Features clients take every listed collection for one with items.
+    let maps = vector::maps(&vectors, &book, &mosaics);
+    list.extend(
+        vectors
+            .all()
+            .iter()
+            .map(|c| vector_collection_json(&base, c, &maps)),
+    );
     json_response(
         &request,
         json!({
@@ -183,15 +201,25 @@ async fn collection(
     config: web::Data<Config>,
     mosaics: web::Data<Mosaics>,
     vectors: web::Data<Vectors>,
+    book: web::Data<StyleBook>,
     request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let id = path.into_inner();
+    let maps = vector::maps(&vectors, &book, &mosaics);
     if let Some(collection) = vectors.get(&id) {
         return Ok(json_response(
             &request,
-            features::collection_json(&base(&config, &request), &collection),
+            vector_collection_json(&base(&config, &request), &collection, &maps),
         ));
+    }
+    if mosaics.get(&id).is_none() {
+        if let Some(map) = maps.iter().find(|m| m.name == id) {
+            return Ok(json_response(
+                &request,
+                vector::group_collection_json(&base(&config, &request), map),
+            ));
+        }
     }
     let mosaic = mosaic(&mosaics, &id)?;
     Ok(json_response(
@@ -200,12 +228,33 @@ async fn collection(
     ))
 }
 
-/// The description of one tileset (a layer in one set).
-fn tileset_json(base: &str, mosaic: &Mosaic, set: &tiles::TileMatrixSet, with_limits: bool) -> Option<Value> {
-    let layer = Tiles::layer_in_set(mosaic, set)?;
-    let here = format!("{base}/collections/{}/map/tiles/{}", mosaic.name, set.id);
+/// `tileMatrixSetLimits` spanning the whole matrix at each of `levels` (see [`tileset_json`]
+/// for why not only the tiles over the data).
+fn whole_matrix_limits(set: &tiles::TileMatrixSet, levels: impl Iterator<Item = u32>) -> Value {
+    let limits: Vec<Value> = levels
+        .filter_map(|z| {
+            let matrix = set.matrix(z)?;
+            Some(json!({
+                "tileMatrix": z.to_string(),
+                "minTileRow": 0,
+                "maxTileRow": matrix.matrix_height - 1,
+                "minTileCol": 0,
+                "maxTileCol": matrix.matrix_width - 1,
+            }))
+        })
+        .collect();
+    json!(limits)
+}
+
+/// A tileset's `boundingBox` from a CRS:84 box.
+fn bounding_box([west, south, east, north]: [f64; 4]) -> Value {
+    json!({"lowerLeft": [west, south], "upperRight": [east, north], "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"})
+}
+
+/// A tileset's links: itself, its tile matrix set, then `items` (its tile templates).
+fn tileset_links(base: &str, here: &str, set: &tiles::TileMatrixSet, items: Vec<Value>) -> Vec<Value> {
     let mut links = vec![
-        ogcapi_link("self", here.clone(), "application/json", "this tileset"),
+        ogcapi_link("self", here.to_string(), "application/json", "this tileset"),
         ogcapi_link(
             "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme",
             format!("{base}/tileMatrixSets/{}", set.id),
@@ -213,6 +262,15 @@ fn tileset_json(base: &str, mosaic: &Mosaic, set: &tiles::TileMatrixSet, with_li
             &set.title,
         ),
     ];
+    links.extend(items);
+    links
+}
+
+/// The description of one tileset (a layer in one set).
+fn tileset_json(base: &str, mosaic: &Mosaic, set: &tiles::TileMatrixSet, with_limits: bool) -> Option<Value> {
+    let layer = Tiles::layer_in_set(mosaic, set)?;
+    let here = format!("{base}/collections/{}/map/tiles/{}", mosaic.name, set.id);
+    let mut items = Vec::new();
     for format in Offered::MAPS.formats() {
         let name = f_name(*format);
         let mut item = ogcapi_link(
@@ -222,8 +280,9 @@ fn tileset_json(base: &str, mosaic: &Mosaic, set: &tiles::TileMatrixSet, with_li
             &format!("{} tiles", name.to_uppercase()),
         );
         item["templated"] = json!(true);
-        links.push(item);
+        items.push(item);
     }
+    let links = tileset_links(base, &here, set, items);
     let mut value = json!({
         "title": format!("{} ({})", mosaic.info.title, set.id),
         "dataType": "map",
@@ -239,22 +298,10 @@ fn tileset_json(base: &str, mosaic: &Mosaic, set: &tiles::TileMatrixSet, with_li
         // Each level's limits span the whole matrix: GDAL 3.6.2 misplaces rows and columns
         // when they start elsewhere (its TileY/TileX offsets); `boundingBox` gives the extent,
         // and tiles outside the data answer 204.
-        let limits: Vec<Value> = (layer.min_drawn_level..=layer.max_level)
-            .filter_map(|z| {
-                let matrix = set.matrix(z)?;
-                matrix.tiles_over(layer.extent)?;
-                Some(json!({
-                    "tileMatrix": z.to_string(),
-                    "minTileRow": 0,
-                    "maxTileRow": matrix.matrix_height - 1,
-                    "minTileCol": 0,
-                    "maxTileCol": matrix.matrix_width - 1,
-                }))
-            })
-            .collect();
-        value["tileMatrixSetLimits"] = json!(limits);
-        let [west, south, east, north] = mosaic.extent_wgs84;
-        value["boundingBox"] = json!({"lowerLeft": [west, south], "upperRight": [east, north], "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"});
+        let levels = (layer.min_drawn_level..=layer.max_level)
+            .filter(|z| set.matrix(*z).and_then(|m| m.tiles_over(layer.extent)).is_some());
+        value["tileMatrixSetLimits"] = whole_matrix_limits(set, levels);
+        value["boundingBox"] = bounding_box(mosaic.extent_wgs84);
     }
     Some(value)
 }
@@ -262,11 +309,20 @@ fn tileset_json(base: &str, mosaic: &Mosaic, set: &tiles::TileMatrixSet, with_li
 async fn tilesets(
     config: web::Data<Config>,
     mosaics: web::Data<Mosaics>,
+    vectors: web::Data<Vectors>,
+    book: web::Data<StyleBook>,
     request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let mosaic = mosaic(&mosaics, &path.into_inner())?;
+    let id = path.into_inner();
     let base = base(&config, &request);
+    if mosaics.get(&id).is_none() {
+        let maps = vector::maps(&vectors, &book, &mosaics);
+        if let Some(value) = vector::map_tilesets(&base, &maps, &id) {
+            return Ok(json_response(&request, value));
+        }
+    }
+    let mosaic = mosaic(&mosaics, &id)?;
     let list: Vec<Value> = Tiles::sets_for(&mosaic)
         .into_iter()
         .filter_map(|set| tileset_json(&base, &mosaic, set, false))
@@ -277,10 +333,18 @@ async fn tilesets(
 async fn tileset(
     config: web::Data<Config>,
     mosaics: web::Data<Mosaics>,
+    vectors: web::Data<Vectors>,
+    book: web::Data<StyleBook>,
     request: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Problem> {
     let (layer, set_id) = path.into_inner();
+    if mosaics.get(&layer).is_none() {
+        let maps = vector::maps(&vectors, &book, &mosaics);
+        if let Some(found) = vector::map_tileset(&base(&config, &request), &maps, &layer, &set_id) {
+            return Ok(json_response(&request, found?));
+        }
+    }
     let mosaic = mosaic(&mosaics, &layer)?;
     let set = Tiles::sets_for(&mosaic)
         .into_iter()

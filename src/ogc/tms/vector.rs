@@ -37,10 +37,10 @@ pub async fn answer(request: &HttpRequest, parts: &[String]) -> Option<HttpRespo
             style_json(&base, layer, &layers, &styles)
         }
         [_, z, x, tile] if tile.ends_with(".mvt") => {
-            tile_answer(request, &config, layers, "WebMercatorQuad", (z, x, tile)).await
+            tile_answer(request, &config, (layer, layers), "WebMercatorQuad", (z, x, tile)).await
         }
         [_, set, z, x, tile] if tile.ends_with(".mvt") => {
-            tile_answer(request, &config, layers, set, (z, x, tile)).await
+            tile_answer(request, &config, (layer, layers), set, (z, x, tile)).await
         }
         // Map tiles (PNG, JPEG, WebP) of a vector layer come from the tile service, as raster ones.
         _ => return None,
@@ -63,7 +63,7 @@ fn properties_of(request: &HttpRequest) -> Option<Vec<String>> {
 async fn tile_answer(
     request: &HttpRequest,
     config: &Config,
-    layers: Vec<(String, std::sync::Arc<crate::vector::Collection>)>,
+    (name, layers): (&str, Vec<(String, std::sync::Arc<crate::vector::Collection>)>),
     set_id: &str,
     (z, x, tile): (&String, &String, &String),
 ) -> HttpResponse {
@@ -87,7 +87,7 @@ async fn tile_answer(
         properties: properties_of(request),
     };
     let deadline = Deadline::after(config.server.request_timeout.0);
-    match tiles.mvt().tile(&workers, tile_request, deadline).await {
+    match tiles.mvt_tile(name, &workers, tile_request, deadline).await {
         // An empty tile is an empty MVT (200), as martin and Tegola answer: clients draw nothing.
         Ok(bytes) => HttpResponse::Ok()
             .content_type(MEDIA_TYPE)
@@ -171,7 +171,7 @@ fn style_json(
     ];
     for (name, collection) in layers {
         let style = styles
-            .pick(&collection.class, "")
+            .pick(collection.livrable_id, &collection.class, "")
             .unwrap_or_else(|| generic_style(&collection.class, collection.kind));
         style_layers.extend(maplibre_layers(&style, layer, name, name));
     }

@@ -20,7 +20,7 @@ use crate::vector::{Collection, Vectors};
 /// The styles offered for a collection, default first (the generic one when no SLD names its
 /// class).
 pub fn styles_of(styles: &Styles, collection: &Collection) -> Vec<Arc<Style>> {
-    let own = styles.of_class(&collection.class);
+    let own = styles.offered(collection.livrable_id, &collection.class);
     if own.is_empty() {
         vec![generic_style(&collection.class, collection.kind)]
     } else {

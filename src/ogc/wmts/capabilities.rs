@@ -10,37 +10,7 @@ use crate::ogc::common::xml::Xml;
 use crate::ogc::common::Offered;
 use crate::ogc::wms::INFO_FORMATS;
 use crate::raster::Mosaic;
-use crate::tiles::{vector_sets, LayerInSet, TileMatrixSet, TileRange, Tiles};
-use crate::vector::render::{default_layers, draws_at, groups, Layer, PIXEL_METRES};
-use crate::vector::style::Styles;
-use crate::vector::Vectors;
-
-/// A vector map as WMTS lists it: its name, title and the layers it draws.
-pub struct VectorMap {
-    name: String,
-    title: String,
-    layers: Vec<Layer>,
-}
-
-/// Every vector deliverable (a group) and every collection, with their default styles; a
-/// deliverable whose slug names a raster layer too (a folder holding dalles and GML) is listed
-/// by its collections only, the raster layer keeping the name.
-pub fn vector_maps(vectors: &Vectors, styles: &Styles, raster_names: &[&str]) -> Vec<VectorMap> {
-    let mut maps = Vec::new();
-    for group in groups(vectors) {
-        let names = std::iter::once((group.slug.clone(), format!("{} — PCRS vecteur", group.slug)))
-            .chain(group.collections.iter().map(|c| (c.id.clone(), c.title.clone())));
-        for (name, title) in names {
-            if raster_names.contains(&name.as_str()) {
-                continue;
-            }
-            if let Some(layers) = default_layers(vectors, styles, &name) {
-                maps.push(VectorMap { name, title, layers });
-            }
-        }
-    }
-    maps
-}
+use crate::tiles::{vector_sets, LayerInSet, TileMatrixSet, TileRange, Tiles, VectorMap};
 
 /// The document, with links from `base`.
 pub fn document(base: &str, mosaics: &[Arc<Mosaic>], vector_maps: &[VectorMap]) -> Vec<u8> {
@@ -192,12 +162,7 @@ fn layer(xml: &mut Xml, base: &str, mosaic: &Mosaic, sets: &[&'static TileMatrix
 /// A vector map's layer: PNG tiles at the levels its styles draw, over its features; false
 /// when it has no extent.
 fn vector_layer(xml: &mut Xml, base: &str, map: &VectorMap, sets: &[&'static TileMatrixSet]) -> bool {
-    let Some(extent84) = map
-        .layers
-        .iter()
-        .filter_map(|layer| layer.collection.extent84)
-        .reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
-    else {
+    let Some(extent84) = map.extent84() else {
         return false;
     };
     xml.open("Layer", &[]);
@@ -220,23 +185,20 @@ fn vector_layer(xml: &mut Xml, base: &str, map: &VectorMap, sets: &[&'static Til
     xml.close("Style");
     xml.leaf("Format", &[], "image/png");
     for set in sets {
-        let Some(extent) = crate::raster::crs::transform_bbox(4326, set.crs.epsg, extent84) else {
+        // MaxTileRow / MaxTileCol of 0 can't be written (see advertised_limits).
+        let levels: Vec<(u32, TileRange)> = map
+            .levels(set)
+            .into_iter()
+            .filter(|(_, range)| range.max_row > 0 && range.max_col > 0)
+            .collect();
+        if levels.is_empty() {
             continue;
-        };
-        let metres_per_unit = if set.crs.is_geographic() { 111_319.49 } else { 1.0 };
+        }
         xml.open("TileMatrixSetLink", &[]);
         xml.leaf("TileMatrixSet", &[], &set.id);
         xml.open("TileMatrixSetLimits", &[]);
-        for (z, matrix) in set.matrices.iter().enumerate() {
-            let scale = matrix.cell_size * metres_per_unit / PIXEL_METRES;
-            // MaxTileRow / MaxTileCol of 0 can't be written (see advertised_limits).
-            let Some(range) = matrix
-                .tiles_over(extent)
-                .filter(|range| range.max_row > 0 && range.max_col > 0 && draws_at(&map.layers, scale))
-            else {
-                continue;
-            };
-            tile_limits(xml, z, &range);
+        for (z, range) in &levels {
+            tile_limits(xml, *z, range);
         }
         xml.close("TileMatrixSetLimits");
         xml.close("TileMatrixSetLink");

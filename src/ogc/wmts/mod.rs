@@ -78,7 +78,7 @@ fn capabilities_response(config: &Config, mosaics: &Mosaics, request: &HttpReque
     let rasters = mosaics.all();
     let raster_names: Vec<&str> = rasters.iter().map(|m| m.name.as_str()).collect();
     let vector_maps = match (part::<Vectors>(request), part::<StyleBook>(request)) {
-        (Ok(vectors), Ok(book)) => capabilities::vector_maps(&vectors, &book.current(), &raster_names),
+        (Ok(vectors), Ok(book)) => crate::tiles::vector_maps(&vectors, &book.current(), &raster_names),
         _ => Vec::new(),
     };
     let body = capabilities::document(&base, &rasters, &vector_maps);

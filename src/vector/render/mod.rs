@@ -158,7 +158,7 @@ pub fn default_layers(vectors: &Vectors, styles: &super::style::Styles, name: &s
             .into_iter()
             .map(|collection| {
                 let style = styles
-                    .pick(&collection.class, "")
+                    .pick(collection.livrable_id, &collection.class, "")
                     .unwrap_or_else(|| super::style::generic_style(&collection.class, collection.kind));
                 Layer { collection, style }
             })

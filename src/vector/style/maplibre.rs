@@ -344,7 +344,7 @@ mod tests {
     #[test]
     fn shipped_styles_become_maplibre_layers() {
         let styles = Styles::shipped();
-        let voirie = styles.pick("LimiteVoiriePCRS", "").unwrap();
+        let voirie = styles.pick(0, "LimiteVoiriePCRS", "").unwrap();
         let layers = maplibre_layers(&voirie, "pcrs", "LimiteVoiriePCRS", "voirie");
         assert_eq!(layers.len(), 3, "{layers:#?}");
         assert_eq!(layers[0]["type"], "line");
@@ -355,7 +355,7 @@ mod tests {
         // 1:25 000 is about zoom 13.4.
         let zoom = layers[0]["minzoom"].as_f64().unwrap();
         assert!((13.0..14.0).contains(&zoom), "{zoom}");
-        let texts = styles.pick("HabillageTextePCRS", "").unwrap();
+        let texts = styles.pick(0, "HabillageTextePCRS", "").unwrap();
         let layer = &maplibre_layers(&texts, "pcrs", "HabillageTextePCRS", "t")[0];
         assert_eq!(layer["type"], "symbol");
         assert_eq!(layer["layout"]["text-field"], json!(["get", "libelle"]));

@@ -339,6 +339,9 @@ impl Style {
 #[derive(Debug, Clone, Default)]
 pub struct Styles {
     by_class: BTreeMap<String, Vec<Arc<Style>>>,
+    /// The styles of the documents deliverables name as their own, by deliverable id: offered
+    /// to that deliverable's layers only, before the others.
+    by_livrable: BTreeMap<i64, Vec<Arc<Style>>>,
 }
 
 /// The SLD files shipped in `styles/`, built into the binary.
@@ -395,9 +398,31 @@ impl Styles {
         list
     }
 
-    /// The style of a class by name, or its default when `name` is empty or `default`.
-    pub fn pick(&self, class: &str, name: &str) -> Option<Arc<Style>> {
-        let list = self.of_class(class);
+    /// The styles offered to the layer of `class` in deliverable `livrable_id`, the default
+    /// first: those of the document the deliverable names (its `IsDefault` one, else its first),
+    /// then the class's other styles (a name the document uses shadows the others').
+    pub fn offered(&self, livrable_id: i64, class: &str) -> Vec<Arc<Style>> {
+        let mut own: Vec<Arc<Style>> = self
+            .by_livrable
+            .get(&livrable_id)
+            .map(|styles| styles.iter().filter(|s| s.class == class).cloned().collect())
+            .unwrap_or_default();
+        if let Some(at) = own.iter().position(|style| style.is_default) {
+            let default = own.remove(at);
+            own.insert(0, default);
+        }
+        for style in self.of_class(class) {
+            if !own.iter().any(|mine| mine.name == style.name) {
+                own.push(style);
+            }
+        }
+        own
+    }
+
+    /// The style offered to a deliverable's layer of `class` by name, or its default when
+    /// `name` is empty or `default`.
+    pub fn pick(&self, livrable_id: i64, class: &str, name: &str) -> Option<Arc<Style>> {
+        let list = self.offered(livrable_id, class);
         if name.is_empty() || name.eq_ignore_ascii_case("default") {
             return list.into_iter().next();
         }
@@ -543,8 +568,15 @@ pub fn generic_style(class: &str, kind: Option<GeometryKind>) -> Arc<Style> {
 #[derive(Debug)]
 pub struct StyleBook {
     base: Styles,
-    uploaded: std::sync::RwLock<BTreeMap<String, Vec<Style>>>,
+    uploaded: std::sync::RwLock<Uploaded>,
     current: std::sync::RwLock<Arc<Styles>>,
+}
+
+/// The uploaded documents, and which deliverable names which as its own.
+#[derive(Debug, Default)]
+struct Uploaded {
+    documents: BTreeMap<String, Vec<Style>>,
+    named_by: BTreeMap<i64, String>,
 }
 
 impl StyleBook {
@@ -553,7 +585,7 @@ impl StyleBook {
         StyleBook {
             current: std::sync::RwLock::new(Arc::new(base.clone())),
             base,
-            uploaded: std::sync::RwLock::new(BTreeMap::new()),
+            uploaded: std::sync::RwLock::new(Uploaded::default()),
         }
     }
 
@@ -568,14 +600,27 @@ impl StyleBook {
     /// Adds (or replaces) an uploaded document's styles.
     pub fn set_document(&self, name: &str, styles: Vec<Style>) {
         self.change(|uploaded| {
-            uploaded.insert(name.to_string(), styles);
+            uploaded.documents.insert(name.to_string(), styles);
         });
     }
 
     /// Drops an uploaded document's styles.
     pub fn remove_document(&self, name: &str) {
         self.change(|uploaded| {
-            uploaded.remove(name);
+            uploaded.documents.remove(name);
+        });
+    }
+
+    /// Makes the document `name` deliverable `livrable_id`'s own (`None`: it has none). A
+    /// document some deliverable names styles those deliverables only.
+    pub fn set_livrable_style(&self, livrable_id: i64, name: Option<&str>) {
+        self.change(|uploaded| match name {
+            Some(name) => {
+                uploaded.named_by.insert(livrable_id, name.to_string());
+            }
+            None => {
+                uploaded.named_by.remove(&livrable_id);
+            }
         });
     }
 
@@ -586,6 +631,7 @@ impl StyleBook {
             Err(poisoned) => poisoned.into_inner(),
         };
         let mut classes: Vec<String> = uploaded
+            .documents
             .get(name)
             .map(|styles| styles.iter().map(|s| s.class.clone()).collect())
             .unwrap_or_default();
@@ -594,20 +640,78 @@ impl StyleBook {
         classes
     }
 
-    fn change(&self, edit: impl FnOnce(&mut BTreeMap<String, Vec<Style>>)) {
+    fn change(&self, edit: impl FnOnce(&mut Uploaded)) {
         let mut uploaded = match self.uploaded.write() {
             Ok(uploaded) => uploaded,
             Err(poisoned) => poisoned.into_inner(),
         };
         edit(&mut uploaded);
         let mut styles = self.base.clone();
-        for document in uploaded.values() {
-            styles.add(document.clone());
+        let named: std::collections::BTreeSet<&String> = uploaded.named_by.values().collect();
+        for (name, document) in &uploaded.documents {
+            if !named.contains(name) {
+                styles.add(document.clone());
+            }
+        }
+        for (livrable_id, name) in &uploaded.named_by {
+            if let Some(document) = uploaded.documents.get(name) {
+                let own = document.iter().cloned().map(Arc::new).collect();
+                styles.by_livrable.insert(*livrable_id, own);
+            }
         }
         let mut current = match self.current.write() {
             Ok(current) => current,
             Err(poisoned) => poisoned.into_inner(),
         };
         *current = Arc::new(styles);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(style: &str, default: bool) -> Vec<Style> {
+        let text = format!(
+            "<StyledLayerDescriptor><NamedLayer><Name>LimiteVoiriePCRS</Name><UserStyle><Name>{style}</Name>\
+             <IsDefault>{}</IsDefault><FeatureTypeStyle><Rule><LineSymbolizer/></Rule></FeatureTypeStyle>\
+             </UserStyle></NamedLayer></StyledLayerDescriptor>",
+            if default { 1 } else { 0 }
+        );
+        parse_sld(text.as_bytes(), None).expect("a valid document")
+    }
+
+    #[test]
+    fn a_document_a_livrable_names_styles_that_livrable_only() {
+        let book = StyleBook::new(Styles::shipped());
+        let shipped = book
+            .current()
+            .pick(1, "LimiteVoiriePCRS", "")
+            .unwrap()
+            .name
+            .clone();
+        book.set_document("theirs", document("theirs", true));
+        book.set_document("mine", document("mine", false));
+        // An uploaded default wins everywhere while no deliverable names its document.
+        assert_eq!(
+            book.current().pick(1, "LimiteVoiriePCRS", "").unwrap().name,
+            "theirs"
+        );
+        book.set_livrable_style(1, Some("mine"));
+        book.set_livrable_style(2, Some("theirs"));
+        let styles = book.current();
+        // Named, a document is its deliverable's default even without IsDefault...
+        assert_eq!(styles.pick(1, "LimiteVoiriePCRS", "").unwrap().name, "mine");
+        assert!(styles.pick(1, "LimiteVoiriePCRS", &shipped).is_some());
+        // ...and no longer offered to others.
+        assert_eq!(styles.pick(2, "LimiteVoiriePCRS", "").unwrap().name, "theirs");
+        assert_eq!(styles.pick(3, "LimiteVoiriePCRS", "").unwrap().name, shipped);
+        assert!(styles.pick(3, "LimiteVoiriePCRS", "mine").is_none());
+        book.set_livrable_style(1, None);
+        assert_eq!(
+            book.current().pick(1, "LimiteVoiriePCRS", "").unwrap().name,
+            shipped
+        );
+        assert!(book.current().pick(3, "LimiteVoiriePCRS", "mine").is_some());
     }
 }

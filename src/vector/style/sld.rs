@@ -708,7 +708,7 @@ mod tests {
         let styles = super::super::Styles::shipped();
         assert!(styles.len() >= 6, "{}", styles.len());
         let voirie = styles
-            .pick("LimiteVoiriePCRS", "")
+            .pick(0, "LimiteVoiriePCRS", "")
             .expect("a default style for LimiteVoiriePCRS");
         assert!(voirie.rules().any(|rule| rule.filter.is_some()));
     }
