@@ -1,5 +1,15 @@
-//! Downloads by territory. For now the administrative boundaries they select by: imported from
-//! ADMIN EXPRESS (or any vector file GDAL reads) and turned into areas, which seeding and the
-//! cache-size estimate already use. Selection and the streaming ZIP come with the download issue.
+//! Downloads by territory: the administrative boundaries they select by (imported from ADMIN
+//! EXPRESS or any vector file GDAL reads, also used by seeding and the cache-size estimate),
+//! the selection of a raster deliverable's dalles over an area with their side files and the
+//! caller's permission ([`select`]), and the selection streamed as one ZIP from the storages
+//! ([`Archive`], laid out by [`zip::Layout`]).
 
+mod archive;
 pub mod boundaries;
+mod select;
+pub mod zip;
+
+pub use archive::{Archive, DownloadError};
+pub use select::{
+    area_from_text, select, LivrableSelection, Permission, SelectError, SelectedFile, SelectionRequest,
+};

@@ -56,6 +56,7 @@ pub fn app(
         .service(web::resource("/health").route(web::get().to(health::health)))
         .service(web::resource("/metrics").route(web::get().to(metrics::metrics)))
         .configure(api::configure)
+        .configure(api::configure_download)
         .configure(crate::ogc::configure)
         .configure(crate::web::configure)
         .default_service(web::to(not_found))

@@ -62,7 +62,7 @@ fn plan(text: PlanText<'_>) -> Result<SeedPlan, Problem> {
 
 /// The one territory named by `commune`, `epci` or `departement`, as `kind:code`; a 400 when
 /// several are given, or one with `area`.
-fn territory(
+pub(super) fn territory(
     commune: Option<String>,
     epci: Option<String>,
     departement: Option<String>,

@@ -2,6 +2,7 @@
 
 mod boundaries;
 mod cache;
+mod downloads;
 mod exports;
 mod livrables;
 mod projects;
@@ -37,7 +38,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         livrables::revoke_storage, scans::start, scans::get, scans::list, vector::report, exports::livrable_dalles,
         exports::all_dalles, exports::all_livrables, exports::dalles_csv, exports::livrables_csv,
         cache::start_seed, cache::get_seed, cache::stop_seed, cache::cache_size,
-        boundaries::list, boundaries::get, styles::list, styles::get, styles::put, styles::delete,
+        boundaries::list, boundaries::get, downloads::preview, styles::list, styles::get, styles::put, styles::delete,
         super::health::health, super::metrics::metrics,
     ),
     modifiers(&ApiKeySecurity),
@@ -50,6 +51,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         (name = "tiles", description = "Seeding, truncating and sizing tile caches"),
         (name = "boundaries", description = "Imported communes, EPCI and départements"),
         (name = "styles", description = "SLD styles uploaded for the vector maps"),
+        (name = "downloads", description = "Bulk downloads by commune, EPCI, département or area"),
         (name = "service", description = "Service state"),
     )
 )]
@@ -90,6 +92,16 @@ async fn not_found(request: HttpRequest) -> Problem {
     Problem::not_found(format!("no API resource at {}", request.path()))
 }
 
+/// Registers `/download/zip`: a selection as one streamed ZIP (the query of
+/// `/api/downloads/preview`).
+pub fn configure_download(config: &mut web::ServiceConfig) {
+    config.service(
+        resource("/download/zip", "GET, HEAD")
+            .route(web::get().to(downloads::zip))
+            .route(web::head().to(downloads::zip)),
+    );
+}
+
 /// Registers the `/api` routes.
 pub fn configure(config: &mut web::ServiceConfig) {
     config.service(
@@ -118,6 +130,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .service(resource("/dalles.geojson", "GET").route(web::get().to(exports::all_dalles)))
             .service(resource("/dalles.csv", "GET").route(web::get().to(exports::dalles_csv)))
             .service(resource("/boundaries", "GET").route(web::get().to(boundaries::list)))
+            .service(resource("/downloads/preview", "GET").route(web::get().to(downloads::preview)))
             .service(resource("/styles", "GET").route(web::get().to(styles::list)))
             .service(
                 resource("/styles/{name}", "GET, PUT, DELETE")
