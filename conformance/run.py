@@ -267,7 +267,10 @@ def schemathesis(summary, venv, base, work, context_path):
     runs = [
         ("/ogcapi (OpenAPI)", ogcapi, "generated ids", [], False),
         ("/ogcapi (OpenAPI)", ogcapi, "the demo's ids", fixed, True),
-        ("/api (OpenAPI)", api, "generated ids, no key", [], False),
+        # The download preview's place is a polygon in GeoJSON or WKT, whose syntax a schema
+        # cannot state (a generated string is refused, 400): it runs in the keyed runs, which
+        # leave out the check that every schema-valid request is accepted.
+        ("/api (OpenAPI)", api, "generated ids, no key", ["--exclude-path-regex", "/downloads/preview$"], False),
         # Left out of the keyed run: storages (an admin may declare `file` storages, which
         # would point scans anywhere on this machine's disk; tests/api.rs covers every storage
         # rule), seeding (it would draw tiles for minutes; tests/tiles_cache.rs covers it), the

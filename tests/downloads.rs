@@ -177,11 +177,17 @@ async fn territories_select_their_dalles_and_stream_as_one_zip() {
         selected(&served, &format!("{livrable}&departement=69")).await,
         both
     );
-    // No place, two places, a bad polygon: 400 problems.
+    // No place: the whole deliverable (but the broken dalle).
+    let whole = selected(&served, &format!("{livrable}&commune=")).await;
+    assert_eq!(
+        whole,
+        set(&[A, A_WORLD, B, B_WORLD, C, C_WORLD, D, D_WORLD, D_PRJ])
+    );
+    // Two places, a bad polygon, a bad box: 400 problems.
     for bad in [
-        livrable.clone(),
         format!("{livrable}&commune=69901&epci=200046977"),
         format!("{livrable}&area=POINT(1%202)"),
+        format!("{livrable}&bbox=1,2,3"),
     ] {
         let (status, body) = preview(&served, &bad, Some(ADMIN_KEY)).await;
         assert_eq!(status, 400, "{bad}: {body}");
@@ -288,6 +294,80 @@ async fn territories_select_their_dalles_and_stream_as_one_zip() {
         .await
         .unwrap();
     assert_eq!(past.status(), 416);
+
+    // File by file: plain URLs, Metalink 4, and each file's own route with ranges.
+    let get = |url: String, key: Option<&'static str>| {
+        let mut request = client.get(url);
+        if let Some(key) = key {
+            request = request.header("X-API-Key", key);
+        }
+        request.send()
+    };
+    let list = get(
+        format!("{}/download/list.txt?{query}", served.base),
+        Some(PORTEUR_KEY),
+    )
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
+    let urls: Vec<&str> = list.lines().collect();
+    assert_eq!(urls.len(), 4, "{list}");
+    for (url, name) in urls.iter().zip([A, A_WORLD, B, B_WORLD]) {
+        assert!(
+            url.starts_with(&format!("{}/download/file/", served.base)),
+            "{url}"
+        );
+        let body = get(url.to_string(), Some(PORTEUR_KEY))
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert!(body == std::fs::read(fixtures().join(name)).unwrap(), "{url}");
+    }
+    assert_eq!(get(urls[0].to_string(), None).await.unwrap().status(), 403);
+    let source = std::fs::read(fixtures().join(A)).unwrap();
+    let part = client
+        .get(urls[0])
+        .header("X-API-Key", PORTEUR_KEY)
+        .header("Range", "bytes=100000-5100000")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), 206);
+    assert!(
+        part.bytes().await.unwrap() == source[100_000..=5_100_000],
+        "a range of a dalle"
+    );
+    let metalink = get(
+        format!("{}/download/metalink.meta4?{query}", served.base),
+        Some(PORTEUR_KEY),
+    )
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
+    assert!(metalink.contains("urn:ietf:params:xml:ns:metalink"), "{metalink}");
+    assert_eq!(metalink.matches("<file ").count(), 4);
+    assert!(
+        metalink.contains(&format!("<size>{}</size>", source.len())),
+        "{metalink}"
+    );
+    let written = served.dir.path().join("selection.meta4");
+    std::fs::write(&written, &metalink).unwrap();
+    let checked = Command::new("xmllint")
+        .arg("--noout")
+        .arg(&written)
+        .output()
+        .unwrap();
+    assert!(
+        checked.status.success(),
+        "well-formed Metalink: {}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -411,6 +411,18 @@ impl Catalog {
             .collect()
     }
 
+    /// One file of a storage, as its last scan saw it (`None` when it has none there now).
+    pub async fn storage_file(&self, storage_id: i64, path: &str) -> Result<Option<DalleRecord>> {
+        sqlx::query("SELECT * FROM dalles WHERE storage_id = $1 AND path = $2 AND removed_scan_id IS NULL")
+            .bind(storage_id)
+            .bind(path)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(dalle_from_row)
+            .transpose()
+    }
+
     /// The files added, changed or removed by `scan_id`.
     pub async fn scan_changed_files(&self, scan_id: i64) -> Result<Vec<DalleRecord>> {
         sqlx::query(

@@ -6,10 +6,12 @@
 
 mod archive;
 pub mod boundaries;
+mod file;
 mod select;
 pub mod zip;
 
 pub use archive::{Archive, DownloadError};
+pub use file::stream_file;
 pub use select::{
     area_from_text, select, LivrableSelection, Permission, SelectError, SelectedFile, SelectionRequest,
 };

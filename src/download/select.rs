@@ -210,16 +210,13 @@ pub async fn select(
     request: &SelectionRequest,
     manages: impl Fn(&Project) -> bool,
 ) -> Result<Vec<LivrableSelection>, SelectError> {
-    if request.area.is_none() && request.bbox.is_none() {
-        return Err(SelectError::Request(
-            "give where: commune, epci, departement, bbox or area".into(),
-        ));
-    }
-    let shape = Shape::new(request.area.as_ref(), request.bbox);
+    // No place: the whole deliverables.
+    let shape = (request.area.is_some() || request.bbox.is_some())
+        .then(|| Shape::new(request.area.as_ref(), request.bbox));
     let mut selections = Vec::new();
     for (livrable, project, storage) in livrables_of(catalog, request).await? {
         let listed = catalog.storage_files(storage.id).await?;
-        let files = files_over(&listed, &shape);
+        let files = files_over(&listed, shape.as_ref());
         if files.is_empty() {
             continue;
         }
@@ -235,14 +232,18 @@ pub async fn select(
     Ok(selections)
 }
 
-/// The images of a storage's listing over the shape, each followed by its side files.
-fn files_over(listed: &[DalleRecord], shape: &Shape) -> Vec<SelectedFile> {
+/// The images of a storage's listing over the shape (all without one), each followed by its
+/// side files.
+fn files_over(listed: &[DalleRecord], shape: Option<&Shape>) -> Vec<SelectedFile> {
     let present: Vec<&DalleRecord> = listed.iter().filter(|f| f.removed_scan_id.is_none()).collect();
     let mut images: Vec<&DalleRecord> = present
         .iter()
         .copied()
         .filter(|f| IMAGE_CLASSES.contains(&f.class.as_str()) && f.error.is_none())
-        .filter(|f| footprint_of(f).is_some_and(|ring| shape.covers_some_of(&ring)))
+        .filter(|f| match shape {
+            Some(shape) => footprint_of(f).is_some_and(|ring| shape.covers_some_of(&ring)),
+            None => true,
+        })
         .collect();
     images.sort_by(|a, b| a.path.cmp(&b.path));
     let mut files = Vec::new();

@@ -1,8 +1,8 @@
 //! Bulk downloads: the preview of a selection (`/api/downloads/preview`) and the selection as a
 //! streamed ZIP (`/download/zip`), with the same query keys as seeding and the cache-size
 //! estimate: one of `commune`, `epci`, `departement` or `area` (GeoJSON or WKT, `crs` for a
-//! projected one), and/or `bbox` (CRS:84), over `livrable` (ids or slugs, comma separated),
-//! a `project`, or every raster deliverable.
+//! projected one), and/or `bbox` (CRS:84) — none for the whole deliverables — over `livrable`
+//! (ids or slugs, comma separated), a `project`, or every raster deliverable.
 
 use std::sync::Arc;
 
@@ -29,10 +29,18 @@ impl From<SelectError> for Problem {
     }
 }
 
+/// Most file paths a preview lists per deliverable (`/download/list.txt` lists them all).
+const MAX_PREVIEW_PATHS: usize = 1000;
+
+/// A parameter, an empty one counting as absent.
+fn given(query: &Query, name: &str) -> Option<String> {
+    query.text(name).filter(|text| !text.trim().is_empty())
+}
+
 /// The selection a query names.
 async fn request_of(catalog: &Catalog, query: &Query) -> Result<SelectionRequest, Problem> {
     let mut request = SelectionRequest::default();
-    if let Some(text) = query.text("bbox") {
+    if let Some(text) = given(query, "bbox") {
         let numbers: Vec<f64> = text.split(',').filter_map(|n| n.trim().parse().ok()).collect();
         let [w, s, e, n] = numbers[..] else {
             return Err(Problem::bad_request(format!(
@@ -52,7 +60,7 @@ async fn request_of(catalog: &Catalog, query: &Query) -> Result<SelectionRequest
         }
         request.bbox = Some([w, s, e, n]);
     }
-    let crs = match query.text("crs") {
+    let crs = match given(query, "crs") {
         Some(text) => Some(
             text.trim_start_matches("EPSG:")
                 .parse::<u32>()
@@ -60,16 +68,16 @@ async fn request_of(catalog: &Catalog, query: &Query) -> Result<SelectionRequest
         ),
         None => None,
     };
-    if let Some(text) = query.text("area") {
+    if let Some(text) = given(query, "area") {
         request.area = Some(
             download::area_from_text(&text, crs)
                 .map_err(|err| Problem::bad_request(format!("area: {err}")))?,
         );
     }
     let named = territory(
-        query.text("commune"),
-        query.text("epci"),
-        query.text("departement"),
+        given(query, "commune"),
+        given(query, "epci"),
+        given(query, "departement"),
         request.area.is_some(),
     )?;
     if let Some(territory) = named {
@@ -84,8 +92,38 @@ async fn request_of(catalog: &Catalog, query: &Query) -> Result<SelectionRequest
                 .collect()
         })
         .unwrap_or_default();
-    request.project = query.text("project");
+    request.project = given(query, "project");
     Ok(request)
+}
+
+/// The selections of a query the caller may download; a 403 naming why when there are none, a
+/// 404 when nothing meets the place.
+pub(super) async fn allowed(
+    catalog: &Catalog,
+    caller: &Caller,
+    query: &Query,
+) -> Result<Vec<LivrableSelection>, Problem> {
+    let selections = selection(catalog, caller, query).await?;
+    let refused: Vec<String> = selections
+        .iter()
+        .filter(|s| !s.permission.allowed)
+        .map(|s| {
+            format!(
+                "{}: {}",
+                s.livrable.slug,
+                s.permission.reason.clone().unwrap_or_default()
+            )
+        })
+        .collect();
+    let allowed: Vec<LivrableSelection> = selections.into_iter().filter(|s| s.permission.allowed).collect();
+    if allowed.is_empty() {
+        return Err(if refused.is_empty() {
+            Problem::not_found("no dalle of a downloadable deliverable meets that place")
+        } else {
+            Problem::forbidden(format!("not downloadable: {}", refused.join("; ")))
+        });
+    }
+    Ok(allowed)
 }
 
 /// The selection for this caller.
@@ -118,7 +156,7 @@ fn query_string(request: &HttpRequest) -> String {
     ),
     responses(
         (status = 200, description = "Per deliverable: files, bytes, by format, and whether the caller may download it", body = Object),
-        (status = 400, description = "No place given, several, or a bad one", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Several places given, or a bad one", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A territory whose boundary is not imported", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -149,7 +187,8 @@ pub async fn preview(
                 "files": s.files.len(),
                 "bytes": s.bytes(),
                 "formats": formats,
-                "paths": s.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+                "paths": s.files.iter().take(MAX_PREVIEW_PATHS).map(|f| f.path.as_str()).collect::<Vec<_>>(),
+                "paths_left_out": s.files.len().saturating_sub(MAX_PREVIEW_PATHS),
                 "allowed": s.permission.allowed,
                 "reason": s.permission.reason,
             })
@@ -177,26 +216,7 @@ pub async fn zip(
     query: Query,
     request: HttpRequest,
 ) -> Result<HttpResponse, Problem> {
-    let selections = selection(&catalog, &caller, &query).await?;
-    let refused: Vec<String> = selections
-        .iter()
-        .filter(|s| !s.permission.allowed)
-        .map(|s| {
-            format!(
-                "{}: {}",
-                s.livrable.slug,
-                s.permission.reason.clone().unwrap_or_default()
-            )
-        })
-        .collect();
-    let allowed: Vec<LivrableSelection> = selections.into_iter().filter(|s| s.permission.allowed).collect();
-    if allowed.is_empty() {
-        return Err(if refused.is_empty() {
-            Problem::not_found("no dalle of a downloadable deliverable meets that place")
-        } else {
-            Problem::forbidden(format!("not downloadable: {}", refused.join("; ")))
-        });
-    }
+    let allowed = allowed(&catalog, &caller, &query).await?;
     let archive = Arc::new(Archive::new(allowed));
     let limit = config.limits.max_download_size.0;
     if archive.len() > limit {
@@ -252,7 +272,7 @@ pub async fn zip(
 
 /// The one byte range asked for (`Range: bytes=a-b`, `a-`, `-n`), honoured when `If-Range`
 /// (if any) names this archive's ETag; a 416 problem when it is outside the archive.
-fn requested_range(
+pub(super) fn requested_range(
     request: &HttpRequest,
     etag: &str,
     total: u64,

@@ -2,6 +2,7 @@
 
 mod boundaries;
 mod cache;
+mod download_files;
 mod downloads;
 mod exports;
 mod livrables;
@@ -92,14 +93,22 @@ async fn not_found(request: HttpRequest) -> Problem {
     Problem::not_found(format!("no API resource at {}", request.path()))
 }
 
-/// Registers `/download/zip`: a selection as one streamed ZIP (the query of
-/// `/api/downloads/preview`).
+/// Registers `/download/…`: a selection as one streamed ZIP, or listed file by file (plain URLs,
+/// Metalink 4), with the query of `/api/downloads/preview`; and each file's own route.
 pub fn configure_download(config: &mut web::ServiceConfig) {
-    config.service(
-        resource("/download/zip", "GET, HEAD")
-            .route(web::get().to(downloads::zip))
-            .route(web::head().to(downloads::zip)),
-    );
+    config
+        .service(
+            resource("/download/zip", "GET, HEAD")
+                .route(web::get().to(downloads::zip))
+                .route(web::head().to(downloads::zip)),
+        )
+        .service(resource("/download/list.txt", "GET").route(web::get().to(download_files::list)))
+        .service(resource("/download/metalink.meta4", "GET").route(web::get().to(download_files::metalink)))
+        .service(
+            resource("/download/file/{livrable}/{path:.*}", "GET, HEAD")
+                .route(web::get().to(download_files::file))
+                .route(web::head().to(download_files::file)),
+        );
 }
 
 /// Registers the `/api` routes.

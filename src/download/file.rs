@@ -1,0 +1,114 @@
+//! One file of a deliverable, streamed from its storage: the whole file in one transfer, or a
+//! byte range read block by block (memory bounded either way), its length checked against what
+//! the last scan saw.
+
+use std::ops::Range;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+
+use super::archive::DownloadError;
+use crate::catalog::{Catalog, StorageRecord};
+use crate::storage::{self, Storage};
+
+/// Chunks in flight between the storage and the client.
+const CHANNEL_CHUNKS: usize = 8;
+/// Most bytes asked of a storage at once when reading a range.
+const RANGE_BLOCK: u64 = 4 << 20;
+
+/// Streams bytes `range` of file `path` (`size` bytes when scanned) from `storage`.
+pub fn stream_file(
+    catalog: Catalog,
+    storage: StorageRecord,
+    path: String,
+    size: u64,
+    range: Range<u64>,
+    timeout: Duration,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+    let (sender, receiver) = tokio::sync::mpsc::channel(CHANNEL_CHUNKS);
+    tokio::spawn(async move {
+        let failed = |detail: String| DownloadError::File {
+            path: path.clone(),
+            storage: storage.id,
+            detail,
+        };
+        let result = async {
+            let spec = catalog
+                .storage_spec(&storage, timeout)
+                .map_err(|err| failed(err.to_string()))?;
+            let opened = storage::open(spec).map_err(|err| failed(err.to_string()))?;
+            if range == (0..size) {
+                whole(opened.as_ref(), &path, size, &sender, &failed).await
+            } else {
+                part(opened.as_ref(), &path, range, &sender, &failed).await
+            }
+        }
+        .await;
+        if let Err(err) = result {
+            tracing::warn!(error = %err, "file download broken off");
+            let _ = sender.send(Err(std::io::Error::other(err.to_string()))).await;
+        }
+    });
+    tokio_stream::wrappers::ReceiverStream::new(receiver)
+}
+
+type Sender = tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>;
+
+async fn whole(
+    storage: &dyn Storage,
+    path: &str,
+    size: u64,
+    sender: &Sender,
+    failed: &impl Fn(String) -> DownloadError,
+) -> Result<(), DownloadError> {
+    let mut stream = storage
+        .read_stream(path)
+        .await
+        .map_err(|err| failed(err.to_string()))?;
+    let mut read = 0u64;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|err| failed(err.to_string()))?;
+        read += chunk.len() as u64;
+        if read > size {
+            return Err(failed(format!(
+                "longer than the {size} bytes the last scan saw: it changed since"
+            )));
+        }
+        if sender.send(Ok(chunk)).await.is_err() {
+            return Ok(());
+        }
+    }
+    if read != size {
+        return Err(failed(format!("{read} bytes where the last scan saw {size}")));
+    }
+    Ok(())
+}
+
+async fn part(
+    storage: &dyn Storage,
+    path: &str,
+    range: Range<u64>,
+    sender: &Sender,
+    failed: &impl Fn(String) -> DownloadError,
+) -> Result<(), DownloadError> {
+    let mut at = range.start;
+    while at < range.end {
+        let end = (at + RANGE_BLOCK).min(range.end);
+        let block = storage
+            .read_range(path, at..end)
+            .await
+            .map_err(|err| failed(err.to_string()))?;
+        if block.len() as u64 != end - at {
+            return Err(failed(format!(
+                "bytes {at}-{end} came {} long: the file changed since the scan",
+                block.len()
+            )));
+        }
+        if sender.send(Ok(block)).await.is_err() {
+            return Ok(());
+        }
+        at = end;
+    }
+    Ok(())
+}

@@ -1,0 +1,188 @@
+//! Downloads file by file: `/download/file/{livrable}/{path}` streams one file of a deliverable
+//! (with `Range`), and a selection is listed for download managers as plain URLs
+//! (`/download/list.txt`, `text/uri-list`) and as Metalink 4 (`/download/metalink.meta4`,
+//! RFC 5854) with each file's size. The URLs are dallage's own: never the storage's, which may
+//! carry credentials.
+
+use actix_web::http::header::{self, ContentEncoding};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::downloads::{allowed, requested_range};
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::download::{self, LivrableSelection, Permission};
+use crate::http::auth::Caller;
+use crate::http::extract::Query;
+use crate::http::Problem;
+use crate::ogc::common::base_url;
+use crate::ogc::common::xml::Xml;
+
+/// A path's segments percent-encoded (spaces, accents), slashes kept.
+fn encoded_path(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            url::form_urlencoded::byte_serialize(segment.as_bytes())
+                .collect::<String>()
+                .replace('+', "%20")
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The per-file URL of a selected file.
+fn file_url(base: &str, selection: &LivrableSelection, path: &str) -> String {
+    format!(
+        "{base}/download/file/{}/{}",
+        selection.livrable.slug,
+        encoded_path(path)
+    )
+}
+
+/// Every selected file's URL, one per line.
+pub async fn list(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    caller: Caller,
+    query: Query,
+    request: HttpRequest,
+) -> Result<HttpResponse, Problem> {
+    let base = base_url(&request, &config.server.public_url);
+    let mut out = String::new();
+    for selection in allowed(&catalog, &caller, &query).await? {
+        for file in &selection.files {
+            out += &file_url(&base, &selection, &file.path);
+            out += "\r\n";
+        }
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/uri-list; charset=utf-8")
+        .body(out))
+}
+
+/// The selection as a Metalink 4 document: each file's name in the archive layout, size and URL.
+pub async fn metalink(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    caller: Caller,
+    query: Query,
+    request: HttpRequest,
+) -> Result<HttpResponse, Problem> {
+    let base = base_url(&request, &config.server.public_url);
+    let selections = allowed(&catalog, &caller, &query).await?;
+    let mut xml = Xml::new();
+    xml.open("metalink", &[("xmlns", "urn:ietf:params:xml:ns:metalink")]);
+    xml.leaf("generator", &[], concat!("dallage/", env!("CARGO_PKG_VERSION")));
+    for selection in &selections {
+        for file in &selection.files {
+            xml.open(
+                "file",
+                &[("name", &format!("{}/{}", selection.livrable.slug, file.path))],
+            );
+            xml.leaf("size", &[], &file.size.to_string());
+            xml.leaf("url", &[], &file_url(&base, selection, &file.path));
+            xml.close("file");
+        }
+    }
+    xml.close("metalink");
+    Ok(HttpResponse::Ok()
+        .content_type("application/metalink4+xml")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"dallage.meta4\"",
+        ))
+        .body(xml.finish()))
+}
+
+/// One file of a deliverable, from its storage, for whoever may download the deliverable.
+pub async fn file(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    request: HttpRequest,
+) -> Result<HttpResponse, Problem> {
+    let (key, file_path) = path.into_inner();
+    let (livrable, project) = super::livrables::resolve(&catalog, &key).await?;
+    let storage = catalog
+        .active_storage(livrable.id)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("{} has no active storage", livrable.slug)))?;
+    let permission = Permission::of(&livrable, &storage, caller.can_manage(&project));
+    if !permission.allowed {
+        return Err(Problem::forbidden(permission.reason.unwrap_or_default()));
+    }
+    let record = catalog
+        .storage_file(storage.id, &file_path)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("{} has no file {file_path}", livrable.slug)))?;
+    let size = u64::try_from(record.size).unwrap_or(0);
+    let etag = format!(
+        "\"{:x}-{}\"",
+        size,
+        record
+            .etag
+            .as_deref()
+            .or(record.mtime.as_deref())
+            .unwrap_or("")
+            .trim_matches('"')
+            .replace('"', "")
+    );
+    let range = requested_range(&request, &etag, size)?;
+    let span = range.clone().unwrap_or(0..size);
+    let mut response = match &range {
+        Some(_) => HttpResponse::build(StatusCode::PARTIAL_CONTENT),
+        None => HttpResponse::Ok(),
+    };
+    let name = file_path.rsplit('/').next().unwrap_or(&file_path).to_string();
+    response
+        .content_type(mime_of(&name))
+        .insert_header(ContentEncoding::Identity)
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::ACCEPT_RANGES, "bytes"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename*=UTF-8''{}", encoded_path(&name)),
+        ));
+    if let Some(last_modified) = record
+        .mtime
+        .as_deref()
+        .and_then(|m| chrono::DateTime::parse_from_rfc3339(m).ok())
+    {
+        response.insert_header((
+            header::LAST_MODIFIED,
+            last_modified.to_rfc2822().replace("+0000", "GMT"),
+        ));
+    }
+    if range.is_some() {
+        response.insert_header((
+            header::CONTENT_RANGE,
+            format!("bytes {}-{}/{size}", span.start, span.end.saturating_sub(1)),
+        ));
+    }
+    if request.method() == actix_web::http::Method::HEAD || size == 0 {
+        return Ok(response.no_chunking(span.end - span.start).finish());
+    }
+    let stream = download::stream_file(
+        catalog.get_ref().clone(),
+        storage,
+        file_path,
+        size,
+        span.clone(),
+        config.limits.storage_timeout.0,
+    );
+    Ok(response.body(actix_web::body::SizedStream::new(span.end - span.start, stream)))
+}
+
+/// The media type of a deliverable's file by its extension.
+fn mime_of(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    match lower.rsplit('.').next().unwrap_or("") {
+        "jp2" | "j2k" => "image/jp2",
+        "tif" | "tiff" => "image/tiff",
+        "xml" => "application/xml",
+        "gml" => "application/gml+xml",
+        "prj" | "j2w" | "tfw" | "wld" | "jgw" | "tab" | "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
