@@ -50,6 +50,8 @@ start_dallage_downloads() {
 dir = "$data/dallage-data"
 [catalog]
 url = "sqlite://$data/dallage-data/catalog.db"
+[limits]
+max_downloads_per_client = $CONCURRENT
 [[security.api_keys]]
 name = "bench"
 role = "admin"
@@ -91,18 +93,23 @@ main_downloads() {
     direct=$(python3 -c "print(f'{$bytes / ($ended - $started) / 1e6:.0f}')")
     before=$(tree_ticks "$DL_PID")
     started=$(date +%s.%N)
-    curl -sf --max-time 600 -H "X-API-Key: $KEY" -o /dev/null "$DL_BASE/download/zip?livrable=$big"
+    local got
+    got=$(curl -sf --max-time 600 -H "X-API-Key: $KEY" -o /dev/null -w '%{size_download}' "$DL_BASE/download/zip?livrable=$big")
     ended=$(date +%s.%N)
+    [ "$got" -gt "$bytes" ] || { log "the ZIP holds $got bytes, less than the $bytes of its dalles"; exit 1; }
     after=$(tree_ticks "$DL_PID")
     zipped=$(python3 -c "print(f'{$bytes / ($ended - $started) / 1e6:.0f}')")
     python3 -c "print(f'throughput: {$BIG} dalles, {$bytes / 1e6:.0f} MB: curl from nginx $direct MB/s, dallage ZIP from nginx $zipped MB/s ({$zipped / $direct * 100:.0f} %), dallage CPU {($after - $before) * 1000 / $(getconf CLK_TCK) / ($bytes / 1e9):.0f} ms per GB')"
     # Memory: CONCURRENT ZIPs at once.
     local rss_before peak
     rss_before=$(rss_kib "$DL_PID" VmRSS)
+    local pids=() failed=0
     for _ in $(seq 1 "$CONCURRENT"); do
         curl -sf --max-time 600 -H "X-API-Key: $KEY" -o /dev/null "$DL_BASE/download/zip?livrable=$big" &
+        pids+=($!)
     done
-    wait
+    for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+    [ "$failed" = 0 ] || log "$failed of the $CONCURRENT downloads failed"
     peak=$(rss_kib "$DL_PID" VmHWM)
     python3 -c "print(f'memory: {$CONCURRENT} ZIPs at once: resident {$rss_before / 1024:.0f} MiB before, peak {$peak / 1024:.0f} MiB: {($peak - $rss_before) / 1024 / $CONCURRENT:.1f} MiB added per download')"
     # Time to first byte of the ZIP of SMALL dalles (preview first, so the catalogue is warm).

@@ -87,6 +87,43 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Download the dalles of a commune, an EPCI, a département, an area or whole deliverables
+    /// as one ZIP, from the catalogue; run again to continue a partial file
+    Download {
+        /// Commune INSEE code (its boundary imported).
+        #[arg(long)]
+        commune: Option<String>,
+        /// EPCI SIREN.
+        #[arg(long)]
+        epci: Option<String>,
+        /// Département code.
+        #[arg(long)]
+        departement: Option<String>,
+        /// A CRS:84 box: west,south,east,north.
+        #[arg(long, allow_hyphen_values = true)]
+        bbox: Option<String>,
+        /// A polygon: GeoJSON, or WKT POLYGON / MULTIPOLYGON.
+        #[arg(long)]
+        area: Option<String>,
+        /// EPSG code of --area when it is not CRS:84.
+        #[arg(long, value_name = "EPSG")]
+        crs: Option<u32>,
+        /// Deliverable id or slug (repeatable; default: every raster deliverable).
+        #[arg(long, value_name = "ID")]
+        livrable: Vec<String>,
+        /// Every deliverable of this project (id or slug).
+        #[arg(long, value_name = "SLUG")]
+        project: Option<String>,
+        /// Only what scans found new or changed since: scan:N, YYYY-MM-DD or RFC 3339.
+        #[arg(long)]
+        since: Option<String>,
+        /// The ZIP to write (continued when OUT.part of the same archive is there).
+        #[arg(short = 'o', long, value_name = "OUT.zip")]
+        output: Option<PathBuf>,
+        /// Only say what would be downloaded.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Import communes, EPCI or départements (ADMIN EXPRESS, geo.api.gouv.fr GeoJSON, any
     /// vector file GDAL reads) so seeding, sizing and downloads can name them.
     ImportBoundaries {
@@ -313,6 +350,34 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
             layer,
             crs,
         } => cli::import_boundaries(config, &file, &kind, layer, crs).await,
+        Command::Download {
+            commune,
+            epci,
+            departement,
+            bbox,
+            area,
+            crs,
+            livrable,
+            project,
+            since,
+            output,
+            dry_run,
+        } => {
+            let args = cli::DownloadArgs {
+                commune,
+                epci,
+                departement,
+                bbox,
+                area,
+                crs,
+                livrables: livrable,
+                project,
+                since,
+                output,
+                dry_run,
+            };
+            cli::download(config, args).await
+        }
         Command::ImportGml {
             paths,
             livrable,

@@ -41,6 +41,7 @@ pub struct Services {
     tiles: Tiles,
     vectors: Vectors,
     styles: Arc<StyleBook>,
+    download_slots: crate::download::DownloadSlots,
     ready: Readiness,
 }
 
@@ -61,6 +62,10 @@ impl Services {
         );
         let styles = Arc::new(StyleBook::new(styles));
         tiles.attach_vectors(vectors.clone(), styles.clone());
+        let download_slots = crate::download::DownloadSlots::new(
+            config.limits.max_downloads as usize,
+            config.limits.max_downloads_per_client as usize,
+        );
         Services {
             config: Arc::new(config),
             catalog,
@@ -70,6 +75,7 @@ impl Services {
             tiles,
             vectors,
             styles,
+            download_slots,
             ready: Readiness::default(),
         }
     }
@@ -107,6 +113,11 @@ impl Services {
     /// The tile service and its cache.
     pub fn tiles(&self) -> &Tiles {
         &self.tiles
+    }
+
+    /// The downloads running, counted against the limits (shared by every worker).
+    pub fn download_slots(&self) -> &crate::download::DownloadSlots {
+        &self.download_slots
     }
 
     /// The map styles.

@@ -269,6 +269,47 @@ async fn territories_select_their_dalles_and_stream_as_one_zip() {
         assert_eq!(fields[2], source.len().to_string());
     }
 
+    // The command line writes the same archive, and continues a partial one byte for byte.
+    let out = served.dir.path().join("cli.zip");
+    let out_text = out.to_str().unwrap().to_string();
+    let cli = [
+        "download",
+        "--livrable",
+        slug,
+        "--commune",
+        "69901",
+        "-o",
+        out_text.as_str(),
+    ];
+    let done = served.command(&cli).await;
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(
+        std::fs::read(&out).unwrap() == archive[..],
+        "the same archive as /download/zip"
+    );
+    std::fs::remove_file(&out).unwrap();
+    std::fs::write(
+        served.dir.path().join("cli.zip.part"),
+        &archive[..archive.len() / 3],
+    )
+    .unwrap();
+    std::fs::write(served.dir.path().join("cli.zip.part.etag"), &etag).unwrap();
+    let resumed = served.command(&cli).await;
+    let said = String::from_utf8_lossy(&resumed.stderr).to_string();
+    assert!(resumed.status.success() && said.contains("continuing"), "{said}");
+    assert!(
+        std::fs::read(&out).unwrap() == archive[..],
+        "continued byte for byte"
+    );
+    let dry = served
+        .command(&["download", "--livrable", slug, "--commune", "69901", "--dry-run"])
+        .await;
+    assert!(
+        String::from_utf8_lossy(&dry.stderr).contains("2 dalles"),
+        "{:?}",
+        dry
+    );
+
     // Resumed from the middle of a dalle: the same bytes.
     let middle = archive.len() / 2;
     let resumed = client
@@ -410,4 +451,68 @@ async fn a_file_changed_after_the_scan_breaks_the_transfer_off() {
         response.bytes().await.is_err(),
         "a broken transfer, not a short archive"
     );
+
+    // Scanned again, the download works; `since` the first scan selects B alone.
+    let livrable = served
+        .state
+        .catalog()
+        .livrable_by_slug(served.layer())
+        .await
+        .unwrap();
+    let first = served
+        .state
+        .catalog()
+        .livrable_scans(livrable.id, 10)
+        .await
+        .unwrap()
+        .last()
+        .unwrap()
+        .id;
+    assert_eq!(
+        scan(&served.state, livrable.id).await.state,
+        dallage::catalog::ScanState::Done
+    );
+    let again = client
+        .get(&zip_url)
+        .header("X-API-Key", ADMIN_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert!(again.bytes().await.is_ok(), "whole once scanned again");
+    let (status, changed) = preview(&served, &format!("{query}&since=scan:{first}"), Some(ADMIN_KEY)).await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(changed["livrables"][0]["paths"], json!([B, B_WORLD]), "{changed}");
+    let (_, by_date) = preview(&served, &format!("{query}&since=2099-01-01"), Some(ADMIN_KEY)).await;
+    assert_eq!(by_date["livrables"], json!([]), "nothing finished after 2099");
+    let (status, _) = preview(&served, &format!("{query}&since=yesterday"), Some(ADMIN_KEY)).await;
+    assert_eq!(status, 400);
+
+    // Every slot of this client taken: 429 with Retry-After, until one is given back.
+    let slots = served.state.download_slots();
+    let mut held: Vec<_> = (0..4).map(|_| slots.take("key:admin").unwrap()).collect();
+    let busy = client
+        .get(&zip_url)
+        .header("X-API-Key", ADMIN_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(busy.status(), 429);
+    assert_eq!(busy.headers()["retry-after"], "30");
+    held.pop();
+    let freed = client
+        .get(&zip_url)
+        .header("X-API-Key", ADMIN_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(freed.status(), 200);
+    assert!(freed.bytes().await.is_ok());
+    // The server drops the body just after its last byte.
+    for _ in 0..50 {
+        if slots.running() == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(40)).await;
+    }
+    assert_eq!(slots.running(), 3, "the finished download gave its slot back");
 }

@@ -2,6 +2,7 @@
 //! (with the storages given by URL, or the demo), scanning, seeding and sizing tile caches,
 //! importing boundaries. `serve`, `serve URL…` and `demo` share one start-up ([`start`]).
 
+mod download;
 pub mod scan;
 pub mod tiles;
 pub mod vector;
@@ -15,6 +16,7 @@ use crate::download::boundaries;
 use crate::tiles::area::Area;
 use crate::tiles::seed::{PlanText, SeedPlan};
 use crate::{demo, http, Error, Services};
+pub use download::{download, DownloadArgs};
 pub use scan::UrlOptions;
 pub use vector::{import_gml, styles_check, ImportGml};
 

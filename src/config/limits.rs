@@ -21,6 +21,10 @@ pub struct LimitsConfig {
     pub max_features_per_page: u32,
     /// Largest bulk download.
     pub max_download_size: ByteSize,
+    /// Most downloads (ZIPs and files) running at once.
+    pub max_downloads: u32,
+    /// Most downloads one client runs at once.
+    pub max_downloads_per_client: u32,
     /// Deepest folder a scan follows.
     pub scan_max_depth: u32,
     /// Most files a scan lists.
@@ -44,6 +48,8 @@ impl LimitsConfig {
             ("limits.max_image_width", self.max_image_width),
             ("limits.max_image_height", self.max_image_height),
             ("limits.max_features_per_page", self.max_features_per_page),
+            ("limits.max_downloads", self.max_downloads),
+            ("limits.max_downloads_per_client", self.max_downloads_per_client),
             ("limits.max_page_size", self.max_page_size),
             ("limits.max_query_text", self.max_query_text),
             ("limits.max_xml_depth", self.max_xml_depth),

@@ -8,10 +8,12 @@ mod archive;
 pub mod boundaries;
 mod file;
 mod select;
+mod slots;
 pub mod zip;
 
 pub use archive::{Archive, DownloadError};
 pub use file::stream_file;
 pub use select::{
-    area_from_text, select, LivrableSelection, Permission, SelectError, SelectedFile, SelectionRequest,
+    area_from_text, select, LivrableSelection, Permission, SelectError, SelectedFile, SelectionRequest, Since,
 };
+pub use slots::{DownloadSlots, Slot, SlotError, RETRY_AFTER_SECONDS};

@@ -43,6 +43,55 @@ pub struct SelectionRequest {
     pub livrables: Vec<String>,
     /// A project by id or slug.
     pub project: Option<String>,
+    /// Only what scans found new or changed since then.
+    pub since: Option<Since>,
+}
+
+/// Since when files count, for a download of what changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Since {
+    /// After this scan (`scan:42`): what the scans after it found new or changed.
+    Scan(i64),
+    /// Scans finished on or after this date or time (`2024-06-01`, RFC 3339).
+    Date(String),
+}
+
+impl Since {
+    /// Reads `scan:N`, `YYYY-MM-DD` or an RFC 3339 time.
+    pub fn parse(text: &str) -> Result<Since, String> {
+        if let Some(id) = text.strip_prefix("scan:") {
+            return id
+                .parse()
+                .map(Since::Scan)
+                .map_err(|_| format!("since `{text}`: scan:N needs a scan number"));
+        }
+        let is_date = crate::catalog::validate::check_date(text).is_ok();
+        if is_date || chrono::DateTime::parse_from_rfc3339(text).is_ok() {
+            return Ok(Since::Date(text.to_string()));
+        }
+        Err(format!(
+            "since `{text}` must be scan:N, YYYY-MM-DD or an RFC 3339 time"
+        ))
+    }
+
+    /// The first scan of a deliverable whose findings count (past every scan: none count).
+    async fn first_scan(&self, catalog: &Catalog, livrable_id: i64) -> Result<i64, CatalogError> {
+        Ok(match self {
+            Since::Scan(id) => id.saturating_add(1),
+            Since::Date(date) => catalog
+                .livrable_scans(livrable_id, 10_000)
+                .await?
+                .into_iter()
+                .filter(|scan| {
+                    scan.finished_at
+                        .as_deref()
+                        .is_some_and(|done| done >= date.as_str())
+                })
+                .map(|scan| scan.id)
+                .min()
+                .unwrap_or(i64::MAX),
+        })
+    }
 }
 
 /// May the caller download a deliverable, and if not, why.
@@ -215,7 +264,17 @@ pub async fn select(
         .then(|| Shape::new(request.area.as_ref(), request.bbox));
     let mut selections = Vec::new();
     for (livrable, project, storage) in livrables_of(catalog, request).await? {
-        let listed = catalog.storage_files(storage.id).await?;
+        let mut listed = catalog.storage_files(storage.id).await?;
+        if let Some(since) = &request.since {
+            let first = since.first_scan(catalog, livrable.id).await?;
+            // Images found or changed by a later scan; side files stay for those kept.
+            listed.retain(|f| {
+                !IMAGE_CLASSES.contains(&f.class.as_str())
+                    || f.first_scan_id
+                        .max(f.changed_scan_id)
+                        .is_some_and(|scan| scan >= first)
+            });
+        }
         let files = files_over(&listed, shape.as_ref());
         if files.is_empty() {
             continue;

@@ -39,6 +39,7 @@ pub fn app(
     let config = services.shared_config();
     let max_body = config.server.max_body_size.0 as usize;
     let api_keys = ApiKeys::from_config(&config.security.api_keys);
+
     App::new()
         .app_data(web::Data::from(config))
         .app_data(web::Data::new(services.catalog().clone()))
@@ -50,6 +51,7 @@ pub fn app(
         .app_data(web::Data::from(services.styles().clone()))
         .app_data(web::Data::new(services.readiness().clone()))
         .app_data(web::Data::new(api_keys))
+        .app_data(web::Data::new(services.download_slots().clone()))
         .app_data(web::PayloadConfig::new(max_body))
         .wrap(Compress::default())
         .wrap(from_fn(request_context))

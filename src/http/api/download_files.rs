@@ -8,10 +8,10 @@ use actix_web::http::header::{self, ContentEncoding};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::downloads::{allowed, requested_range};
+use super::downloads::{allowed, holding, requested_range, slot_for};
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::download::{self, LivrableSelection, Permission};
+use crate::download::{self, DownloadSlots, LivrableSelection, Permission};
 use crate::http::auth::Caller;
 use crate::http::extract::Query;
 use crate::http::Problem;
@@ -98,6 +98,7 @@ pub async fn metalink(
 pub async fn file(
     config: web::Data<Config>,
     catalog: web::Data<Catalog>,
+    slots: web::Data<DownloadSlots>,
     caller: Caller,
     path: web::Path<(String, String)>,
     request: HttpRequest,
@@ -163,6 +164,10 @@ pub async fn file(
     if request.method() == actix_web::http::Method::HEAD || size == 0 {
         return Ok(response.no_chunking(span.end - span.start).finish());
     }
+    let slot = match slot_for(&slots, &caller, &request) {
+        Ok(slot) => slot,
+        Err(busy) => return Ok(*busy),
+    };
     let stream = download::stream_file(
         catalog.get_ref().clone(),
         storage,
@@ -171,7 +176,10 @@ pub async fn file(
         span.clone(),
         config.limits.storage_timeout.0,
     );
-    Ok(response.body(actix_web::body::SizedStream::new(span.end - span.start, stream)))
+    Ok(response.body(actix_web::body::SizedStream::new(
+        span.end - span.start,
+        holding(slot, stream),
+    )))
 }
 
 /// The media type of a deliverable's file by its extension.

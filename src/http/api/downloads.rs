@@ -8,13 +8,15 @@ use std::sync::Arc;
 
 use actix_web::http::header::{self, ContentEncoding};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde_json::{json, Value};
 
 use super::cache::territory;
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::download::{self, Archive, LivrableSelection, SelectError, SelectionRequest};
+use crate::download::{
+    self, Archive, DownloadSlots, LivrableSelection, SelectError, SelectionRequest, Slot, RETRY_AFTER_SECONDS,
+};
 use crate::http::auth::Caller;
 use crate::http::extract::Query;
 use crate::http::Problem;
@@ -93,6 +95,9 @@ async fn request_of(catalog: &Catalog, query: &Query) -> Result<SelectionRequest
         })
         .unwrap_or_default();
     request.project = given(query, "project");
+    if let Some(text) = given(query, "since") {
+        request.since = Some(download::Since::parse(&text).map_err(Problem::bad_request)?);
+    }
     Ok(request)
 }
 
@@ -153,6 +158,7 @@ fn query_string(request: &HttpRequest) -> String {
         ("bbox" = Option<String>, Query, description = "Over a CRS:84 box: west,south,east,north"),
         ("livrable" = Option<String>, Query, description = "Deliverables (ids or slugs, comma separated)"),
         ("project" = Option<String>, Query, description = "Every deliverable of a project (id or slug)"),
+        ("since" = Option<String>, Query, description = "Only dalles new or changed since: scan:N, YYYY-MM-DD or an RFC 3339 time"),
     ),
     responses(
         (status = 200, description = "Per deliverable: files, bytes, by format, and whether the caller may download it", body = Object),
@@ -207,11 +213,51 @@ pub async fn preview(
     })))
 }
 
+/// Who a download counts against: the API key's name, else the peer's address.
+fn client_of(caller: &Caller, request: &HttpRequest) -> String {
+    match caller {
+        Caller::Anonymous => request
+            .peer_addr()
+            .map(|address| address.ip().to_string())
+            .unwrap_or_else(|| "unknown".into()),
+        keyed => format!("key:{}", keyed.name()),
+    }
+}
+
+/// A download slot for this caller, or the 429 answer (with `Retry-After`) to send instead.
+pub(super) fn slot_for(
+    slots: &DownloadSlots,
+    caller: &Caller,
+    request: &HttpRequest,
+) -> Result<Slot, Box<HttpResponse>> {
+    slots.take(&client_of(caller, request)).map_err(|err| {
+        let mut response = Problem::new(StatusCode::TOO_MANY_REQUESTS, err.to_string()).error_response();
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(RETRY_AFTER_SECONDS),
+        );
+        Box::new(response)
+    })
+}
+
+/// A body stream that holds its download slot until it ends or the client goes away.
+pub(super) fn holding(
+    slot: Slot,
+    stream: impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>>,
+) -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> {
+    use futures_util::StreamExt;
+    stream.map(move |item| {
+        let _held = &slot;
+        item
+    })
+}
+
 /// The selection as one ZIP archive: `Content-Length` and a strong ETag up front, `Range`
 /// (one range) to resume, a broken transfer when a storage fails.
 pub async fn zip(
     config: web::Data<Config>,
     catalog: web::Data<Catalog>,
+    slots: web::Data<DownloadSlots>,
     caller: Caller,
     query: Query,
     request: HttpRequest,
@@ -257,6 +303,10 @@ pub async fn zip(
     if request.method() == actix_web::http::Method::HEAD {
         return Ok(response.no_chunking(span.end - span.start).finish());
     }
+    let slot = match slot_for(&slots, &caller, &request) {
+        Ok(slot) => slot,
+        Err(busy) => return Ok(*busy),
+    };
     tracing::info!(
         by = caller.name(),
         bytes = span.end - span.start,
@@ -267,7 +317,10 @@ pub async fn zip(
         config.limits.storage_timeout.0,
         span.clone(),
     );
-    Ok(response.body(actix_web::body::SizedStream::new(span.end - span.start, stream)))
+    Ok(response.body(actix_web::body::SizedStream::new(
+        span.end - span.start,
+        holding(slot, stream),
+    )))
 }
 
 /// The one byte range asked for (`Range: bytes=a-b`, `a-`, `-n`), honoured when `If-Range`
