@@ -516,3 +516,131 @@ async fn a_file_changed_after_the_scan_breaks_the_transfer_off() {
     }
     assert_eq!(slots.running(), 3, "the finished download gave its slot back");
 }
+
+/// Kills nginx and its workers at once (its process group), as a crash would.
+fn kill_nginx(mut nginx: std::process::Child) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", nginx.id())])
+        .status();
+    let _ = nginx.wait();
+}
+
+/// A private nginx serving `root` on `port` (the harness's is shared with other tests, so this
+/// one can be killed).
+fn start_nginx(dir: &std::path::Path, root: &std::path::Path, port: u16) -> std::process::Child {
+    std::fs::create_dir_all(dir.join("tmp")).unwrap();
+    let conf = dir.join("nginx.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n\
+             events {{ worker_connections 64; }}\nhttp {{\n access_log off;\n client_body_temp_path {d}/tmp/body;\n\
+             proxy_temp_path {d}/tmp/proxy;\n fastcgi_temp_path {d}/tmp/fastcgi;\n uwsgi_temp_path {d}/tmp/uwsgi;\n\
+             scgi_temp_path {d}/tmp/scgi;\n default_type application/octet-stream;\n\
+             server {{ listen 127.0.0.1:{port}; location /ortho/ {{ alias {r}/ortho/; autoindex on; }} }}\n}}\n",
+            d = dir.display(),
+            r = root.display(),
+        ),
+    )
+    .unwrap();
+    use std::os::unix::process::CommandExt;
+    let child = Command::new("nginx")
+        .arg("-p")
+        .arg(dir)
+        .arg("-c")
+        .arg(&conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        // Its own process group: killing it kills its workers too.
+        .process_group(0)
+        .spawn()
+        .expect("nginx runs");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_storage_killed_mid_stream_breaks_the_transfer_and_a_range_resumes_it() {
+    // Six copies of a 6 MB dalle: more than the buffers between nginx and the client hold.
+    let copy = TempDir::new();
+    std::fs::create_dir_all(copy.path().join("ortho")).unwrap();
+    for i in 0..6 {
+        std::fs::copy(
+            fixtures().join(A),
+            copy.path().join(format!("ortho/dalle-{i}.jp2")),
+        )
+        .unwrap();
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let nginx_dir = copy.path().join("nginx");
+    let nginx = start_nginx(&nginx_dir, &copy.path(), port);
+    let served = Served::start(vec![
+        json!({"type": "http", "url": format!("http://127.0.0.1:{port}/ortho/")}),
+    ])
+    .await;
+    let zip_url = format!("{}/download/zip?livrable={}", served.base, served.layer());
+    let client = reqwest::Client::new();
+    let whole = client
+        .get(&zip_url)
+        .header("X-API-Key", ADMIN_KEY)
+        .send()
+        .await
+        .unwrap();
+    let etag = whole.headers()["etag"].to_str().unwrap().to_string();
+    let whole = whole.bytes().await.unwrap();
+
+    // Read a megabyte, kill nginx, read on: an error before Content-Length, never a short end.
+    let mut response = client
+        .get(&zip_url)
+        .header("X-API-Key", ADMIN_KEY)
+        .send()
+        .await
+        .unwrap();
+    let length: usize = response.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut received = Vec::new();
+    while received.len() < 1 << 20 {
+        received.extend_from_slice(&response.chunk().await.unwrap().unwrap());
+    }
+    kill_nginx(nginx);
+    let broken = loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => received.extend_from_slice(&chunk),
+            Ok(None) => break false,
+            Err(_) => break true,
+        }
+    };
+    assert!(
+        broken && received.len() < length,
+        "broken off at {} of {length}",
+        received.len()
+    );
+    assert!(whole[..received.len()] == received[..], "what came is right");
+
+    // nginx back: a Range from where it broke gives the rest, byte for byte.
+    let nginx = start_nginx(&nginx_dir, &copy.path(), port);
+    let rest = client
+        .get(&zip_url)
+        .header("X-API-Key", ADMIN_KEY)
+        .header("Range", format!("bytes={}-", received.len()))
+        .header("If-Range", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rest.status(), 206);
+    received.extend_from_slice(&rest.bytes().await.unwrap());
+    assert!(received == whole[..], "resumed byte for byte");
+    kill_nginx(nginx);
+}
