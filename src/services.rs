@@ -65,6 +65,7 @@ impl Services {
         let download_slots = crate::download::DownloadSlots::new(
             config.limits.max_downloads as usize,
             config.limits.max_downloads_per_client as usize,
+            config.limits.max_downloads_per_storage as usize,
         );
         Services {
             config: Arc::new(config),

@@ -208,6 +208,19 @@ async fn territories_select_their_dalles_and_stream_as_one_zip() {
     // The porteur's ZIP: its length and ETag up front, valid for unzip, hashes of the sources.
     let (_, own) = preview(&served, &query, Some(PORTEUR_KEY)).await;
     assert_eq!(own["livrables"][0]["allowed"], true, "{own}");
+    // Downloads read through the map's own client of the storage (one connection limit).
+    let catalog = served.state.catalog();
+    let livrable = catalog.livrable_by_slug(served.layer()).await.unwrap();
+    let record = catalog.active_storage(livrable.id).await.unwrap().unwrap();
+    let key = catalog
+        .storage_spec(&record, std::time::Duration::from_secs(30))
+        .unwrap()
+        .key;
+    let shared = dallage::storage::vsi::mounted(&key).expect("the mosaic mounts its storage");
+    let read_before = shared
+        .stats()
+        .bytes_read
+        .load(std::sync::atomic::Ordering::Relaxed);
     let response = client
         .get(&zip_url)
         .header("X-API-Key", PORTEUR_KEY)
@@ -223,6 +236,15 @@ async fn territories_select_their_dalles_and_stream_as_one_zip() {
     let etag = response.headers()["etag"].to_str().unwrap().to_string();
     let archive = response.bytes().await.unwrap();
     assert_eq!(archive.len() as u64, length);
+    let read_after = shared
+        .stats()
+        .bytes_read
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        read_after - read_before >= 11_000_000,
+        "read through the shared client: {}",
+        read_after - read_before
+    );
     assert_eq!(
         own["download"]["bytes"].as_u64(),
         Some(length),
@@ -489,7 +511,7 @@ async fn a_file_changed_after_the_scan_breaks_the_transfer_off() {
 
     // Every slot of this client taken: 429 with Retry-After, until one is given back.
     let slots = served.state.download_slots();
-    let mut held: Vec<_> = (0..4).map(|_| slots.take("key:admin").unwrap()).collect();
+    let mut held: Vec<_> = (0..4).map(|_| slots.take("key:admin", &[]).unwrap()).collect();
     let busy = client
         .get(&zip_url)
         .header("X-API-Key", ADMIN_KEY)

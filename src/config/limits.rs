@@ -25,6 +25,8 @@ pub struct LimitsConfig {
     pub max_downloads: u32,
     /// Most downloads one client runs at once.
     pub max_downloads_per_client: u32,
+    /// Most downloads reading one storage at once (its other connections stay the map's).
+    pub max_downloads_per_storage: u32,
     /// Deepest folder a scan follows.
     pub scan_max_depth: u32,
     /// Most files a scan lists.
@@ -50,6 +52,7 @@ impl LimitsConfig {
             ("limits.max_features_per_page", self.max_features_per_page),
             ("limits.max_downloads", self.max_downloads),
             ("limits.max_downloads_per_client", self.max_downloads_per_client),
+            ("limits.max_downloads_per_storage", self.max_downloads_per_storage),
             ("limits.max_page_size", self.max_page_size),
             ("limits.max_query_text", self.max_query_text),
             ("limits.max_xml_depth", self.max_xml_depth),

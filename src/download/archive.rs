@@ -13,10 +13,11 @@ use futures_util::StreamExt;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use super::file::{open_shared, DownloadError};
 use super::select::LivrableSelection;
 use super::zip::{dos_time, Layout, Member, Piece};
 use crate::catalog::{Catalog, Licence};
-use crate::storage::{self, Storage};
+use crate::storage::Storage;
 
 /// Chunks in flight between the storage reader and the client (back-pressure bounds memory).
 const CHANNEL_CHUNKS: usize = 8;
@@ -27,21 +28,6 @@ const MANIFEST_CSV: &str = "manifest.csv";
 const MANIFEST_GEOJSON: &str = "manifest.geojson";
 /// A SHA-256 written in hexadecimal: the manifests are sized with it before hashes are known.
 const HASH_PLACEHOLDER: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// Why a download stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum DownloadError {
-    /// A storage failed or a file changed: the transfer is broken off.
-    #[error("{path} on storage {storage}: {detail}")]
-    File {
-        /// The file.
-        path: String,
-        /// The storage's id.
-        storage: i64,
-        /// What happened.
-        detail: String,
-    },
-}
 
 /// What a member's bytes come from.
 #[derive(Debug, Clone)]
@@ -240,10 +226,7 @@ impl Archive {
             storage: record.id,
             detail,
         };
-        let spec = catalog
-            .storage_spec(record, timeout)
-            .map_err(|err| failed(err.to_string()))?;
-        let storage = storage::open(spec).map_err(|err| failed(err.to_string()))?;
+        let storage = open_shared(catalog, record, timeout).map_err(failed)?;
         opened[livrable] = Some(storage.clone());
         Ok(storage)
     }
@@ -268,6 +251,7 @@ impl Archive {
             .read_stream(path)
             .await
             .map_err(|err| failed(err.to_string()))?;
+        storage.stats().record(0);
         let mut crc = crc32fast::Hasher::new();
         let mut sha = Sha256::new();
         let mut read = 0u64;
@@ -278,10 +262,15 @@ impl Archive {
                     "longer than the {expected} bytes the last scan saw: it changed since; scan the deliverable again"
                 )));
             }
+            storage.stats().record_bytes(chunk.len() as u64);
             crc.update(&chunk);
             sha.update(&chunk);
             writer.send(at + read, chunk.clone()).await;
             read += chunk.len() as u64;
+            if writer.stopped {
+                // The client went away: nothing after this is sent, so nothing more is read.
+                return Ok((0, String::new()));
+            }
         }
         if read != expected {
             return Err(failed(format!(

@@ -8,9 +8,23 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_util::StreamExt;
 
-use super::archive::DownloadError;
 use crate::catalog::{Catalog, StorageRecord};
 use crate::storage::{self, Storage};
+
+/// Why a download stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum DownloadError {
+    /// A storage failed or a file changed: the transfer is broken off.
+    #[error("{path} on storage {storage}: {detail}")]
+    File {
+        /// The file.
+        path: String,
+        /// The storage's id.
+        storage: i64,
+        /// What happened.
+        detail: String,
+    },
+}
 
 /// Chunks in flight between the storage and the client.
 const CHANNEL_CHUNKS: usize = 8;
@@ -34,10 +48,7 @@ pub fn stream_file(
             detail,
         };
         let result = async {
-            let spec = catalog
-                .storage_spec(&storage, timeout)
-                .map_err(|err| failed(err.to_string()))?;
-            let opened = storage::open(spec).map_err(|err| failed(err.to_string()))?;
+            let opened = open_shared(&catalog, &storage, timeout).map_err(failed)?;
             if range == (0..size) {
                 whole(opened.as_ref(), &path, size, &sender, &failed).await
             } else {
@@ -55,6 +66,22 @@ pub fn stream_file(
 
 type Sender = tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>;
 
+/// The storage's client the map renderer uses when it has one mounted (so downloads and maps
+/// share its connections and their limit), else a new one.
+pub(super) fn open_shared(
+    catalog: &Catalog,
+    record: &StorageRecord,
+    timeout: Duration,
+) -> Result<std::sync::Arc<dyn Storage>, String> {
+    let spec = catalog
+        .storage_spec(record, timeout)
+        .map_err(|err| err.to_string())?;
+    if let Some(mounted) = storage::vsi::mounted(&spec.key) {
+        return Ok(mounted);
+    }
+    storage::open(spec).map_err(|err| err.to_string())
+}
+
 async fn whole(
     storage: &dyn Storage,
     path: &str,
@@ -66,10 +93,12 @@ async fn whole(
         .read_stream(path)
         .await
         .map_err(|err| failed(err.to_string()))?;
+    storage.stats().record(0);
     let mut read = 0u64;
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|err| failed(err.to_string()))?;
         read += chunk.len() as u64;
+        storage.stats().record_bytes(chunk.len() as u64);
         if read > size {
             return Err(failed(format!(
                 "longer than the {size} bytes the last scan saw: it changed since"

@@ -11,8 +11,8 @@ mod select;
 mod slots;
 pub mod zip;
 
-pub use archive::{Archive, DownloadError};
-pub use file::stream_file;
+pub use archive::Archive;
+pub use file::{stream_file, DownloadError};
 pub use select::{
     area_from_text, select, LivrableSelection, Permission, SelectError, SelectedFile, SelectionRequest, Since,
 };

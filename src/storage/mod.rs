@@ -286,6 +286,13 @@ impl Stats {
         }
     }
 
+    /// Bytes of a stream already counted as one request (a whole file sent on).
+    pub(crate) fn record_bytes(&self, bytes: u64) {
+        for stats in [self, &PROCESS_STATS] {
+            stats.bytes_read.fetch_add(bytes, Ordering::Relaxed);
+        }
+    }
+
     pub(crate) fn record_connection(&self) {
         for stats in [self, &PROCESS_STATS] {
             stats.connections.fetch_add(1, Ordering::Relaxed);

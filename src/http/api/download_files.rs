@@ -164,7 +164,7 @@ pub async fn file(
     if request.method() == actix_web::http::Method::HEAD || size == 0 {
         return Ok(response.no_chunking(span.end - span.start).finish());
     }
-    let slot = match slot_for(&slots, &caller, &request) {
+    let slot = match slot_for(&slots, &caller, &request, &[storage.id]) {
         Ok(slot) => slot,
         Err(busy) => return Ok(*busy),
     };

@@ -229,8 +229,9 @@ pub(super) fn slot_for(
     slots: &DownloadSlots,
     caller: &Caller,
     request: &HttpRequest,
+    storages: &[i64],
 ) -> Result<Slot, Box<HttpResponse>> {
-    slots.take(&client_of(caller, request)).map_err(|err| {
+    slots.take(&client_of(caller, request), storages).map_err(|err| {
         let mut response = Problem::new(StatusCode::TOO_MANY_REQUESTS, err.to_string()).error_response();
         response.headers_mut().insert(
             header::RETRY_AFTER,
@@ -263,6 +264,7 @@ pub async fn zip(
     request: HttpRequest,
 ) -> Result<HttpResponse, Problem> {
     let allowed = allowed(&catalog, &caller, &query).await?;
+    let storages: Vec<i64> = allowed.iter().map(|s| s.storage.id).collect();
     let archive = Arc::new(Archive::new(allowed));
     let limit = config.limits.max_download_size.0;
     if archive.len() > limit {
@@ -303,7 +305,7 @@ pub async fn zip(
     if request.method() == actix_web::http::Method::HEAD {
         return Ok(response.no_chunking(span.end - span.start).finish());
     }
-    let slot = match slot_for(&slots, &caller, &request) {
+    let slot = match slot_for(&slots, &caller, &request, &storages) {
         Ok(slot) => slot,
         Err(busy) => return Ok(*busy),
     };
