@@ -14,11 +14,12 @@ export DEBIAN_FRONTEND := noninteractive
 #          PostgreSQL + PostGIS), xmllint, Python for the harness, headless Chromium with
 #          chromedriver for the web pages;
 #   run:   DejaVu fonts for map labels (shaped by rustybuzz, drawn by tiny-skia).
+#   The libraries of ProFTPD (unpacked by test-tools: its package conflicts with vsftpd's).
 APT_PACKAGES := build-essential pkg-config libgdal-dev gdal-bin libsqlite3-dev libssl-dev \
 	zlib1g-dev libclang-dev clang nginx-light vsftpd openssh-server postgresql-15 \
 	postgresql-15-postgis-3 apache2 lighttpd python3-pyftpdlib openssl \
 	libxml2-utils python3 python3-venv curl ca-certificates chromium chromium-driver \
-	fonts-dejavu-core
+	fonts-dejavu-core unzip libhiredis0.14 libmemcached11 libmemcachedutil2
 
 # The conformance suite's clients: QGIS 3.22 with PyQGIS, GDAL's Python bindings and numpy
 # (system Python), and from PyPI, in a virtual environment, OWSLib, schemathesis and ogctests.

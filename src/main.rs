@@ -107,8 +107,14 @@ enum Command {
         area: Option<String>,
         /// EPSG code of --area when it is not CRS:84.
         #[arg(long, value_name = "EPSG")]
+        area_crs: Option<u32>,
+        /// Vector deliverables as gpkg (default), gml, geojson or shp.
+        #[arg(long)]
+        format: Option<String>,
+        /// EPSG code vector deliverables are written in (default: as stored).
+        #[arg(long, value_name = "EPSG")]
         crs: Option<u32>,
-        /// Deliverable id or slug (repeatable; default: every raster deliverable).
+        /// Deliverable id or slug (repeatable; default: every deliverable).
         #[arg(long, value_name = "ID")]
         livrable: Vec<String>,
         /// Every deliverable of this project (id or slug).
@@ -356,6 +362,8 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
             departement,
             bbox,
             area,
+            area_crs,
+            format,
             crs,
             livrable,
             project,
@@ -369,6 +377,8 @@ async fn run(command: Command, mut config: Config) -> Result<(), Error> {
                 departement,
                 bbox,
                 area,
+                area_crs,
+                format,
                 crs,
                 livrables: livrable,
                 project,

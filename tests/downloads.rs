@@ -5,7 +5,8 @@
 //! by a CRS:84 box, and by commune, EPCI and département from imported boundaries, against
 //! those hand-checked lists; the ZIP checked by `unzip -t`, its manifest's hashes against the
 //! source files, a Range resume byte for byte, permissions; a file changed after the scan
-//! breaks the transfer off.
+//! breaks the transfer off. Storages killed mid-stream are in `downloads_faults.rs`, vector
+//! deliverables in `downloads_vector.rs`.
 
 mod common;
 
@@ -130,11 +131,11 @@ async fn territories_select_their_dalles_and_stream_as_one_zip() {
 
     // A polygon in Lambert-93 exactly over A: B and C share an edge with it, D a corner.
     let over_a = ring_wkt(&square(846200.0, 6526200.0, 846400.0, 6526400.0));
-    let query = format!("{livrable}&area={}&crs=2154", encode(&over_a));
+    let query = format!("{livrable}&area={}&area-crs=2154", encode(&over_a));
     assert_eq!(selected(&served, &query).await, set(&[A, A_WORLD]));
     // 20 m around the grid's centre, in EPSG:3946: every dalle, each with its side files.
     let centre = transform(2154, 3946, &square(846390.0, 6526190.0, 846410.0, 6526210.0));
-    let query = format!("{livrable}&area={}&crs=3946", encode(&ring_wkt(&centre)));
+    let query = format!("{livrable}&area={}&area-crs=3946", encode(&ring_wkt(&centre)));
     assert_eq!(
         selected(&served, &query).await,
         set(&[A, A_WORLD, B, B_WORLD, C, C_WORLD, D, D_WORLD, D_PRJ])
@@ -419,6 +420,14 @@ async fn territories_select_their_dalles_and_stream_as_one_zip() {
         metalink.contains(&format!("<size>{}</size>", source.len())),
         "{metalink}"
     );
+    // Each file was read whole above: its SHA-256 is known, and is the source's.
+    for name in [A, A_WORLD, B, B_WORLD] {
+        let hash = sha256_of(&std::fs::read(fixtures().join(name)).unwrap());
+        assert!(
+            metalink.contains(&format!("<hash type=\"sha-256\">{hash}</hash>")),
+            "{name}: {metalink}"
+        );
+    }
     let written = served.dir.path().join("selection.meta4");
     std::fs::write(&written, &metalink).unwrap();
     let checked = Command::new("xmllint")
@@ -537,132 +546,4 @@ async fn a_file_changed_after_the_scan_breaks_the_transfer_off() {
         tokio::time::sleep(std::time::Duration::from_millis(40)).await;
     }
     assert_eq!(slots.running(), 3, "the finished download gave its slot back");
-}
-
-/// Kills nginx and its workers at once (its process group), as a crash would.
-fn kill_nginx(mut nginx: std::process::Child) {
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{}", nginx.id())])
-        .status();
-    let _ = nginx.wait();
-}
-
-/// A private nginx serving `root` on `port` (the harness's is shared with other tests, so this
-/// one can be killed).
-fn start_nginx(dir: &std::path::Path, root: &std::path::Path, port: u16) -> std::process::Child {
-    std::fs::create_dir_all(dir.join("tmp")).unwrap();
-    let conf = dir.join("nginx.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n\
-             events {{ worker_connections 64; }}\nhttp {{\n access_log off;\n client_body_temp_path {d}/tmp/body;\n\
-             proxy_temp_path {d}/tmp/proxy;\n fastcgi_temp_path {d}/tmp/fastcgi;\n uwsgi_temp_path {d}/tmp/uwsgi;\n\
-             scgi_temp_path {d}/tmp/scgi;\n default_type application/octet-stream;\n\
-             server {{ listen 127.0.0.1:{port}; location /ortho/ {{ alias {r}/ortho/; autoindex on; }} }}\n}}\n",
-            d = dir.display(),
-            r = root.display(),
-        ),
-    )
-    .unwrap();
-    use std::os::unix::process::CommandExt;
-    let child = Command::new("nginx")
-        .arg("-p")
-        .arg(dir)
-        .arg("-c")
-        .arg(&conf)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        // Its own process group: killing it kills its workers too.
-        .process_group(0)
-        .spawn()
-        .expect("nginx runs");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    child
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_storage_killed_mid_stream_breaks_the_transfer_and_a_range_resumes_it() {
-    // Six copies of a 6 MB dalle: more than the buffers between nginx and the client hold.
-    let copy = TempDir::new();
-    std::fs::create_dir_all(copy.path().join("ortho")).unwrap();
-    for i in 0..6 {
-        std::fs::copy(
-            fixtures().join(A),
-            copy.path().join(format!("ortho/dalle-{i}.jp2")),
-        )
-        .unwrap();
-    }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let nginx_dir = copy.path().join("nginx");
-    let nginx = start_nginx(&nginx_dir, &copy.path(), port);
-    let served = Served::start(vec![
-        json!({"type": "http", "url": format!("http://127.0.0.1:{port}/ortho/")}),
-    ])
-    .await;
-    let zip_url = format!("{}/download/zip?livrable={}", served.base, served.layer());
-    let client = reqwest::Client::new();
-    let whole = client
-        .get(&zip_url)
-        .header("X-API-Key", ADMIN_KEY)
-        .send()
-        .await
-        .unwrap();
-    let etag = whole.headers()["etag"].to_str().unwrap().to_string();
-    let whole = whole.bytes().await.unwrap();
-
-    // Read a megabyte, kill nginx, read on: an error before Content-Length, never a short end.
-    let mut response = client
-        .get(&zip_url)
-        .header("X-API-Key", ADMIN_KEY)
-        .send()
-        .await
-        .unwrap();
-    let length: usize = response.headers()["content-length"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let mut received = Vec::new();
-    while received.len() < 1 << 20 {
-        received.extend_from_slice(&response.chunk().await.unwrap().unwrap());
-    }
-    kill_nginx(nginx);
-    let broken = loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => received.extend_from_slice(&chunk),
-            Ok(None) => break false,
-            Err(_) => break true,
-        }
-    };
-    assert!(
-        broken && received.len() < length,
-        "broken off at {} of {length}",
-        received.len()
-    );
-    assert!(whole[..received.len()] == received[..], "what came is right");
-
-    // nginx back: a Range from where it broke gives the rest, byte for byte.
-    let nginx = start_nginx(&nginx_dir, &copy.path(), port);
-    let rest = client
-        .get(&zip_url)
-        .header("X-API-Key", ADMIN_KEY)
-        .header("Range", format!("bytes={}-", received.len()))
-        .header("If-Range", &etag)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(rest.status(), 206);
-    received.extend_from_slice(&rest.bytes().await.unwrap());
-    assert!(received == whole[..], "resumed byte for byte");
-    kill_nginx(nginx);
 }

@@ -128,6 +128,9 @@ pub struct DalleRecord {
     pub previous_footprint: Option<String>,
     /// Must be probed (new or changed since its probe).
     pub needs_probe: bool,
+    /// SHA-256 (hexadecimal) of the file as a download last read it whole; cleared when a scan
+    /// sees it change.
+    pub sha256: Option<String>,
 }
 
 /// What a probe found, to store on a file.
@@ -423,6 +426,18 @@ impl Catalog {
             .transpose()
     }
 
+    /// Records the SHA-256 a download computed of file `dalle_id`, when the file is still the
+    /// `size` bytes it read (a scan since may have seen it change).
+    pub async fn record_sha256(&self, dalle_id: i64, size: u64, sha256: &str) -> Result<()> {
+        sqlx::query("UPDATE dalles SET sha256 = $1 WHERE id = $2 AND size = $3")
+            .bind(sha256)
+            .bind(dalle_id)
+            .bind(size as i64)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The files added, changed or removed by `scan_id`.
     pub async fn scan_changed_files(&self, scan_id: i64) -> Result<Vec<DalleRecord>> {
         sqlx::query(
@@ -525,6 +540,7 @@ fn dalle_from_row(row: &AnyRow) -> Result<DalleRecord> {
         removed_scan_id: row.try_get("removed_scan_id")?,
         previous_footprint: row.try_get("previous_footprint")?,
         needs_probe: flag(row, "needs_probe")?,
+        sha256: row.try_get("sha256")?,
     })
 }
 
@@ -623,7 +639,7 @@ async fn record_one(conn: &mut sqlx::AnyConnection, at: &ListedIn, file: &Listed
         // Back after removal (or already added by this scan before a resume).
         sqlx::query(
             "UPDATE dalles SET class = $1, size = $2, mtime = $3, etag = $4, first_scan_id = $5, \
-             last_scan_id = $5, removed_scan_id = NULL, needs_probe = CASE WHEN $6 THEN needs_probe ELSE $7 END \
+             last_scan_id = $5, removed_scan_id = NULL, sha256 = NULL, needs_probe = CASE WHEN $6 THEN needs_probe ELSE $7 END \
              WHERE id = $8",
         )
         .bind(&file.class)
@@ -654,7 +670,7 @@ async fn record_one(conn: &mut sqlx::AnyConnection, at: &ListedIn, file: &Listed
     let previous: Option<String> = row.try_get("footprint_wgs84")?;
     sqlx::query(
         "UPDATE dalles SET class = $1, size = $2, mtime = $3, etag = $4, last_scan_id = $5, \
-         changed_scan_id = $5, needs_probe = $6, \
+         changed_scan_id = $5, needs_probe = $6, sha256 = NULL, \
          previous_footprint = CASE WHEN changed_scan_id = $5 THEN previous_footprint ELSE $7 END \
          WHERE id = $8",
     )

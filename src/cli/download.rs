@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 
-use crate::download::{self, boundaries, Archive, SelectionRequest, Since};
+use crate::download::{self, boundaries, Archive, SelectionRequest, Since, VectorOutput};
 use crate::services::Services;
+use crate::vector::ExportFormat;
 use crate::Error;
 
 /// What `dallage download` was asked.
@@ -25,9 +26,13 @@ pub struct DownloadArgs {
     pub departement: Option<String>,
     /// CRS:84 box, `west,south,east,north`.
     pub bbox: Option<String>,
-    /// A polygon (GeoJSON or WKT), in `crs` when given.
+    /// A polygon (GeoJSON or WKT), in `area_crs` when given.
     pub area: Option<String>,
     /// EPSG code of `area`.
+    pub area_crs: Option<u32>,
+    /// Format of vector deliverables (`gpkg`, `gml`, `geojson`, `shp`).
+    pub format: Option<String>,
+    /// EPSG code vector deliverables are written in.
     pub crs: Option<u32>,
     /// Deliverables, by id or slug.
     pub livrables: Vec<String>,
@@ -67,8 +72,9 @@ async fn request_of(services: &Services, args: &DownloadArgs) -> Result<Selectio
         request.bbox = Some([w, s, e, n]);
     }
     if let Some(text) = &args.area {
-        request.area =
-            Some(download::area_from_text(text, args.crs).map_err(|err| usage(format!("--area: {err}")))?);
+        request.area = Some(
+            download::area_from_text(text, args.area_crs).map_err(|err| usage(format!("--area: {err}")))?,
+        );
     }
     let named = boundaries::named_territories(
         args.commune.as_deref(),
@@ -95,14 +101,15 @@ async fn request_of(services: &Services, args: &DownloadArgs) -> Result<Selectio
 async fn run(services: &Services, args: DownloadArgs, timeout: Duration) -> Result<(), Error> {
     let request = request_of(services, &args).await?;
     // The command line reads the catalogue itself: it may download every deliverable.
-    let selections = download::select(services.catalog(), &request, |_| true)
+    let selections = download::select(services.catalog(), services.vectors(), &request, |_| true)
         .await
         .map_err(|err| Error::Usage(err.to_string()))?;
     if selections.is_empty() {
         return Err(Error::Usage(
-            "no dalle of a raster deliverable meets that place".into(),
+            "no dalle nor feature of a deliverable meets that place".into(),
         ));
     }
+    let vector = vector_output(&args)?;
     for selection in &selections {
         let formats: Vec<String> = selection
             .by_format()
@@ -117,8 +124,23 @@ async fn run(services: &Services, args: DownloadArgs, timeout: Duration) -> Resu
             megabytes(selection.bytes()),
             formats.join(", ")
         );
+        for (class, count) in selection.features() {
+            eprintln!("  {class}: {count} features");
+        }
     }
-    let archive = Arc::new(Archive::new(selections));
+    let extracts = if args.dry_run {
+        Default::default()
+    } else {
+        let shape = request.shape();
+        download::write_extracts(
+            &selections,
+            shape.as_ref(),
+            vector,
+            crate::raster::crs::transform_points,
+        )
+        .map_err(|err| Error::Usage(err.to_string()))?
+    };
+    let archive = Arc::new(Archive::new(selections, extracts));
     eprintln!(
         "archive: {} dalles, {}",
         archive.images(),
@@ -132,6 +154,21 @@ async fn run(services: &Services, args: DownloadArgs, timeout: Duration) -> Resu
         .clone()
         .ok_or_else(|| Error::Usage("-o OUT.zip is needed (or --dry-run)".into()))?;
     write_archive(services, archive, &output, timeout).await
+}
+
+/// `--format` and `--crs` for vector deliverables.
+fn vector_output(args: &DownloadArgs) -> Result<VectorOutput, Error> {
+    let mut output = VectorOutput::default();
+    if let Some(text) = &args.format {
+        output.format = ExportFormat::parse(text)
+            .ok_or_else(|| Error::Usage(format!("--format {text}: expected {}", ExportFormat::NAMES)))?;
+    }
+    if let Some(epsg) = args.crs {
+        crate::raster::crs::spatial_ref(epsg)
+            .ok_or_else(|| Error::Usage(format!("--crs {epsg}: not an EPSG code this server knows")))?;
+        output.epsg = Some(epsg);
+    }
+    Ok(output)
 }
 
 fn megabytes(bytes: u64) -> String {

@@ -1,8 +1,10 @@
 //! A selection as one ZIP, streamed: the licence notice first, then each deliverable's files
 //! read through the `Storage` trait as they are sent (never on the server's disk, never whole
 //! in memory), then a manifest of every file with its SHA-256 (CSV and GeoJSON), computed while
-//! streaming. The layout is fixed by the catalogue's sizes, so any byte range is produced again
-//! identically; a file whose size differs from what the scan saw stops the transfer.
+//! streaming. Vector deliverables come as files GDAL wrote beforehand ([`Extracts`]), hashed
+//! then. The layout is fixed by the catalogue's sizes and the extracts', so any byte range is
+//! produced again identically; a file whose size differs from what the scan saw stops the
+//! transfer.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -15,9 +17,12 @@ use sha2::{Digest, Sha256};
 
 use super::file::{open_shared, DownloadError};
 use super::select::LivrableSelection;
+use super::shape::Shape;
+use super::vector::{Extracts, VectorOutput, VectorPart};
 use super::zip::{dos_time, Layout, Member, Piece};
 use crate::catalog::{Catalog, Licence};
 use crate::storage::Storage;
+use crate::vector::{ExportError, Transform};
 
 /// Chunks in flight between the storage reader and the client (back-pressure bounds memory).
 const CHANNEL_CHUNKS: usize = 8;
@@ -26,6 +31,8 @@ const LICENCE_FILE: &str = "LICENCE.txt";
 /// Names of the manifests.
 const MANIFEST_CSV: &str = "manifest.csv";
 const MANIFEST_GEOJSON: &str = "manifest.geojson";
+/// Bytes read at once from a written vector file.
+const EXTRACT_CHUNK: usize = 256 * 1024;
 /// A SHA-256 written in hexadecimal: the manifests are sized with it before hashes are known.
 const HASH_PLACEHOLDER: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -36,6 +43,8 @@ enum Source {
     Fixed(Bytes),
     /// File `file` of deliverable `livrable` of the selection.
     File { livrable: usize, file: usize },
+    /// A written vector file.
+    Extract(usize),
     /// The CSV manifest.
     ManifestCsv,
     /// The GeoJSON manifest.
@@ -45,20 +54,22 @@ enum Source {
 /// A download ready to stream.
 pub struct Archive {
     selections: Vec<LivrableSelection>,
+    extracts: Extracts,
     layout: Layout,
     sources: Vec<Source>,
     etag: String,
 }
 
 impl Archive {
-    /// Lays out the files of the selections the caller may download.
-    pub fn new(selections: Vec<LivrableSelection>) -> Archive {
+    /// Lays out the files of the selections the caller may download, with their vector
+    /// deliverables written (none: their features are left out).
+    pub fn new(selections: Vec<LivrableSelection>, extracts: Extracts) -> Archive {
         let newest = selections
             .iter()
             .flat_map(|s| s.files.iter().filter_map(|f| f.mtime.clone()))
             .max();
         let made_here = dos_time(newest.as_deref());
-        let licence = Bytes::from(licence_notice(&selections));
+        let licence = Bytes::from(licence_notice(&selections, &extracts));
         let mut members = vec![Member {
             name: LICENCE_FILE.into(),
             size: licence.len() as u64,
@@ -74,18 +85,26 @@ impl Archive {
                 });
                 sources.push(Source::File { livrable: l, file: f });
             }
+            for (x, extract) in extracts.files.iter().enumerate().filter(|(_, x)| x.livrable == l) {
+                members.push(Member {
+                    name: format!("{}/{}", selection.livrable.slug, extract.name),
+                    size: extract.size,
+                    dos_time: made_here,
+                });
+                sources.push(Source::Extract(x));
+            }
         }
         let placeholders = placeholder_hashes(&selections);
         for (name, source, size) in [
             (
                 MANIFEST_CSV,
                 Source::ManifestCsv,
-                manifest_csv(&selections, &placeholders).len(),
+                manifest_csv(&selections, &extracts, &placeholders).len(),
             ),
             (
                 MANIFEST_GEOJSON,
                 Source::ManifestGeojson,
-                manifest_geojson(&selections, &placeholders).len(),
+                manifest_geojson(&selections, &extracts, &placeholders).len(),
             ),
         ] {
             members.push(Member {
@@ -95,11 +114,12 @@ impl Archive {
             });
             sources.push(source);
         }
-        let etag = etag_of(&members, &selections);
+        let etag = etag_of(&members, &selections, &extracts);
         Archive {
             layout: Layout::new(members),
             sources,
             selections,
+            extracts,
             etag,
         }
     }
@@ -116,7 +136,7 @@ impl Archive {
 
     /// Whether it holds no file (the licence and manifests only).
     pub fn is_empty(&self) -> bool {
-        self.selections.iter().all(|s| s.files.is_empty())
+        self.selections.iter().all(|s| s.files.is_empty()) && self.extracts.files.is_empty()
     }
 
     /// A strong entity tag: the same for the same files in the same state.
@@ -186,12 +206,18 @@ impl Archive {
                         Source::Fixed(bytes) => writer.send_whole(*at, bytes.clone()).await,
                         Source::ManifestCsv => {
                             writer
-                                .send_whole(*at, Bytes::from(manifest_csv(&self.selections, &hashes)))
+                                .send_whole(
+                                    *at,
+                                    Bytes::from(manifest_csv(&self.selections, &self.extracts, &hashes)),
+                                )
                                 .await
                         }
                         Source::ManifestGeojson => {
                             writer
-                                .send_whole(*at, Bytes::from(manifest_geojson(&self.selections, &hashes)))
+                                .send_whole(
+                                    *at,
+                                    Bytes::from(manifest_geojson(&self.selections, &self.extracts, &hashes)),
+                                )
                                 .await
                         }
                         Source::File { livrable, file } => {
@@ -199,9 +225,17 @@ impl Archive {
                             let (crc, hash) = self
                                 .send_file(storage.as_ref(), (*livrable, *file), *at, writer)
                                 .await?;
+                            let selected = &self.selections[*livrable].files[*file];
+                            if !hash.is_empty() && selected.sha256.as_deref() != Some(hash.as_str()) {
+                                // Learnt for the Metalink lists; a failure costs only that.
+                                let _ = catalog
+                                    .record_sha256(selected.dalle_id, selected.size, &hash)
+                                    .await;
+                            }
                             hashes[*livrable][*file] = hash;
                             crc
                         }
+                        Source::Extract(x) => self.send_extract(*x, *at, writer).await?,
                     };
                 }
             }
@@ -281,6 +315,66 @@ impl Archive {
     }
 }
 
+impl Archive {
+    /// Streams one written vector file: its CRC-32, checking its length.
+    async fn send_extract(&self, index: usize, at: u64, writer: &mut Writer) -> Result<u32, DownloadError> {
+        use tokio::io::AsyncReadExt;
+        let extract = &self.extracts.files[index];
+        let failed = |detail: String| DownloadError::File {
+            path: extract.name.clone(),
+            storage: self.selections[extract.livrable].storage.id,
+            detail,
+        };
+        let mut file = tokio::fs::File::open(&extract.path)
+            .await
+            .map_err(|err| failed(err.to_string()))?;
+        let mut crc = crc32fast::Hasher::new();
+        let mut read = 0u64;
+        let mut buffer = vec![0u8; EXTRACT_CHUNK];
+        loop {
+            let n = file
+                .read(&mut buffer)
+                .await
+                .map_err(|err| failed(err.to_string()))?;
+            if n == 0 || writer.stopped {
+                break;
+            }
+            let chunk = Bytes::copy_from_slice(&buffer[..n]);
+            crc.update(&chunk);
+            writer.send(at + read, chunk).await;
+            read += n as u64;
+        }
+        if read != extract.size && !writer.stopped {
+            return Err(failed(format!(
+                "{read} bytes written where {} were",
+                extract.size
+            )));
+        }
+        Ok(crc.finalize())
+    }
+}
+
+/// Writes the vector deliverables of `selections` (blocking: GDAL) in `output`'s format and
+/// CRS, cut to `shape` when given, for [`Archive::new`].
+pub fn write_extracts(
+    selections: &[LivrableSelection],
+    shape: Option<&Shape>,
+    output: VectorOutput,
+    transform: Transform,
+) -> Result<Extracts, ExportError> {
+    let parts: Vec<VectorPart> = selections
+        .iter()
+        .enumerate()
+        .map(|(index, selection)| VectorPart {
+            index,
+            slug: &selection.livrable.slug,
+            time: &selection.livrable.updated_at,
+            classes: &selection.classes,
+        })
+        .collect();
+    super::vector::write(&parts, shape, output, transform)
+}
+
 /// Sends the parts of pieces that fall in the range asked for.
 struct Writer {
     sender: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
@@ -333,16 +427,21 @@ fn csv_field(text: &str) -> String {
 }
 
 /// `livrable,path,bytes,sha256`, one row per file.
-fn manifest_csv(selections: &[LivrableSelection], hashes: &[Vec<String>]) -> String {
+fn manifest_csv(selections: &[LivrableSelection], extracts: &Extracts, hashes: &[Vec<String>]) -> String {
     let mut out = String::from("livrable,path,bytes,sha256\n");
-    for (selection, hashes) in selections.iter().zip(hashes) {
-        for (file, hash) in selection.files.iter().zip(hashes) {
-            out += &format!(
-                "{},{},{},{hash}\n",
+    for (l, (selection, hashes)) in selections.iter().zip(hashes).enumerate() {
+        let row = |path: &str, size: u64, hash: &str| {
+            format!(
+                "{},{},{size},{hash}\n",
                 csv_field(&selection.livrable.slug),
-                csv_field(&file.path),
-                file.size
-            );
+                csv_field(path)
+            )
+        };
+        for (file, hash) in selection.files.iter().zip(hashes) {
+            out += &row(&file.path, file.size, hash);
+        }
+        for extract in extracts.files.iter().filter(|x| x.livrable == l) {
+            out += &row(&extract.name, extract.size, &extract.sha256);
         }
     }
     out
@@ -350,9 +449,9 @@ fn manifest_csv(selections: &[LivrableSelection], hashes: &[Vec<String>]) -> Str
 
 /// The same as a GeoJSON FeatureCollection: each image with its footprint, side files without
 /// geometry.
-fn manifest_geojson(selections: &[LivrableSelection], hashes: &[Vec<String>]) -> String {
+fn manifest_geojson(selections: &[LivrableSelection], extracts: &Extracts, hashes: &[Vec<String>]) -> String {
     let mut features = Vec::new();
-    for (selection, hashes) in selections.iter().zip(hashes) {
+    for (l, (selection, hashes)) in selections.iter().zip(hashes).enumerate() {
         for (file, hash) in selection.files.iter().zip(hashes) {
             let geometry = match &file.footprint {
                 Some(ring) => json!({"type": "Polygon", "coordinates": [ring]}),
@@ -364,17 +463,25 @@ fn manifest_geojson(selections: &[LivrableSelection], hashes: &[Vec<String>]) ->
                 "geometry": geometry,
             }));
         }
+        for extract in extracts.files.iter().filter(|x| x.livrable == l) {
+            features.push(json!({
+                "type": "Feature",
+                "properties": {"livrable": selection.livrable.slug, "path": extract.name, "bytes": extract.size, "sha256": extract.sha256, "image": false},
+                "geometry": Value::Null,
+            }));
+        }
     }
     json!({"type": "FeatureCollection", "features": features}).to_string()
 }
 
 /// What a licence lets the recipient do, in a few lines, with where to read it whole.
-fn licence_notice(selections: &[LivrableSelection]) -> String {
+fn licence_notice(selections: &[LivrableSelection], extracts: &Extracts) -> String {
     let mut out = String::from(
         "Fichiers livrés par dallage depuis les stockages de leurs producteurs.\n\
          Chaque livrable est diffusé sous sa licence ; citez sa source et la date de sa dernière mise à jour.\n\n",
     );
-    for selection in selections {
+    for (l, selection) in selections.iter().enumerate() {
+        let written = extracts.files.iter().filter(|x| x.livrable == l).count();
         let (name, url) = match selection.livrable.licence {
             Licence::OuvertLo => (
                 "Licence Ouverte / Open Licence 2.0 (Etalab)",
@@ -396,14 +503,14 @@ fn licence_notice(selections: &[LivrableSelection]) -> String {
         out += &format!(
             "\n  projet {}, {} fichiers\n",
             selection.project,
-            selection.files.len()
+            selection.files.len() + written
         );
     }
     out
 }
 
 /// A strong entity tag from the members and each file's identity (size, date, entity tag).
-fn etag_of(members: &[Member], selections: &[LivrableSelection]) -> String {
+fn etag_of(members: &[Member], selections: &[LivrableSelection], extracts: &Extracts) -> String {
     let mut sha = Sha256::new();
     for member in members {
         sha.update(member.name.as_bytes());
@@ -412,6 +519,9 @@ fn etag_of(members: &[Member], selections: &[LivrableSelection]) -> String {
     for file in selections.iter().flat_map(|s| &s.files) {
         sha.update(file.mtime.as_deref().unwrap_or("").as_bytes());
         sha.update(file.etag.as_deref().unwrap_or("").as_bytes());
+    }
+    for extract in &extracts.files {
+        sha.update(extract.sha256.as_bytes());
     }
     format!("\"{}\"", &hex(&sha.finalize())[..32])
 }

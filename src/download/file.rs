@@ -1,12 +1,14 @@
 //! One file of a deliverable, streamed from its storage: the whole file in one transfer, or a
 //! byte range read block by block (memory bounded either way), its length checked against what
-//! the last scan saw.
+//! the last scan saw. A whole file read to its end leaves its SHA-256 in the catalogue for the
+//! Metalink lists.
 
 use std::ops::Range;
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, StorageRecord};
 use crate::storage::{self, Storage};
@@ -31,11 +33,12 @@ const CHANNEL_CHUNKS: usize = 8;
 /// Most bytes asked of a storage at once when reading a range.
 const RANGE_BLOCK: u64 = 4 << 20;
 
-/// Streams bytes `range` of file `path` (`size` bytes when scanned) from `storage`.
+/// Streams bytes `range` of file `dalle_id` at `path` (`size` bytes when scanned) from
+/// `storage`.
 pub fn stream_file(
     catalog: Catalog,
     storage: StorageRecord,
-    path: String,
+    (dalle_id, path): (i64, String),
     size: u64,
     range: Range<u64>,
     timeout: Duration,
@@ -50,7 +53,11 @@ pub fn stream_file(
         let result = async {
             let opened = open_shared(&catalog, &storage, timeout).map_err(failed)?;
             if range == (0..size) {
-                whole(opened.as_ref(), &path, size, &sender, &failed).await
+                let sha256 = whole(opened.as_ref(), &path, size, &sender, &failed).await?;
+                if let Some(sha256) = sha256 {
+                    let _ = catalog.record_sha256(dalle_id, size, &sha256).await;
+                }
+                Ok(())
             } else {
                 part(opened.as_ref(), &path, range, &sender, &failed).await
             }
@@ -82,22 +89,25 @@ pub(super) fn open_shared(
     storage::open(spec).map_err(|err| err.to_string())
 }
 
+/// Sends the whole file: its SHA-256 when the client took it all.
 async fn whole(
     storage: &dyn Storage,
     path: &str,
     size: u64,
     sender: &Sender,
     failed: &impl Fn(String) -> DownloadError,
-) -> Result<(), DownloadError> {
+) -> Result<Option<String>, DownloadError> {
     let mut stream = storage
         .read_stream(path)
         .await
         .map_err(|err| failed(err.to_string()))?;
     storage.stats().record(0);
     let mut read = 0u64;
+    let mut sha = Sha256::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|err| failed(err.to_string()))?;
         read += chunk.len() as u64;
+        sha.update(&chunk);
         storage.stats().record_bytes(chunk.len() as u64);
         if read > size {
             return Err(failed(format!(
@@ -105,13 +115,13 @@ async fn whole(
             )));
         }
         if sender.send(Ok(chunk)).await.is_err() {
-            return Ok(());
+            return Ok(None);
         }
     }
     if read != size {
         return Err(failed(format!("{read} bytes where the last scan saw {size}")));
     }
-    Ok(())
+    Ok(Some(sha.finalize().iter().map(|b| format!("{b:02x}")).collect()))
 }
 
 async fn part(

@@ -1,25 +1,22 @@
 //! What a download holds: the dalles of raster deliverables whose footprint meets an area
 //! (more than along an edge, as tile seeding counts them), each with its side files (world
-//! file, `.prj`, `.aux.xml`, `.tab`), for each deliverable whether the caller may have them.
+//! file, `.prj`, `.aux.xml`, `.tab`), the features of vector deliverables that meet it, and for
+//! each deliverable whether the caller may have them.
 
 use std::collections::BTreeMap;
 
-use geo::{Area as _, BooleanOps, BoundingRect, Coord, Intersects, LineString, MultiPolygon, Polygon};
+use super::shape::Shape;
+use super::vector::{classes_over, ClassSelection};
 use serde::Serialize;
 
-use crate::catalog::{
-    Catalog, CatalogError, DalleRecord, Licence, Livrable, LivrableNature, Project, StorageRecord,
-};
+use crate::catalog::{Catalog, CatalogError, DalleRecord, Licence, Livrable, Project, StorageRecord};
 use crate::tiles::area::Area;
-
-/// Share of a dalle's footprint an area must cover for the dalle to count: one that only
-/// touches the area's edge is left out. Footprints are stored to 1e-8° (about a millimetre),
-/// so a shared edge can overlap by a millimetre's sliver (5e-6 of a 200 m dalle); 1e-4 is a
-/// 2 cm strip of it.
-const MIN_SHARE: f64 = 1e-4;
+use crate::vector::Vectors;
 
 /// Classes of files that are images (the rest of a folder are side files or others).
 const IMAGE_CLASSES: &[&str] = &["jpeg2000", "geotiff"];
+/// Classes of files vector deliverables are imported from.
+const VECTOR_CLASSES: &[&str] = &["gml", "geopackage"];
 
 /// Why a selection could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -39,12 +36,19 @@ pub struct SelectionRequest {
     pub area: Option<Area>,
     /// A CRS:84 box, if any (with an area: both must be met).
     pub bbox: Option<[f64; 4]>,
-    /// Deliverables by id or slug (none: every raster deliverable of `project`, or of all).
+    /// Deliverables by id or slug (none: every deliverable of `project`, or of all).
     pub livrables: Vec<String>,
     /// A project by id or slug.
     pub project: Option<String>,
     /// Only what scans found new or changed since then.
     pub since: Option<Since>,
+}
+
+impl SelectionRequest {
+    /// The area and box as one shape (none: the whole deliverables).
+    pub fn shape(&self) -> Option<Shape> {
+        (self.area.is_some() || self.bbox.is_some()).then(|| Shape::new(self.area.as_ref(), self.bbox))
+    }
 }
 
 /// Since when files count, for a download of what changed.
@@ -147,6 +151,9 @@ pub struct SelectedFile {
     pub etag: Option<String>,
     /// Whether it is an image (else a side file of one).
     pub image: bool,
+    /// Its SHA-256 when a download has read it whole since it last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
     /// Its footprint in CRS:84 (images).
     #[serde(skip)]
     pub footprint: Option<Vec<[f64; 2]>>,
@@ -167,6 +174,9 @@ pub struct LivrableSelection {
     pub permission: Permission,
     /// Its files: images sorted by path, each followed by its side files.
     pub files: Vec<SelectedFile>,
+    /// Its vector classes with the features chosen, by class name.
+    #[serde(skip)]
+    pub classes: Vec<ClassSelection>,
 }
 
 impl LivrableSelection {
@@ -178,6 +188,14 @@ impl LivrableSelection {
     /// Bytes of every file.
     pub fn bytes(&self) -> u64 {
         self.files.iter().map(|f| f.size).sum()
+    }
+
+    /// Features chosen per vector class.
+    pub fn features(&self) -> BTreeMap<String, usize> {
+        self.classes
+            .iter()
+            .map(|c| (c.collection.class.clone(), c.features.len()))
+            .collect()
     }
 
     /// Counts and bytes per kind of file (its extension, lower case).
@@ -203,9 +221,10 @@ fn extension_of(path: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The deliverables asked for (raster ones, with an active storage), with their projects.
+/// The deliverables asked for (with an active storage), with their projects.
 async fn livrables_of(
     catalog: &Catalog,
+    vectors: &Vectors,
     request: &SelectionRequest,
 ) -> Result<Vec<(Livrable, Project, StorageRecord)>, SelectError> {
     let mut chosen: Vec<Livrable> = Vec::new();
@@ -227,22 +246,23 @@ async fn livrables_of(
                 chosen = catalog.project_livrables(project.id).await?;
             }
             None => {
-                for image in catalog.current_images(None).await? {
-                    if !chosen.iter().any(|l| l.id == image.livrable_id) {
-                        chosen.push(catalog.livrable(image.livrable_id).await?);
-                    }
+                let mut ids: Vec<i64> = catalog
+                    .current_images(None)
+                    .await?
+                    .iter()
+                    .map(|image| image.livrable_id)
+                    .chain(vectors.all().iter().map(|c| c.livrable_id))
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                for id in ids {
+                    chosen.push(catalog.livrable(id).await?);
                 }
             }
         }
     }
     let mut out = Vec::new();
     for livrable in chosen {
-        if !matches!(
-            livrable.nature,
-            LivrableNature::Jpeg2000 | LivrableNature::Geotiff
-        ) {
-            continue;
-        }
         let Some(storage) = catalog.active_storage(livrable.id).await? else {
             continue;
         };
@@ -252,31 +272,41 @@ async fn livrables_of(
     Ok(out)
 }
 
-/// Selects the files of the deliverables asked for over the area; `manages` says whether the
-/// caller is a project's porteur (or an admin).
+/// Selects the files and features of the deliverables asked for over the area; `manages` says
+/// whether the caller is a project's porteur (or an admin).
 pub async fn select(
     catalog: &Catalog,
+    vectors: &Vectors,
     request: &SelectionRequest,
     manages: impl Fn(&Project) -> bool,
 ) -> Result<Vec<LivrableSelection>, SelectError> {
-    // No place: the whole deliverables.
-    let shape = (request.area.is_some() || request.bbox.is_some())
-        .then(|| Shape::new(request.area.as_ref(), request.bbox));
+    let shape = request.shape();
     let mut selections = Vec::new();
-    for (livrable, project, storage) in livrables_of(catalog, request).await? {
+    for (livrable, project, storage) in livrables_of(catalog, vectors, request).await? {
         let mut listed = catalog.storage_files(storage.id).await?;
+        let mut vectors_changed = true;
         if let Some(since) = &request.since {
             let first = since.first_scan(catalog, livrable.id).await?;
-            // Images found or changed by a later scan; side files stay for those kept.
-            listed.retain(|f| {
-                !IMAGE_CLASSES.contains(&f.class.as_str())
-                    || f.first_scan_id
-                        .max(f.changed_scan_id)
-                        .is_some_and(|scan| scan >= first)
+            let changed = |f: &DalleRecord| {
+                f.first_scan_id
+                    .max(f.changed_scan_id)
+                    .is_some_and(|scan| scan >= first)
+            };
+            // A vector deliverable counts whole when a later scan found one of its files new
+            // or changed (features are not dated by scan).
+            vectors_changed = listed.iter().any(|f| {
+                VECTOR_CLASSES.contains(&f.class.as_str()) && f.removed_scan_id.is_none() && changed(f)
             });
+            // Images found or changed by a later scan; side files stay for those kept.
+            listed.retain(|f| !IMAGE_CLASSES.contains(&f.class.as_str()) || changed(f));
         }
         let files = files_over(&listed, shape.as_ref());
-        if files.is_empty() {
+        let classes = if vectors_changed {
+            classes_over(vectors, livrable.id, shape.as_ref())
+        } else {
+            Vec::new()
+        };
+        if files.is_empty() && classes.is_empty() {
             continue;
         }
         let permission = Permission::of(&livrable, &storage, manages(&project));
@@ -286,6 +316,7 @@ pub async fn select(
             storage,
             permission,
             files,
+            classes,
         });
     }
     Ok(selections)
@@ -333,6 +364,7 @@ fn selected(record: &DalleRecord, image: bool) -> SelectedFile {
         mtime: record.mtime.clone(),
         etag: record.etag.clone(),
         image,
+        sha256: record.sha256.clone(),
         footprint: if image { footprint_of(record) } else { None },
     }
 }
@@ -501,101 +533,12 @@ fn polygons_of_wkt(wkt: &str) -> Result<Vec<Vec<Vec<[f64; 2]>>>, String> {
     Ok(polygons)
 }
 
-/// The area and box as polygons to test footprints against.
-struct Shape {
-    polygons: MultiPolygon<f64>,
-}
-
-impl Shape {
-    fn new(area: Option<&Area>, bbox: Option<[f64; 4]>) -> Shape {
-        let ring = |points: &[[f64; 2]]| {
-            LineString::from(
-                points
-                    .iter()
-                    .map(|[x, y]| Coord { x: *x, y: *y })
-                    .collect::<Vec<_>>(),
-            )
-        };
-        let mut polygons: MultiPolygon<f64> = match area {
-            Some(area) => MultiPolygon::new(
-                area.polygons
-                    .iter()
-                    .filter_map(|rings| {
-                        let (outer, holes) = rings.split_first()?;
-                        Some(Polygon::new(ring(outer), holes.iter().map(|h| ring(h)).collect()))
-                    })
-                    .collect(),
-            ),
-            None => MultiPolygon::new(Vec::new()),
-        };
-        if let Some([w, s, e, n]) = bbox {
-            let rect = MultiPolygon::new(vec![Polygon::new(
-                ring(&[[w, s], [e, s], [e, n], [w, n], [w, s]]),
-                vec![],
-            )]);
-            polygons = if area.is_some() {
-                polygons.intersection(&rect)
-            } else {
-                rect
-            };
-        }
-        Shape { polygons }
-    }
-
-    /// Whether the area covers some of a footprint (more than its edge).
-    fn covers_some_of(&self, footprint: &[[f64; 2]]) -> bool {
-        let polygon = Polygon::new(
-            LineString::from(
-                footprint
-                    .iter()
-                    .map(|[x, y]| Coord { x: *x, y: *y })
-                    .collect::<Vec<_>>(),
-            ),
-            vec![],
-        );
-        let (Some(around), Some(own)) = (self.polygons.bounding_rect(), polygon.bounding_rect()) else {
-            return false;
-        };
-        if !around.intersects(&own) || !self.polygons.intersects(&polygon) {
-            return false;
-        }
-        let whole = polygon.unsigned_area();
-        whole > 0.0
-            && self
-                .polygons
-                .intersection(&MultiPolygon::new(vec![polygon]))
-                .unsigned_area()
-                > whole * MIN_SHARE
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn square(x: f64, y: f64, side: f64) -> Vec<[f64; 2]> {
         vec![[x, y], [x + side, y], [x + side, y + side], [x, y + side], [x, y]]
-    }
-
-    #[test]
-    fn a_dalle_touching_the_edge_only_is_left_out() {
-        let area = Area {
-            polygons: vec![vec![square(0.0, 0.0, 1.0)]],
-            label: None,
-        };
-        let shape = Shape::new(Some(&area), None);
-        assert!(shape.covers_some_of(&square(0.5, 0.5, 1.0)), "overlapping");
-        assert!(shape.covers_some_of(&square(0.2, 0.2, 0.1)), "inside");
-        assert!(
-            !shape.covers_some_of(&square(1.0, 0.0, 1.0)),
-            "touching the east edge"
-        );
-        assert!(!shape.covers_some_of(&square(1.0, 1.0, 1.0)), "touching a corner");
-        assert!(!shape.covers_some_of(&square(3.0, 3.0, 1.0)), "away");
-        // Box and area together: both must be met.
-        let both = Shape::new(Some(&area), Some([0.0, 0.0, 0.5, 0.5]));
-        assert!(!both.covers_some_of(&square(0.6, 0.6, 0.3)));
-        assert!(both.covers_some_of(&square(0.4, 0.4, 0.3)));
     }
 
     #[test]

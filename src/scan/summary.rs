@@ -587,6 +587,7 @@ mod tests {
             removed_scan_id: None,
             previous_footprint: None,
             needs_probe: false,
+            sha256: None,
         }
     }
 

@@ -8,6 +8,7 @@
 
 mod affleurant;
 mod changes;
+mod export;
 mod fes;
 mod filter;
 mod follow;
@@ -25,6 +26,7 @@ mod validate;
 mod wkb;
 
 pub use changes::VectorChange;
+pub use export::{export, ExportError, ExportFormat, ExportLayer, ExportOptions};
 pub use fes::{compile_fes, local_name, FesContext, FesError, SrsAxis};
 pub use filter::{ArrayOp, Comparison, Deadline, Filter, LikeToken, Literal, SpatialOp};
 pub use geometry::{linearize_arcs, write_number, Geometry, GeometryKind, Path, Piece, Position};

@@ -327,33 +327,7 @@ impl Collection {
                 Selection { matched, features }
             }
             Some(bbox) => {
-                // West east of east crosses the antimeridian: two boxes. South above north
-                // holds nothing.
-                let boxes: Vec<[f64; 4]> = if bbox[1] > bbox[3] {
-                    Vec::new()
-                } else if bbox[0] > bbox[2] {
-                    vec![
-                        [bbox[0], bbox[1], 180.0, bbox[3]],
-                        [-180.0, bbox[1], bbox[2], bbox[3]],
-                    ]
-                } else {
-                    vec![bbox]
-                };
-                let mut hits: Vec<u32> = Vec::new();
-                for part in &boxes {
-                    let envelope = AABB::from_corners([part[0], part[1]], [part[2], part[3]]);
-                    hits.extend(
-                        self.index
-                            .locate_in_envelope_intersecting(envelope)
-                            .map(|entry| entry.data)
-                            .filter(|index| {
-                                let feature = &self.features[*index as usize];
-                                feature.meets(*part) && keep(feature)
-                            }),
-                    );
-                }
-                hits.sort_unstable();
-                hits.dedup();
+                let hits = self.hits(bbox, keep);
                 Selection {
                     matched: hits.len(),
                     features: hits
@@ -365,6 +339,46 @@ impl Collection {
                 }
             }
         }
+    }
+}
+
+impl Collection {
+    /// Positions in [`Collection::features`] of the features meeting `bbox` (CRS:84) and
+    /// `keep`, in document order.
+    pub fn positions(&self, bbox: [f64; 4], keep: &dyn Fn(&StoredFeature) -> bool) -> Vec<usize> {
+        self.hits(bbox, keep).into_iter().map(|i| i as usize).collect()
+    }
+
+    /// Indices of the features meeting `bbox` and `keep`, sorted.
+    fn hits(&self, bbox: [f64; 4], keep: &dyn Fn(&StoredFeature) -> bool) -> Vec<u32> {
+        // West east of east crosses the antimeridian: two boxes. South above north holds
+        // nothing.
+        let boxes: Vec<[f64; 4]> = if bbox[1] > bbox[3] {
+            Vec::new()
+        } else if bbox[0] > bbox[2] {
+            vec![
+                [bbox[0], bbox[1], 180.0, bbox[3]],
+                [-180.0, bbox[1], bbox[2], bbox[3]],
+            ]
+        } else {
+            vec![bbox]
+        };
+        let mut hits: Vec<u32> = Vec::new();
+        for part in &boxes {
+            let envelope = AABB::from_corners([part[0], part[1]], [part[2], part[3]]);
+            hits.extend(
+                self.index
+                    .locate_in_envelope_intersecting(envelope)
+                    .map(|entry| entry.data)
+                    .filter(|index| {
+                        let feature = &self.features[*index as usize];
+                        feature.meets(*part) && keep(feature)
+                    }),
+            );
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits
     }
 }
 

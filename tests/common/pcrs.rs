@@ -77,7 +77,19 @@ pub async fn class_counts(source: String, slug: &str) -> BTreeMap<String, u64> {
 
 /// Features per layer as `ogrinfo` counts them in any source GDAL opens.
 pub async fn ogr_counts_of(source: String) -> BTreeMap<String, u64> {
-    let text = gdal_tool("ogrinfo", vec!["-ro".into(), "-so".into(), "-al".into(), source]).await;
+    ogr_counts_within(source, None).await
+}
+
+/// Features per layer as `ogrinfo` counts them in a source, only those meeting a rectangle
+/// (`-spat`, in the layers' CRS) when one is given.
+pub async fn ogr_counts_within(source: String, rect: Option<[f64; 4]>) -> BTreeMap<String, u64> {
+    let mut args: Vec<String> = vec!["-ro".into(), "-so".into(), "-al".into()];
+    if let Some(rect) = rect {
+        args.push("-spat".into());
+        args.extend(rect.iter().map(f64::to_string));
+    }
+    args.push(source);
+    let text = gdal_tool("ogrinfo", args).await;
     let mut counts = BTreeMap::new();
     let mut layer = None;
     for line in text.lines() {

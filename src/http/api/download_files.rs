@@ -1,8 +1,9 @@
 //! Downloads file by file: `/download/file/{livrable}/{path}` streams one file of a deliverable
 //! (with `Range`), and a selection is listed for download managers as plain URLs
 //! (`/download/list.txt`, `text/uri-list`) and as Metalink 4 (`/download/metalink.meta4`,
-//! RFC 5854) with each file's size. The URLs are dallage's own: never the storage's, which may
-//! carry credentials.
+//! RFC 5854) with each file's size and, once a download has read it whole, its SHA-256. The
+//! URLs are dallage's own: never the storage's, which may carry credentials. A vector
+//! deliverable is listed as the URL of its own archive (its files are written on request).
 
 use actix_web::http::header::{self, ContentEncoding};
 use actix_web::http::StatusCode;
@@ -17,6 +18,7 @@ use crate::http::extract::Query;
 use crate::http::Problem;
 use crate::ogc::common::base_url;
 use crate::ogc::common::xml::Xml;
+use crate::vector::Vectors;
 
 /// A path's segments percent-encoded (spaces, accents), slashes kept.
 fn encoded_path(path: &str) -> String {
@@ -39,19 +41,37 @@ fn file_url(base: &str, selection: &LivrableSelection, path: &str) -> String {
     )
 }
 
+/// The archive of one vector deliverable of the selection: the same query, that deliverable
+/// only.
+fn vector_url(base: &str, request: &HttpRequest, selection: &LivrableSelection) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in url::form_urlencoded::parse(request.query_string().as_bytes()) {
+        if key != "livrable" && key != "project" {
+            query.append_pair(&key, &value);
+        }
+    }
+    query.append_pair("livrable", &selection.livrable.slug);
+    format!("{base}/download/zip?{}", query.finish())
+}
+
 /// Every selected file's URL, one per line.
 pub async fn list(
     config: web::Data<Config>,
     catalog: web::Data<Catalog>,
+    vectors: web::Data<Vectors>,
     caller: Caller,
     query: Query,
     request: HttpRequest,
 ) -> Result<HttpResponse, Problem> {
     let base = base_url(&request, &config.server.public_url);
     let mut out = String::new();
-    for selection in allowed(&catalog, &caller, &query).await? {
+    for selection in allowed(&catalog, &vectors, &caller, &query).await?.1 {
         for file in &selection.files {
             out += &file_url(&base, &selection, &file.path);
+            out += "\r\n";
+        }
+        if !selection.classes.is_empty() {
+            out += &vector_url(&base, &request, &selection);
             out += "\r\n";
         }
     }
@@ -64,12 +84,13 @@ pub async fn list(
 pub async fn metalink(
     config: web::Data<Config>,
     catalog: web::Data<Catalog>,
+    vectors: web::Data<Vectors>,
     caller: Caller,
     query: Query,
     request: HttpRequest,
 ) -> Result<HttpResponse, Problem> {
     let base = base_url(&request, &config.server.public_url);
-    let selections = allowed(&catalog, &caller, &query).await?;
+    let (_, selections) = allowed(&catalog, &vectors, &caller, &query).await?;
     let mut xml = Xml::new();
     xml.open("metalink", &[("xmlns", "urn:ietf:params:xml:ns:metalink")]);
     xml.leaf("generator", &[], concat!("dallage/", env!("CARGO_PKG_VERSION")));
@@ -80,7 +101,15 @@ pub async fn metalink(
                 &[("name", &format!("{}/{}", selection.livrable.slug, file.path))],
             );
             xml.leaf("size", &[], &file.size.to_string());
+            if let Some(sha256) = &file.sha256 {
+                xml.leaf("hash", &[("type", "sha-256")], sha256);
+            }
             xml.leaf("url", &[], &file_url(&base, selection, &file.path));
+            xml.close("file");
+        }
+        if !selection.classes.is_empty() {
+            xml.open("file", &[("name", &format!("{}.zip", selection.livrable.slug))]);
+            xml.leaf("url", &[], &vector_url(&base, &request, selection));
             xml.close("file");
         }
     }
@@ -171,7 +200,7 @@ pub async fn file(
     let stream = download::stream_file(
         catalog.get_ref().clone(),
         storage,
-        file_path,
+        (record.id, file_path),
         size,
         span.clone(),
         config.limits.storage_timeout.0,

@@ -1,8 +1,9 @@
 //! Bulk downloads: the preview of a selection (`/api/downloads/preview`) and the selection as a
 //! streamed ZIP (`/download/zip`), with the same query keys as seeding and the cache-size
-//! estimate: one of `commune`, `epci`, `departement` or `area` (GeoJSON or WKT, `crs` for a
-//! projected one), and/or `bbox` (CRS:84) — none for the whole deliverables — over `livrable`
-//! (ids or slugs, comma separated), a `project`, or every raster deliverable.
+//! estimate: one of `commune`, `epci`, `departement` or `area` (GeoJSON or WKT, `area-crs` for
+//! a projected one), and/or `bbox` (CRS:84) — none for the whole deliverables — over `livrable`
+//! (ids or slugs, comma separated), a `project`, or every deliverable. Vector deliverables come
+//! cut to the place in `format` (gpkg, gml, geojson, shp) and `crs`.
 
 use std::sync::Arc;
 
@@ -15,12 +16,14 @@ use super::cache::territory;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::download::{
-    self, Archive, DownloadSlots, LivrableSelection, SelectError, SelectionRequest, Slot, RETRY_AFTER_SECONDS,
+    self, Archive, ClassSelection, DownloadSlots, LivrableSelection, SelectError, SelectionRequest, Slot,
+    VectorOutput, RETRY_AFTER_SECONDS,
 };
 use crate::http::auth::Caller;
 use crate::http::extract::Query;
 use crate::http::Problem;
 use crate::ogc::common::base_url;
+use crate::vector::{ExportFormat, Vectors};
 
 impl From<SelectError> for Problem {
     fn from(err: SelectError) -> Problem {
@@ -62,12 +65,8 @@ async fn request_of(catalog: &Catalog, query: &Query) -> Result<SelectionRequest
         }
         request.bbox = Some([w, s, e, n]);
     }
-    let crs = match given(query, "crs") {
-        Some(text) => Some(
-            text.trim_start_matches("EPSG:")
-                .parse::<u32>()
-                .map_err(|_| Problem::bad_request(format!("crs `{text}` must be an EPSG code")))?,
-        ),
+    let crs = match given(query, "area-crs") {
+        Some(text) => Some(epsg_of("area-crs", &text)?),
         None => None,
     };
     if let Some(text) = given(query, "area") {
@@ -101,14 +100,87 @@ async fn request_of(catalog: &Catalog, query: &Query) -> Result<SelectionRequest
     Ok(request)
 }
 
-/// The selections of a query the caller may download; a 403 naming why when there are none, a
-/// 404 when nothing meets the place.
+/// An EPSG code given as `2154`, `EPSG:2154` or an OGC CRS URI, that PROJ knows.
+fn epsg_of(name: &str, text: &str) -> Result<u32, Problem> {
+    let code = text
+        .trim()
+        .rsplit(['/', ':'])
+        .next()
+        .and_then(|code| code.parse::<u32>().ok())
+        .filter(|&code| crate::raster::crs::spatial_ref(code).is_some());
+    code.ok_or_else(|| Problem::bad_request(format!("{name} `{text}` is not an EPSG code this server knows")))
+}
+
+/// How vector deliverables are written: `format` (GeoPackage by default) and `crs` (each
+/// class's own by default).
+fn vector_output(query: &Query) -> Result<VectorOutput, Problem> {
+    let mut output = VectorOutput::default();
+    if let Some(text) = given(query, "format") {
+        output.format = ExportFormat::parse(&text).ok_or_else(|| {
+            Problem::bad_request(format!("format `{text}` must be {}", ExportFormat::NAMES))
+        })?;
+    }
+    if let Some(text) = given(query, "crs") {
+        output.epsg = Some(epsg_of("crs", &text)?);
+    }
+    Ok(output)
+}
+
+/// The archive of the selections, their vector deliverables written first (on the blocking
+/// pool), refused with a 413 when their features alone would pass `limit`.
+pub(super) async fn archive_of(
+    request: &SelectionRequest,
+    selections: Vec<LivrableSelection>,
+    query: &Query,
+    limit: u64,
+) -> Result<Archive, Problem> {
+    let output = vector_output(query)?;
+    let estimated: u64 = selections
+        .iter()
+        .flat_map(|s| &s.classes)
+        .map(ClassSelection::estimated_bytes)
+        .sum();
+    if estimated > limit {
+        return Err(too_large(estimated, limit));
+    }
+    let shape = request.shape();
+    let (selections, extracts) = web::block(move || {
+        let written = download::write_extracts(
+            &selections,
+            shape.as_ref(),
+            output,
+            crate::raster::crs::transform_points,
+        );
+        (selections, written)
+    })
+    .await
+    .map_err(|err| Problem::unavailable(format!("writing the vector files: {err}")))?;
+    let extracts = extracts.map_err(|err| {
+        tracing::warn!(error = %err, "vector extract failed");
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, err.to_string())
+    })?;
+    Ok(Archive::new(selections, extracts))
+}
+
+fn too_large(bytes: u64, limit: u64) -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!(
+            "the archive would hold {bytes} bytes, more than the {limit} allowed (limits.max_download_size): \
+             choose a smaller area, or fetch the files one by one"
+        ),
+    )
+}
+
+/// The selections of a query the caller may download, with the request; a 403 naming why when
+/// there are none, a 404 when nothing meets the place.
 pub(super) async fn allowed(
     catalog: &Catalog,
+    vectors: &Vectors,
     caller: &Caller,
     query: &Query,
-) -> Result<Vec<LivrableSelection>, Problem> {
-    let selections = selection(catalog, caller, query).await?;
+) -> Result<(SelectionRequest, Vec<LivrableSelection>), Problem> {
+    let (request, selections) = selection(catalog, vectors, caller, query).await?;
     let refused: Vec<String> = selections
         .iter()
         .filter(|s| !s.permission.allowed)
@@ -128,17 +200,20 @@ pub(super) async fn allowed(
             Problem::forbidden(format!("not downloadable: {}", refused.join("; ")))
         });
     }
-    Ok(allowed)
+    Ok((request, allowed))
 }
 
-/// The selection for this caller.
+/// The selection for this caller, with the request.
 async fn selection(
     catalog: &Catalog,
+    vectors: &Vectors,
     caller: &Caller,
     query: &Query,
-) -> Result<Vec<LivrableSelection>, Problem> {
+) -> Result<(SelectionRequest, Vec<LivrableSelection>), Problem> {
     let request = request_of(catalog, query).await?;
-    Ok(download::select(catalog, &request, |project| caller.can_manage(project)).await?)
+    let selections =
+        download::select(catalog, vectors, &request, |project| caller.can_manage(project)).await?;
+    Ok((request, selections))
 }
 
 /// The query string again, for the links of a preview.
@@ -154,14 +229,16 @@ fn query_string(request: &HttpRequest) -> String {
         ("epci" = Option<String>, Query, description = "Over this EPCI (SIREN)"),
         ("departement" = Option<String>, Query, description = "Over this département (code)"),
         ("area" = Option<String>, Query, description = "Over a polygon: GeoJSON, or WKT POLYGON / MULTIPOLYGON"),
-        ("crs" = Option<String>, Query, description = "EPSG code of `area` when it is not CRS:84"),
+        ("area-crs" = Option<String>, Query, description = "EPSG code of `area` when it is not CRS:84"),
+        ("format" = Option<String>, Query, description = "Vector deliverables as gpkg (default), gml, geojson or shp"),
+        ("crs" = Option<String>, Query, description = "EPSG code vector deliverables are written in (each class's own by default)"),
         ("bbox" = Option<String>, Query, description = "Over a CRS:84 box: west,south,east,north"),
         ("livrable" = Option<String>, Query, description = "Deliverables (ids or slugs, comma separated)"),
         ("project" = Option<String>, Query, description = "Every deliverable of a project (id or slug)"),
         ("since" = Option<String>, Query, description = "Only dalles new or changed since: scan:N, YYYY-MM-DD or an RFC 3339 time"),
     ),
     responses(
-        (status = 200, description = "Per deliverable: files, bytes, by format, and whether the caller may download it", body = Object),
+        (status = 200, description = "Per deliverable: files, bytes, by format, features per vector class, and whether the caller may download it", body = Object),
         (status = 400, description = "Several places given, or a bad one", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A territory whose boundary is not imported", body = Problem, content_type = "application/problem+json"),
     )
@@ -169,11 +246,13 @@ fn query_string(request: &HttpRequest) -> String {
 pub async fn preview(
     config: web::Data<Config>,
     catalog: web::Data<Catalog>,
+    vectors: web::Data<Vectors>,
     caller: Caller,
     query: Query,
     request: HttpRequest,
 ) -> Result<HttpResponse, Problem> {
-    let selections = selection(&catalog, &caller, &query).await?;
+    vector_output(&query)?;
+    let (_, selections) = selection(&catalog, &vectors, &caller, &query).await?;
     let base = base_url(&request, &config.server.public_url);
     let livrables: Vec<Value> = selections
         .iter()
@@ -195,18 +274,28 @@ pub async fn preview(
                 "formats": formats,
                 "paths": s.files.iter().take(MAX_PREVIEW_PATHS).map(|f| f.path.as_str()).collect::<Vec<_>>(),
                 "paths_left_out": s.files.len().saturating_sub(MAX_PREVIEW_PATHS),
+                "features": s.features(),
+                "estimated_vector_bytes": s.classes.iter().map(ClassSelection::estimated_bytes).sum::<u64>(),
                 "allowed": s.permission.allowed,
                 "reason": s.permission.reason,
             })
         })
         .collect();
     let allowed: Vec<LivrableSelection> = selections.into_iter().filter(|s| s.permission.allowed).collect();
-    let archive = Archive::new(allowed);
+    // Vector files are written when downloaded: their size is estimated here.
+    let estimated: u64 = allowed
+        .iter()
+        .flat_map(|s| &s.classes)
+        .map(ClassSelection::estimated_bytes)
+        .sum();
+    let exact = allowed.iter().all(|s| s.classes.is_empty());
+    let archive = Archive::new(allowed, Default::default());
     Ok(HttpResponse::Ok().json(json!({
         "livrables": livrables,
         "download": {
             "dalles": archive.images(),
-            "bytes": archive.len(),
+            "bytes": archive.len() + estimated,
+            "bytes_exact": exact,
             "max_bytes": config.limits.max_download_size.0,
             "zip": format!("{base}/download/zip?{}", query_string(&request)),
         },
@@ -258,24 +347,27 @@ pub(super) fn holding(
 pub async fn zip(
     config: web::Data<Config>,
     catalog: web::Data<Catalog>,
+    vectors: web::Data<Vectors>,
     slots: web::Data<DownloadSlots>,
     caller: Caller,
     query: Query,
     request: HttpRequest,
 ) -> Result<HttpResponse, Problem> {
-    let allowed = allowed(&catalog, &caller, &query).await?;
+    let (selection_request, allowed) = allowed(&catalog, &vectors, &caller, &query).await?;
     let storages: Vec<i64> = allowed.iter().map(|s| s.storage.id).collect();
-    let archive = Arc::new(Archive::new(allowed));
+    // The slot is taken before vector files are written: writing them is work too.
+    let head = request.method() == actix_web::http::Method::HEAD;
+    let slot = match head {
+        true => None,
+        false => match slot_for(&slots, &caller, &request, &storages) {
+            Ok(slot) => Some(slot),
+            Err(busy) => return Ok(*busy),
+        },
+    };
     let limit = config.limits.max_download_size.0;
+    let archive = Arc::new(archive_of(&selection_request, allowed, &query, limit).await?);
     if archive.len() > limit {
-        return Err(Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "the archive would hold {} bytes, more than the {limit} allowed (limits.max_download_size): \
-                 choose a smaller area, or fetch the files one by one",
-                archive.len()
-            ),
-        ));
+        return Err(too_large(archive.len(), limit));
     }
     let total = archive.len();
     let range = match requested_range(&request, archive.etag(), total) {
@@ -302,12 +394,8 @@ pub async fn zip(
             format!("bytes {}-{}/{total}", span.start, span.end - 1),
         ));
     }
-    if request.method() == actix_web::http::Method::HEAD {
+    let Some(slot) = slot else {
         return Ok(response.no_chunking(span.end - span.start).finish());
-    }
-    let slot = match slot_for(&slots, &caller, &request, &storages) {
-        Ok(slot) => slot,
-        Err(busy) => return Ok(*busy),
     };
     tracing::info!(
         by = caller.name(),
