@@ -5,7 +5,9 @@
 #     each and dallage's share, and dallage's CPU per GB;
 #   - memory: CONCURRENT ZIP downloads of it at once, dallage's resident memory before and at
 #     its peak (VmHWM), so the memory each download adds;
-#   - time to first byte of the ZIP of SMALL tiny GeoTIFF dalles (1 000 by default).
+#   - time to first byte of the ZIP of SMALL tiny GeoTIFF dalles (1 000 by default);
+#   - throughput from FTP: the same BIG dalles served by a private vsftpd, fetched file by file
+#     by curl, then as one ZIP from a second dallage reading them from that vsftpd.
 #
 #   benches/downloads.sh
 #   BIG=20 SMALL=300 benches/downloads.sh
@@ -73,9 +75,84 @@ slug_of() {
 
 rss_kib() { awk "/$2/ {print \$2}" "/proc/$1/status"; }
 
+# A private vsftpd over $data on FTP_PORT, the test harness's user logging in (plain FTP).
+start_vsftpd_bench() {
+    FTP_PORT=$(free_port)
+    mkdir -p "$data/vsftpd/empty"
+    cat >"$data/vsftpd/vsftpd.conf" <<EOF
+listen=YES
+listen_address=127.0.0.1
+listen_port=$FTP_PORT
+background=NO
+anonymous_enable=NO
+local_enable=YES
+write_enable=NO
+chroot_local_user=YES
+allow_writeable_chroot=YES
+local_root=$data
+pam_service_name=vsftpd
+secure_chroot_dir=$data/vsftpd/empty
+pasv_enable=YES
+pasv_address=127.0.0.1
+pasv_min_port=46200
+pasv_max_port=46399
+seccomp_sandbox=NO
+isolate=NO
+isolate_network=NO
+ssl_enable=NO
+EOF
+    setsid vsftpd "$data/vsftpd/vsftpd.conf" >"$data/vsftpd/stdout.log" 2>&1 &
+    FTP_PID=$!
+    for _ in $(seq 1 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$FTP_PORT") 2>/dev/null && return 0
+        sleep 0.05
+    done
+    log "vsftpd did not start"
+    exit 1
+}
+
+# The same BIG dalles from vsftpd: curl file by file, then a second dallage's ZIP of them.
+ftp_throughput() {
+    if [ "$(id -u)" != 0 ] || ! command -v vsftpd >/dev/null; then
+        log "FTP part skipped: it needs root and vsftpd"
+        return 0
+    fi
+    local env=$root/target/test-servers/env user password
+    [ -f "$env" ] || "$root/tests/harness/servers.sh" start >/dev/null
+    user=$(grep '^DALLAGE_TEST_USER=' "$env" | cut -d= -f2)
+    password=$(grep '^DALLAGE_TEST_PASSWORD=' "$env" | cut -d= -f2)
+    start_vsftpd_bench
+    local bytes started ended direct zipped before after port got slug
+    bytes=$(du -cb "$data"/big/*.jp2 | tail -1 | cut -f1)
+    started=$(date +%s.%N)
+    for file in "$data"/big/*.jp2; do
+        curl -sf --max-time 60 --user "$user:$password" -o /dev/null "ftp://127.0.0.1:$FTP_PORT/big/$(basename "$file")"
+    done
+    ended=$(date +%s.%N)
+    direct=$(python3 -c "print(f'{$bytes / ($ended - $started) / 1e6:.0f}')")
+    sed -e "s#$data/dallage-data#$data/dallage-ftp#g" "$data/dallage.toml" >"$data/dallage-ftp.toml"
+    rm -rf "$data/dallage-ftp"
+    port=$(free_port)
+    BENCH_FTP_PASSWORD=$password setsid "$root/target/release/dallage" --config "$data/dallage-ftp.toml" serve \
+        --listen "127.0.0.1:$port" --crs 2154 --password-env BENCH_FTP_PASSWORD \
+        "ftp://$user@127.0.0.1:$FTP_PORT/big/" >"$data/dallage-ftp.log" 2>&1 &
+    DL_FTP_PID=$!
+    wait_ready "http://127.0.0.1:$port/health" "dallage (FTP)"
+    slug=$(DL_BASE="http://127.0.0.1:$port" slug_of big)
+    before=$(tree_ticks "$DL_FTP_PID")
+    started=$(date +%s.%N)
+    got=$(curl -sf --max-time 600 -H "X-API-Key: $KEY" -o /dev/null -w '%{size_download}' \
+        "http://127.0.0.1:$port/download/zip?livrable=$slug")
+    ended=$(date +%s.%N)
+    after=$(tree_ticks "$DL_FTP_PID")
+    [ "$got" -gt "$bytes" ] || { log "the FTP ZIP holds $got bytes, less than the $bytes of its dalles"; exit 1; }
+    zipped=$(python3 -c "print(f'{$bytes / ($ended - $started) / 1e6:.0f}')")
+    python3 -c "print(f'throughput from FTP: {$BIG} dalles, {$bytes / 1e6:.0f} MB: curl from vsftpd $direct MB/s, dallage ZIP from vsftpd $zipped MB/s ({$zipped / $direct * 100:.0f} %), dallage CPU {($after - $before) * 1000 / $(getconf CLK_TCK) / ($bytes / 1e9):.0f} ms per GB')"
+}
+
 main_downloads() {
-    NGINX_PID="" DL_PID=""
-    trap 'stop_pid "$DL_PID"; stop_pid "$NGINX_PID"' EXIT
+    NGINX_PID="" DL_PID="" FTP_PID="" DL_FTP_PID=""
+    trap 'stop_pid "$DL_PID"; stop_pid "$NGINX_PID"; stop_pid "$DL_FTP_PID"; stop_pid "$FTP_PID"' EXIT
     setup
     prepare_downloads
     start_static "$data/nginx" "$data" "autoindex on;"
@@ -117,6 +194,7 @@ main_downloads() {
     local ttfb
     ttfb=$(curl -sf --max-time 600 -H "X-API-Key: $KEY" -o /dev/null -w '%{time_starttransfer}' "$DL_BASE/download/zip?livrable=$small")
     python3 -c "print(f'time to first byte: ZIP of {$SMALL} dalles: {$ttfb * 1000:.0f} ms')"
+    ftp_throughput
 }
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then

@@ -358,6 +358,45 @@ async fn territories_select_their_dalles_and_stream_as_one_zip() {
         .await
         .unwrap();
     assert_eq!(past.status(), 416);
+    let head = client
+        .head(&zip_url)
+        .header("X-API-Key", PORTEUR_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            head.status().as_u16(),
+            head.headers()["content-length"].to_str().unwrap()
+        ),
+        (200, length.to_string().as_str()),
+        "HEAD says the length GET sends"
+    );
+    // The last kilobyte: the manifests and the directory need every file's digests, learnt by
+    // the whole download above, so no file is read again.
+    let before_tail = shared
+        .stats()
+        .bytes_read
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let tail = client
+        .get(&zip_url)
+        .header("X-API-Key", PORTEUR_KEY)
+        .header("Range", "bytes=-1000")
+        .header("If-Range", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tail.status(), 206);
+    assert!(tail.bytes().await.unwrap()[..] == archive[archive.len() - 1000..]);
+    let read_for_tail = shared
+        .stats()
+        .bytes_read
+        .load(std::sync::atomic::Ordering::Relaxed)
+        - before_tail;
+    assert!(
+        read_for_tail < 100_000,
+        "{read_for_tail} bytes read for the last kilobyte"
+    );
 
     // File by file: plain URLs, Metalink 4, and each file's own route with ranges.
     let get = |url: String, key: Option<&'static str>| {
@@ -392,6 +431,18 @@ async fn territories_select_their_dalles_and_stream_as_one_zip() {
         assert!(body == std::fs::read(fixtures().join(name)).unwrap(), "{url}");
     }
     assert_eq!(get(urls[0].to_string(), None).await.unwrap().status(), 403);
+    let head = client
+        .head(urls[0])
+        .header("X-API-Key", PORTEUR_KEY)
+        .send()
+        .await
+        .unwrap();
+    let source_length = std::fs::metadata(fixtures().join(A)).unwrap().len().to_string();
+    assert_eq!(
+        head.headers()["content-length"].to_str().unwrap(),
+        source_length,
+        "HEAD of a file says its length"
+    );
     let source = std::fs::read(fixtures().join(A)).unwrap();
     let part = client
         .get(urls[0])

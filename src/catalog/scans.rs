@@ -131,6 +131,8 @@ pub struct DalleRecord {
     /// SHA-256 (hexadecimal) of the file as a download last read it whole; cleared when a scan
     /// sees it change.
     pub sha256: Option<String>,
+    /// CRC-32 of the file, learnt with `sha256`.
+    pub crc32: Option<u32>,
 }
 
 /// What a probe found, to store on a file.
@@ -426,11 +428,12 @@ impl Catalog {
             .transpose()
     }
 
-    /// Records the SHA-256 a download computed of file `dalle_id`, when the file is still the
-    /// `size` bytes it read (a scan since may have seen it change).
-    pub async fn record_sha256(&self, dalle_id: i64, size: u64, sha256: &str) -> Result<()> {
-        sqlx::query("UPDATE dalles SET sha256 = $1 WHERE id = $2 AND size = $3")
+    /// Records the SHA-256 and CRC-32 a download computed of file `dalle_id`, when the file is
+    /// still the `size` bytes it read (a scan since may have seen it change).
+    pub async fn record_digests(&self, dalle_id: i64, size: u64, (sha256, crc32): (&str, u32)) -> Result<()> {
+        sqlx::query("UPDATE dalles SET sha256 = $1, crc32 = $2 WHERE id = $3 AND size = $4")
             .bind(sha256)
+            .bind(i64::from(crc32))
             .bind(dalle_id)
             .bind(size as i64)
             .execute(&self.pool)
@@ -541,6 +544,9 @@ fn dalle_from_row(row: &AnyRow) -> Result<DalleRecord> {
         previous_footprint: row.try_get("previous_footprint")?,
         needs_probe: flag(row, "needs_probe")?,
         sha256: row.try_get("sha256")?,
+        crc32: row
+            .try_get::<Option<i64>, _>("crc32")?
+            .and_then(|crc| u32::try_from(crc).ok()),
     })
 }
 
@@ -639,7 +645,7 @@ async fn record_one(conn: &mut sqlx::AnyConnection, at: &ListedIn, file: &Listed
         // Back after removal (or already added by this scan before a resume).
         sqlx::query(
             "UPDATE dalles SET class = $1, size = $2, mtime = $3, etag = $4, first_scan_id = $5, \
-             last_scan_id = $5, removed_scan_id = NULL, sha256 = NULL, needs_probe = CASE WHEN $6 THEN needs_probe ELSE $7 END \
+             last_scan_id = $5, removed_scan_id = NULL, sha256 = NULL, crc32 = NULL, needs_probe = CASE WHEN $6 THEN needs_probe ELSE $7 END \
              WHERE id = $8",
         )
         .bind(&file.class)
@@ -670,7 +676,7 @@ async fn record_one(conn: &mut sqlx::AnyConnection, at: &ListedIn, file: &Listed
     let previous: Option<String> = row.try_get("footprint_wgs84")?;
     sqlx::query(
         "UPDATE dalles SET class = $1, size = $2, mtime = $3, etag = $4, last_scan_id = $5, \
-         changed_scan_id = $5, needs_probe = $6, sha256 = NULL, \
+         changed_scan_id = $5, needs_probe = $6, sha256 = NULL, crc32 = NULL, \
          previous_footprint = CASE WHEN changed_scan_id = $5 THEN previous_footprint ELSE $7 END \
          WHERE id = $8",
     )

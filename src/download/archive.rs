@@ -202,6 +202,8 @@ impl Archive {
                     if !wanted {
                         continue;
                     }
+                    // Only the digests, not the bytes: known ones spare reading the file.
+                    let bytes_wanted = writer.range.start < at + len;
                     crcs[i] = match &self.sources[i] {
                         Source::Fixed(bytes) => writer.send_whole(*at, bytes.clone()).await,
                         Source::ManifestCsv => {
@@ -220,6 +222,13 @@ impl Archive {
                                 )
                                 .await
                         }
+                        Source::File { livrable, file }
+                            if !bytes_wanted && self.known_digests(*livrable, *file).is_some() =>
+                        {
+                            let (crc, hash) = self.known_digests(*livrable, *file).unwrap_or_default();
+                            hashes[*livrable][*file] = hash;
+                            crc
+                        }
                         Source::File { livrable, file } => {
                             let storage = self.storage(catalog, timeout, &mut storages, *livrable).await?;
                             let (crc, hash) = self
@@ -227,9 +236,10 @@ impl Archive {
                                 .await?;
                             let selected = &self.selections[*livrable].files[*file];
                             if !hash.is_empty() && selected.sha256.as_deref() != Some(hash.as_str()) {
-                                // Learnt for the Metalink lists; a failure costs only that.
+                                // Learnt for the Metalink lists and later resumes; a failure
+                                // costs only that.
                                 let _ = catalog
-                                    .record_sha256(selected.dalle_id, selected.size, &hash)
+                                    .record_digests(selected.dalle_id, selected.size, (&hash, crc))
                                     .await;
                             }
                             hashes[*livrable][*file] = hash;
@@ -241,6 +251,12 @@ impl Archive {
             }
         }
         Ok(())
+    }
+
+    /// A file's CRC-32 and SHA-256 when a download has read it whole since it last changed.
+    fn known_digests(&self, livrable: usize, file: usize) -> Option<(u32, String)> {
+        let selected = &self.selections[livrable].files[file];
+        Some((selected.crc32?, selected.sha256.clone()?))
     }
 
     /// The storage of deliverable `livrable`, opened once.

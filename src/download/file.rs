@@ -53,9 +53,9 @@ pub fn stream_file(
         let result = async {
             let opened = open_shared(&catalog, &storage, timeout).map_err(failed)?;
             if range == (0..size) {
-                let sha256 = whole(opened.as_ref(), &path, size, &sender, &failed).await?;
-                if let Some(sha256) = sha256 {
-                    let _ = catalog.record_sha256(dalle_id, size, &sha256).await;
+                let digests = whole(opened.as_ref(), &path, size, &sender, &failed).await?;
+                if let Some((sha256, crc32)) = digests {
+                    let _ = catalog.record_digests(dalle_id, size, (&sha256, crc32)).await;
                 }
                 Ok(())
             } else {
@@ -89,14 +89,14 @@ pub(super) fn open_shared(
     storage::open(spec).map_err(|err| err.to_string())
 }
 
-/// Sends the whole file: its SHA-256 when the client took it all.
+/// Sends the whole file: its SHA-256 and CRC-32 when the client took it all.
 async fn whole(
     storage: &dyn Storage,
     path: &str,
     size: u64,
     sender: &Sender,
     failed: &impl Fn(String) -> DownloadError,
-) -> Result<Option<String>, DownloadError> {
+) -> Result<Option<(String, u32)>, DownloadError> {
     let mut stream = storage
         .read_stream(path)
         .await
@@ -104,10 +104,12 @@ async fn whole(
     storage.stats().record(0);
     let mut read = 0u64;
     let mut sha = Sha256::new();
+    let mut crc = crc32fast::Hasher::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|err| failed(err.to_string()))?;
         read += chunk.len() as u64;
         sha.update(&chunk);
+        crc.update(&chunk);
         storage.stats().record_bytes(chunk.len() as u64);
         if read > size {
             return Err(failed(format!(
@@ -121,7 +123,8 @@ async fn whole(
     if read != size {
         return Err(failed(format!("{read} bytes where the last scan saw {size}")));
     }
-    Ok(Some(sha.finalize().iter().map(|b| format!("{b:02x}")).collect()))
+    let sha256 = sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok(Some((sha256, crc.finalize())))
 }
 
 async fn part(

@@ -154,6 +154,9 @@ pub struct SelectedFile {
     /// Its SHA-256 when a download has read it whole since it last changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// Its CRC-32, known with `sha256`.
+    #[serde(skip)]
+    pub crc32: Option<u32>,
     /// Its footprint in CRS:84 (images).
     #[serde(skip)]
     pub footprint: Option<Vec<[f64; 2]>>,
@@ -365,6 +368,7 @@ fn selected(record: &DalleRecord, image: bool) -> SelectedFile {
         etag: record.etag.clone(),
         image,
         sha256: record.sha256.clone(),
+        crc32: record.crc32,
         footprint: if image { footprint_of(record) } else { None },
     }
 }

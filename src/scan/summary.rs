@@ -588,6 +588,7 @@ mod tests {
             previous_footprint: None,
             needs_probe: false,
             sha256: None,
+            crc32: None,
         }
     }
 

@@ -9,7 +9,7 @@ use actix_web::http::header::{self, ContentEncoding};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::downloads::{allowed, holding, requested_range, slot_for};
+use super::downloads::{allowed, head_answer, holding, requested_range, slot_for};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::download::{self, DownloadSlots, LivrableSelection, Permission};
@@ -191,7 +191,7 @@ pub async fn file(
         ));
     }
     if request.method() == actix_web::http::Method::HEAD || size == 0 {
-        return Ok(response.no_chunking(span.end - span.start).finish());
+        return Ok(head_answer(response, span.end - span.start));
     }
     let slot = match slot_for(&slots, &caller, &request, &[storage.id]) {
         Ok(slot) => slot,

@@ -330,6 +330,13 @@ pub(super) fn slot_for(
     })
 }
 
+/// The answer to a `HEAD`: the headers a `GET` would have, `Content-Length` included (an empty
+/// body would make it 0), and no body.
+pub(super) fn head_answer(mut response: actix_web::HttpResponseBuilder, length: u64) -> HttpResponse {
+    let nothing = futures_util::stream::empty::<Result<bytes::Bytes, std::io::Error>>();
+    response.body(actix_web::body::SizedStream::new(length, nothing))
+}
+
 /// A body stream that holds its download slot until it ends or the client goes away.
 pub(super) fn holding(
     slot: Slot,
@@ -395,7 +402,7 @@ pub async fn zip(
         ));
     }
     let Some(slot) = slot else {
-        return Ok(response.no_chunking(span.end - span.start).finish());
+        return Ok(head_answer(response, span.end - span.start));
     };
     tracing::info!(
         by = caller.name(),
