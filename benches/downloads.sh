@@ -19,6 +19,8 @@ set -euo pipefail
 benches=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=benches/peers.sh
 source "$benches/peers.sh"
+# shellcheck source=benches/vsftpd.sh
+source "$benches/vsftpd.sh"
 BIG=${BIG:-40}
 SMALL=${SMALL:-1000}
 CONCURRENT=${CONCURRENT:-8}
@@ -79,7 +81,7 @@ rss_kib() { awk "/$2/ {print \$2}" "/proc/$1/status"; }
 start_vsftpd_bench() {
     FTP_PORT=$(free_port)
     mkdir -p "$data/vsftpd/empty"
-    cat >"$data/vsftpd/vsftpd.conf" <<EOF
+    vsftpd_conf "$FTP_PORT" "$data" 46200 "$data/vsftpd/empty" >"$data/vsftpd/vsftpd.conf"
 listen=YES
 listen_address=127.0.0.1
 listen_port=$FTP_PORT

@@ -18,6 +18,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+# shellcheck source=benches/vsftpd.sh
+source "$here/vsftpd.sh"
 work=${BENCH_WORK:-$root/target/bench}/scan
 COUNT=${COUNT:-10000}
 LIMIT=${LIMIT:-600}
@@ -99,7 +101,7 @@ start_vsftpd() {
     PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 16)
     echo "$user:$PASSWORD" | chpasswd
     FTP_PORT=$(free_port)
-    cat >"$dir/vsftpd.conf" <<EOF
+    vsftpd_conf "$FTP_PORT" "$work/dalles" 44000 "$dir/empty" >"$dir/vsftpd.conf"
 listen=YES
 listen_address=127.0.0.1
 listen_port=$FTP_PORT
