@@ -14,18 +14,20 @@ export DEBIAN_FRONTEND := noninteractive
 #          PostgreSQL + PostGIS), xmllint, Python for the harness, headless Chromium with
 #          chromedriver for the web pages;
 #   run:   DejaVu fonts for map labels (shaped by rustybuzz, drawn by tiny-skia).
-#   The libraries of ProFTPD (unpacked by test-tools: its package conflicts with vsftpd's).
+#   The libraries of ProFTPD (unpacked by test-tools: its package conflicts with vsftpd's);
+#   rnc2rng, which turns RFC 4287's Atom schema into the XML syntax xmllint reads.
 APT_PACKAGES := build-essential pkg-config libgdal-dev gdal-bin libsqlite3-dev libssl-dev \
 	zlib1g-dev libclang-dev clang nginx-light vsftpd openssh-server postgresql-15 \
 	postgresql-15-postgis-3 apache2 lighttpd python3-pyftpdlib openssl \
 	libxml2-utils python3 python3-venv curl ca-certificates chromium chromium-driver \
-	fonts-dejavu-core unzip libhiredis0.14 libmemcached11 libmemcachedutil2
+	fonts-dejavu-core unzip libhiredis0.14 libmemcached11 libmemcachedutil2 python3-rnc2rng
 
 # The conformance suite's clients: QGIS 3.22 with PyQGIS, GDAL's Python bindings and numpy
-# (system Python), and from PyPI, in a virtual environment, OWSLib, schemathesis and ogctests.
+# (system Python), and from PyPI, in a virtual environment, OWSLib, schemathesis, ogctests and
+# feedparser.
 CONFORMANCE_APT := python3-qgis qgis-providers python3-gdal python3-numpy
 CONFORMANCE_VENV := target/conformance/venv
-CONFORMANCE_PYPI := owslib==0.35.0 schemathesis==4.32.5 ogctests==0.1.15
+CONFORMANCE_PYPI := owslib==0.35.0 schemathesis==4.32.5 ogctests==0.1.15 feedparser==6.0.14
 
 .PHONY: all setup build release demo test test-tools test-unit servers-start servers-stop lint fmt clean conformance
 

@@ -56,6 +56,7 @@ dir = "$data/dallage-data"
 url = "sqlite://$data/dallage-data/catalog.db"
 [limits]
 max_downloads_per_client = $CONCURRENT
+max_downloads_per_storage = $CONCURRENT
 [[security.api_keys]]
 name = "bench"
 role = "admin"
@@ -82,27 +83,6 @@ start_vsftpd_bench() {
     FTP_PORT=$(free_port)
     mkdir -p "$data/vsftpd/empty"
     vsftpd_conf "$FTP_PORT" "$data" 46200 "$data/vsftpd/empty" >"$data/vsftpd/vsftpd.conf"
-listen=YES
-listen_address=127.0.0.1
-listen_port=$FTP_PORT
-background=NO
-anonymous_enable=NO
-local_enable=YES
-write_enable=NO
-chroot_local_user=YES
-allow_writeable_chroot=YES
-local_root=$data
-pam_service_name=vsftpd
-secure_chroot_dir=$data/vsftpd/empty
-pasv_enable=YES
-pasv_address=127.0.0.1
-pasv_min_port=46200
-pasv_max_port=46399
-seccomp_sandbox=NO
-isolate=NO
-isolate_network=NO
-ssl_enable=NO
-EOF
     setsid vsftpd "$data/vsftpd/vsftpd.conf" >"$data/vsftpd/stdout.log" 2>&1 &
     FTP_PID=$!
     for _ in $(seq 1 100); do

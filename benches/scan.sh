@@ -102,27 +102,6 @@ start_vsftpd() {
     echo "$user:$PASSWORD" | chpasswd
     FTP_PORT=$(free_port)
     vsftpd_conf "$FTP_PORT" "$work/dalles" 44000 "$dir/empty" >"$dir/vsftpd.conf"
-listen=YES
-listen_address=127.0.0.1
-listen_port=$FTP_PORT
-background=NO
-anonymous_enable=NO
-local_enable=YES
-write_enable=NO
-chroot_local_user=YES
-allow_writeable_chroot=YES
-local_root=$work/dalles
-pam_service_name=vsftpd
-secure_chroot_dir=$dir/empty
-pasv_enable=YES
-pasv_address=127.0.0.1
-pasv_min_port=44000
-pasv_max_port=44999
-seccomp_sandbox=NO
-isolate=NO
-isolate_network=NO
-xferlog_enable=NO
-EOF
     setsid vsftpd "$dir/vsftpd.conf" >"$dir/stdout.log" 2>&1 &
     PIDS+=($!)
     wait_port "$FTP_PORT"

@@ -344,6 +344,8 @@ def main():
                                        "--context", context], work)
         run_script(summary, "Info-ZIP, zipfile", [system, f"{HERE}/download_clients.py", "--context", context],
                    work, {"DALLAGE_CONFORMANCE_KEY": ADMIN_KEY})
+        run_script(summary, "feedparser", [os.path.join(venv, "bin", "python"), f"{HERE}/atom_clients.py",
+                                           "--context", context], work, {"DALLAGE_CONFORMANCE_KEY": ADMIN_KEY})
         ogctests(summary, binary, venv, work, context)
         schemathesis(summary, venv, server.base, work, context)
     except Exception as error:  # noqa: BLE001 - reported as a failed check, never a traceback

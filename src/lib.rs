@@ -8,6 +8,7 @@
 #[macro_use]
 mod text_enum;
 
+pub mod atom;
 pub mod catalog;
 pub mod cli;
 pub mod config;

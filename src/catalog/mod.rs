@@ -4,6 +4,7 @@
 
 mod boundaries;
 mod features;
+mod feeds;
 mod livrables;
 mod model;
 mod projects;
@@ -21,6 +22,7 @@ use sqlx::{AnyPool, Row};
 
 pub use boundaries::{Boundary, BoundaryInfo, BoundaryInput, TerritoryShape};
 pub use features::{FeatureRow, VectorFileRecord, VectorImport};
+pub use feeds::ImageGroup;
 pub use model::*;
 pub use scans::{DalleRecord, FileChange, ListedFile, ProbeOutcome, ScanEvent, ScanProgress, ScanRecord};
 pub use sealer::{SealError, Sealer};

@@ -606,3 +606,41 @@ pub struct ProjectQuery {
     /// Items skipped.
     pub offset: i64,
 }
+
+/// May the caller download a deliverable, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Permission {
+    /// Whether the files may be downloaded.
+    pub allowed: bool,
+    /// Why not, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Permission {
+    /// What anyone, or the deliverable's porteur (`manages`), may download.
+    pub fn of(livrable: &Livrable, storage: &StorageRecord, manages: bool) -> Permission {
+        let refused = |reason: &str| Permission {
+            allowed: false,
+            reason: Some(reason.to_string()),
+        };
+        if manages {
+            return Permission {
+                allowed: true,
+                reason: None,
+            };
+        }
+        if !storage.download_allowed {
+            return refused(
+                "the porteur has not allowed downloads of this deliverable (storage `download_allowed`)",
+            );
+        }
+        if livrable.licence == Licence::Ferme {
+            return refused("the deliverable's licence is closed: only its porteur may download it");
+        }
+        Permission {
+            allowed: true,
+            reason: None,
+        }
+    }
+}

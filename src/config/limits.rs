@@ -23,6 +23,8 @@ pub struct LimitsConfig {
     pub max_download_size: ByteSize,
     /// Most downloads (ZIPs and files) running at once.
     pub max_downloads: u32,
+    /// Download links of one ATOM dataset feed page (more dalles: RFC 5005 pages).
+    pub atom_links_per_page: usize,
     /// Most downloads one client runs at once.
     pub max_downloads_per_client: u32,
     /// Most downloads reading one storage at once (its other connections stay the map's).
@@ -51,6 +53,7 @@ impl LimitsConfig {
             ("limits.max_image_height", self.max_image_height),
             ("limits.max_features_per_page", self.max_features_per_page),
             ("limits.max_downloads", self.max_downloads),
+            ("limits.atom_links_per_page", self.atom_links_per_page as u32),
             ("limits.max_downloads_per_client", self.max_downloads_per_client),
             ("limits.max_downloads_per_storage", self.max_downloads_per_storage),
             ("limits.max_page_size", self.max_page_size),

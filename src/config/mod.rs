@@ -21,7 +21,7 @@ pub use cache::{CacheConfig, EmptyTiles, LayerCacheConfig, S3Config};
 pub use catalog::CatalogConfig;
 pub use limits::{LimitsConfig, MAX_SEARCH_TEXT};
 pub use security::{host_listed, ApiKeyConfig, ApiRole, SecurityConfig};
-pub use server::{DataConfig, LogConfig, LogFormat, ServerConfig};
+pub use server::{DataConfig, LogConfig, LogFormat, PublisherConfig, ServerConfig};
 pub use values::{ByteSize, Seconds, Secret};
 
 /// The default configuration, compiled into the binary so `dallage` runs with no file at all.
@@ -87,6 +87,8 @@ pub struct Config {
     pub security: SecurityConfig,
     /// Logging.
     pub log: LogConfig,
+    /// Who publishes the feeds.
+    pub publisher: PublisherConfig,
     /// Deprecated keys found while loading, each with what replaces it (logged at start-up).
     #[serde(skip)]
     pub deprecated: Vec<String>,
@@ -194,6 +196,7 @@ impl Config {
         self.cache.check()?;
         self.limits.check()?;
         self.security.check()?;
+        self.publisher.check()?;
         self.log.check()
     }
 

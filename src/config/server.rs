@@ -42,6 +42,38 @@ pub struct DataConfig {
     pub styles: Option<PathBuf>,
 }
 
+/// `[publisher]`: who publishes the ATOM feeds and metadata records.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublisherConfig {
+    /// Title of the download service feed.
+    pub title: String,
+    /// Its subtitle.
+    pub subtitle: String,
+    /// Its rights statement (each deliverable's entry names its own licence).
+    pub rights: String,
+    /// The contact's name.
+    pub name: String,
+    /// The contact's e-mail address.
+    pub email: String,
+}
+
+impl PublisherConfig {
+    /// Checks that the e-mail address looks like one (the feeds' author must have one).
+    pub fn check(&self) -> Result<(), KeyError> {
+        let valid = self.email.split_once('@').is_some_and(|(user, domain)| {
+            !user.is_empty() && domain.contains('.') && !self.email.contains(' ')
+        });
+        if !valid {
+            return Err(KeyError::new(
+                "publisher.email",
+                format!("`{}` is not an e-mail address", self.email),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// `[log]`
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

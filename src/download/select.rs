@@ -9,7 +9,8 @@ use super::shape::Shape;
 use super::vector::{classes_over, ClassSelection};
 use serde::Serialize;
 
-use crate::catalog::{Catalog, CatalogError, DalleRecord, Licence, Livrable, Project, StorageRecord};
+pub use crate::catalog::Permission;
+use crate::catalog::{Catalog, CatalogError, DalleRecord, Livrable, Project, StorageRecord};
 use crate::tiles::area::Area;
 use crate::vector::Vectors;
 
@@ -95,44 +96,6 @@ impl Since {
                 .min()
                 .unwrap_or(i64::MAX),
         })
-    }
-}
-
-/// May the caller download a deliverable, and if not, why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Permission {
-    /// Whether the files may be downloaded.
-    pub allowed: bool,
-    /// Why not, in words.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-impl Permission {
-    /// What anyone, or the deliverable's porteur (`manages`), may download.
-    pub fn of(livrable: &Livrable, storage: &StorageRecord, manages: bool) -> Permission {
-        let refused = |reason: &str| Permission {
-            allowed: false,
-            reason: Some(reason.to_string()),
-        };
-        if manages {
-            return Permission {
-                allowed: true,
-                reason: None,
-            };
-        }
-        if !storage.download_allowed {
-            return refused(
-                "the porteur has not allowed downloads of this deliverable (storage `download_allowed`)",
-            );
-        }
-        if livrable.licence == Licence::Ferme {
-            return refused("the deliverable's licence is closed: only its porteur may download it");
-        }
-        Permission {
-            allowed: true,
-            reason: None,
-        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! every service, graceful shutdown.
 
 pub mod api;
+mod atom;
 mod auth;
 mod extract;
 mod health;
@@ -59,6 +60,7 @@ pub fn app(
         .service(web::resource("/metrics").route(web::get().to(metrics::metrics)))
         .configure(api::configure)
         .configure(api::configure_download)
+        .configure(atom::configure)
         .configure(crate::ogc::configure)
         .configure(crate::web::configure)
         .default_service(web::to(not_found))

@@ -63,6 +63,8 @@ dir = "{data}"
 
 [limits]
 max_page_size = 20
+# ATOM dataset feeds page after two dalles, so tests/atom.rs sees RFC 5005 pages.
+atom_links_per_page = 2
 
 [security]
 secret_key = "test secret, not for production"

@@ -16,21 +16,9 @@ use crate::download::{self, DownloadSlots, LivrableSelection, Permission};
 use crate::http::auth::Caller;
 use crate::http::extract::Query;
 use crate::http::Problem;
-use crate::ogc::common::base_url;
 use crate::ogc::common::xml::Xml;
+use crate::ogc::common::{base_url, encoded_path};
 use crate::vector::Vectors;
-
-/// A path's segments percent-encoded (spaces, accents), slashes kept.
-fn encoded_path(path: &str) -> String {
-    path.split('/')
-        .map(|segment| {
-            url::form_urlencoded::byte_serialize(segment.as_bytes())
-                .collect::<String>()
-                .replace('+', "%20")
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
 
 /// The per-file URL of a selected file.
 fn file_url(base: &str, selection: &LivrableSelection, path: &str) -> String {

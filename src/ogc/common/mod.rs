@@ -41,6 +41,19 @@ pub fn ogcapi_link(rel: &str, href: String, kind: &str, title: &str) -> serde_js
     serde_json::json!({"rel": rel, "href": href, "type": kind, "title": title})
 }
 
+/// A path's segments percent-encoded (spaces, accents), slashes kept: a storage path as a URL
+/// path.
+pub fn encoded_path(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            url::form_urlencoded::byte_serialize(segment.as_bytes())
+                .collect::<String>()
+                .replace('+', "%20")
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The base URL links in documents start from: `server.public_url`, else the scheme and host
 /// the request came with (proxies' `X-Forwarded-*` / `Forwarded` honoured).
 pub fn base_url(request: &HttpRequest, public_url: &str) -> String {

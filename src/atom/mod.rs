@@ -1,0 +1,31 @@
+//! INSPIRE pre-defined ATOM download service, generated from the catalogue and the scans
+//! (Technical Guidance for INSPIRE Download Services 3.1, chapter 5): the service feed
+//! ([`service_feed`]), a dataset feed per deliverable ([`dataset_feed`]) and the OpenSearch
+//! description with the searches it describes ([`opensearch`]). Every URL is absolute, built
+//! from the base URL the caller gives (`server.public_url`, else the address the request
+//! reached). Feeds honour permissions: a deliverable whose download is not allowed has no
+//! download links, a private one is not listed to anonymous callers.
+
+mod dataset;
+mod feed;
+pub mod opensearch;
+
+pub use dataset::{datasets, is_public, Content, Dataset, Viewer, VECTOR_FORMATS};
+pub use feed::{
+    dataset_feed, dataset_url, rights_of, service_feed, service_url, FeedPage, SectionFile, ATOM_TYPE,
+};
+
+/// Who publishes the feeds: the feed-level title, subtitle, rights and author.
+#[derive(Debug, Clone)]
+pub struct Publisher {
+    /// Title of the service feed.
+    pub title: String,
+    /// Its subtitle.
+    pub subtitle: String,
+    /// Its rights statement.
+    pub rights: String,
+    /// The contact's name.
+    pub name: String,
+    /// The contact's e-mail address.
+    pub email: String,
+}

@@ -1,0 +1,248 @@
+//! The ATOM download service's routes: `/atom/service.xml`, `/atom/datasets/{livrable}.xml`
+//! (paged with `page`), `/atom/opensearch.xml` and `/atom/search` (the OpenSearch templates:
+//! free words as an HTML list, Describe Spatial Dataset as the dataset feed, Get Spatial Dataset
+//! as a redirect to the download). The feeds are written by `crate::atom` for this caller.
+
+use actix_web::http::header;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::atom::{self, opensearch, Dataset, FeedPage, Publisher, SectionFile};
+use crate::catalog::{Catalog, ImageGroup};
+use crate::config::Config;
+use crate::http::auth::Caller;
+use crate::http::extract::Query;
+use crate::http::Problem;
+use crate::ogc::common::{base_url, resource};
+use crate::vector::Vectors;
+
+/// Registers the `/atom/…` routes.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(resource("/atom/service.xml", "GET").route(web::get().to(service)))
+        .service(resource("/atom/opensearch.xml", "GET").route(web::get().to(description)))
+        .service(resource("/atom/search", "GET").route(web::get().to(search)))
+        .service(resource("/atom/datasets/{file}", "GET").route(web::get().to(dataset)));
+}
+
+fn publisher(config: &Config) -> Publisher {
+    let own = &config.publisher;
+    Publisher {
+        title: own.title.clone(),
+        subtitle: own.subtitle.clone(),
+        rights: own.rights.clone(),
+        name: own.name.clone(),
+        email: own.email.clone(),
+    }
+}
+
+/// The deliverables this caller may see, `only` that one.
+async fn visible(
+    catalog: &Catalog,
+    vectors: &Vectors,
+    caller: &Caller,
+    only: Option<&str>,
+) -> Result<Vec<Dataset>, Problem> {
+    let only = match only {
+        Some(slug) => Some(
+            catalog
+                .livrable_by_slug(slug)
+                .await
+                .map_err(|_| Problem::not_found(format!("no deliverable {slug}")))?,
+        ),
+        None => None,
+    };
+    let viewer = |project: &crate::catalog::Project| caller.can_manage(project);
+    Ok(atom::datasets(catalog, vectors, &viewer, only.as_ref()).await?)
+}
+
+fn xml(media_type: &str, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(format!("{media_type}; charset=utf-8"))
+        .body(body)
+}
+
+/// The download service feed.
+pub async fn service(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    vectors: web::Data<Vectors>,
+    caller: Caller,
+    request: HttpRequest,
+) -> Result<HttpResponse, Problem> {
+    let base = base_url(&request, &config.server.public_url);
+    let datasets = visible(&catalog, &vectors, &caller, None).await?;
+    Ok(xml(
+        atom::ATOM_TYPE,
+        atom::service_feed(&base, &publisher(&config), &datasets),
+    ))
+}
+
+/// A deliverable's dataset feed, `page` of it when its dalles fill several.
+pub async fn dataset(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    vectors: web::Data<Vectors>,
+    caller: Caller,
+    path: web::Path<String>,
+    query: Query,
+    request: HttpRequest,
+) -> Result<HttpResponse, Problem> {
+    let file = path.into_inner();
+    let slug = file
+        .strip_suffix(".xml")
+        .ok_or_else(|| Problem::not_found(format!("no feed {file}: dataset feeds end in .xml")))?;
+    let base = base_url(&request, &config.server.public_url);
+    let datasets = visible(&catalog, &vectors, &caller, Some(slug)).await?;
+    let dataset = datasets
+        .first()
+        .ok_or_else(|| Problem::not_found(format!("no published deliverable {slug} for this caller")))?;
+    let number = match query.text("page") {
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| Problem::bad_request(format!("page `{text}` must be a number from 1")))?,
+        None => 1,
+    };
+    feed_of(&config, &catalog, dataset, &base, number).await
+}
+
+/// Page `number` of a deliverable's dataset feed.
+async fn feed_of(
+    config: &Config,
+    catalog: &Catalog,
+    dataset: &Dataset,
+    base: &str,
+    number: usize,
+) -> Result<HttpResponse, Problem> {
+    let page = FeedPage {
+        number,
+        size: config.limits.atom_links_per_page.max(1),
+    };
+    let files = sections(catalog, dataset).await?;
+    let pages = files
+        .iter()
+        .map(|(_, f)| f.len())
+        .max()
+        .unwrap_or(0)
+        .div_ceil(page.size)
+        .max(1);
+    if number > pages {
+        return Err(Problem::not_found(format!(
+            "page {number} of a feed of {pages} pages"
+        )));
+    }
+    Ok(xml(
+        atom::ATOM_TYPE,
+        atom::dataset_feed(base, &publisher(config), dataset, &files, page),
+    ))
+}
+
+/// The images of a raster deliverable by group (class and CRS), each group's sorted by path.
+async fn sections(
+    catalog: &Catalog,
+    dataset: &Dataset,
+) -> Result<Vec<(ImageGroup, Vec<SectionFile>)>, Problem> {
+    let groups = &dataset.content.images;
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(storage) = catalog.active_storage(dataset.livrable.id).await? else {
+        return Ok(Vec::new());
+    };
+    let files = catalog.storage_files(storage.id).await?;
+    let mut out = Vec::new();
+    for group in groups {
+        let mut own: Vec<SectionFile> = files
+            .iter()
+            .filter(|f| {
+                f.removed_scan_id.is_none()
+                    && f.error.is_none()
+                    && f.class == group.class
+                    && f.epsg.and_then(|e| u32::try_from(e).ok()) == Some(group.epsg)
+            })
+            .map(|f| SectionFile {
+                path: f.path.clone(),
+                size: u64::try_from(f.size).unwrap_or(0),
+            })
+            .collect();
+        own.sort_by(|a, b| a.path.cmp(&b.path));
+        out.push((group.clone(), own));
+    }
+    Ok(out)
+}
+
+/// The OpenSearch description.
+pub async fn description(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    vectors: web::Data<Vectors>,
+    caller: Caller,
+    request: HttpRequest,
+) -> Result<HttpResponse, Problem> {
+    let base = base_url(&request, &config.server.public_url);
+    let datasets = visible(&catalog, &vectors, &caller, None).await?;
+    Ok(xml(
+        opensearch::OPENSEARCH_TYPE,
+        opensearch::description(&base, &publisher(&config), &datasets),
+    ))
+}
+
+/// The searches the description names.
+pub async fn search(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    vectors: web::Data<Vectors>,
+    caller: Caller,
+    query: Query,
+    request: HttpRequest,
+) -> Result<HttpResponse, Problem> {
+    let base = base_url(&request, &config.server.public_url);
+    let datasets = visible(&catalog, &vectors, &caller, None).await?;
+    let text = |name: &str| query.text(name).filter(|t| !t.is_empty());
+    let asked = opensearch::Search {
+        words: text("q"),
+        code: text("spatial_dataset_identifier_code"),
+        namespace: text("spatial_dataset_identifier_namespace"),
+        crs: text("crs"),
+        media_type: text("type"),
+    };
+    if let Some(language) = text("language") {
+        // One language is offered; another is answered in it (TG Requirement 37).
+        tracing::debug!(language, "ATOM search in another language, answered in French");
+    }
+    Ok(match opensearch::answer(&base, &datasets, &asked) {
+        // Describe Spatial Dataset: the dataset feed itself (clients check its media type).
+        opensearch::Answer::DatasetFeed(index) => {
+            return feed_of(&config, &catalog, &datasets[index], &base, 1).await
+        }
+        opensearch::Answer::Download(url) => HttpResponse::build(StatusCode::SEE_OTHER)
+            .insert_header((header::LOCATION, url))
+            .finish(),
+        opensearch::Answer::NotFound(why) => return Err(Problem::not_found(why)),
+        opensearch::Answer::Html(found) => {
+            let mut page = String::from(
+                "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Jeux de données</title></head><body>\n<h1>Jeux de données</h1>\n<ul>\n",
+            );
+            for index in found {
+                let dataset = &datasets[index];
+                let url = atom::dataset_url(&base, &dataset.livrable.slug);
+                page += &format!(
+                    "<li><a href=\"{}\">{}</a> — {}</li>\n",
+                    escape(&url),
+                    escape(&dataset.livrable.nom),
+                    escape(&dataset.project.nom)
+                );
+            }
+            page += "</ul>\n</body></html>\n";
+            HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(page)
+        }
+    })
+}
+
+fn escape(text: &str) -> String {
+    quick_xml::escape::escape(text).into_owned()
+}

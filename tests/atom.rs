@@ -1,0 +1,409 @@
+//! The INSPIRE pre-defined ATOM download service over two deliverables of one project: the test
+//! deliverable served by nginx (four dalles, downloads allowed) and Lyon's PCRS GML (a vector
+//! deliverable whose storage does not allow downloads). Every feed validates against the Atom
+//! RELAX NG schema of RFC 4287 (`tests/fixtures/atom/atom.rnc`, converted by rnc2rng, checked by
+//! xmllint), and a checklist names each Technical Guidance requirement it verifies ("TG
+//! Requirement N" of the Technical Guidance for INSPIRE Download Services 3.1, chapter 5).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::pcrs::lyon_files;
+use common::served::Served;
+use common::*;
+use dallage::vector::{read_tree, Node, XmlLimits};
+use serde_json::json;
+
+/// GET with an optional key: status, content type, body, and the Location header.
+async fn fetch(url: &str, key: Option<&str>) -> (u16, String, Vec<u8>, Option<String>) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut request = client.get(url);
+    if let Some(key) = key {
+        request = request.header("X-API-Key", key);
+    }
+    let response = request.send().await.unwrap();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    let (status, content_type, location) = (
+        response.status().as_u16(),
+        header("content-type").unwrap_or_default(),
+        header("location"),
+    );
+    (
+        status,
+        content_type,
+        response.bytes().await.unwrap().to_vec(),
+        location,
+    )
+}
+
+/// The Atom schema in XML syntax, converted once per test run.
+fn atom_rng(scratch: &Path) -> std::path::PathBuf {
+    let rnc = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/atom/atom.rnc");
+    let rng = scratch.join("atom.rng");
+    let output = Command::new("rnc2rng").arg(&rnc).output().expect("rnc2rng runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::write(&rng, output.stdout).unwrap();
+    rng
+}
+
+/// Validates an Atom document against RFC 4287's schema.
+fn assert_atom_valid(document: &[u8], rng: &Path, scratch: &Path, what: &str) {
+    let file = scratch.join("feed.xml");
+    std::fs::write(&file, document).unwrap();
+    let output = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--relaxng"])
+        .arg(rng)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{what} is not valid Atom: {}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(document)
+    );
+}
+
+fn tree(document: &[u8]) -> Node {
+    read_tree(document, XmlLimits::default()).expect("well-formed XML")
+}
+
+fn children<'a>(node: &'a Node, name: &str) -> Vec<&'a Node> {
+    node.children.iter().filter(|c| c.name == name).collect()
+}
+
+fn text_of<'a>(node: &'a Node, name: &str) -> &'a str {
+    node.child(name).map(|c| c.text.trim()).unwrap_or("")
+}
+
+/// The links of an element with this `rel`.
+fn links<'a>(node: &'a Node, rel: &str) -> Vec<&'a Node> {
+    children(node, "link")
+        .into_iter()
+        .filter(|l| l.attr("rel") == Some(rel))
+        .collect()
+}
+
+/// An RFC 3339 time with its zone, not in the future nor before 2012 (TG Requirements 11, 19, 24).
+fn assert_updated(node: &Node, what: &str) {
+    let updated = text_of(node, "updated");
+    let time = chrono::DateTime::parse_from_rfc3339(updated)
+        .unwrap_or_else(|_| panic!("{what}: updated `{updated}` is not RFC 3339 with a zone"));
+    assert!(
+        time.year() >= 2012 && time <= chrono::Utc::now(),
+        "{what}: updated {updated}"
+    );
+}
+
+use chrono::Datelike;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_atom_feeds_meet_the_inspire_technical_guidance() {
+    dallage::init_gdal();
+    let nginx = storages()
+        .into_iter()
+        .find(|(name, _)| *name == "nginx")
+        .unwrap()
+        .1;
+    let mut raster_storage = nginx.clone();
+    raster_storage["download_allowed"] = json!(true);
+    let lyon = TempDir::new();
+    for file in lyon_files() {
+        std::fs::copy(&file, lyon.path().join(file.file_name().unwrap())).unwrap();
+    }
+    // Dataset feeds page after two dalles (limits.atom_links_per_page in the tests' settings).
+    let served = Served::start(vec![
+        raster_storage,
+        json!({"type": "file", "path": lyon.path().display().to_string()}),
+    ])
+    .await;
+    let (raster, vector) = (served.layers[0].clone(), served.layers[1].clone());
+    let scratch = TempDir::new();
+    let rng = atom_rng(&scratch.path());
+    let base = &served.base;
+
+    // The service feed, anonymously.
+    let service_url = format!("{base}/atom/service.xml");
+    let (status, content_type, body, _) = fetch(&service_url, None).await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("application/atom+xml"), "{content_type}");
+    assert_atom_valid(&body, &rng, &scratch.path(), "the service feed"); // TG Requirement 2
+    let feed = tree(&body);
+    assert!(!text_of(&feed, "title").is_empty(), "TG Requirement 5: title");
+    let own = links(&feed, "self");
+    assert_eq!(own.len(), 1, "TG Requirement 7: one self link");
+    assert_eq!(own[0].attr("href"), Some(service_url.as_str()));
+    assert_eq!(own[0].attr("type"), Some("application/atom+xml"));
+    assert_eq!(own[0].attr("hreflang"), Some("fr"));
+    let search = links(&feed, "search");
+    assert_eq!(
+        search[0].attr("type"),
+        Some("application/opensearchdescription+xml"),
+        "TG Requirement 8: the OpenSearch link"
+    );
+    assert_eq!(text_of(&feed, "id"), service_url, "TG Requirement 9: id = self");
+    assert!(!text_of(&feed, "rights").is_empty(), "TG Requirement 10: rights");
+    assert_updated(&feed, "the service feed");
+    let author = feed.child("author").expect("TG Requirement 12: author");
+    assert!(!text_of(author, "name").is_empty() && text_of(author, "email").contains('@'));
+    let entries = children(&feed, "entry");
+    assert_eq!(entries.len(), 2, "TG Requirement 1: an entry per dataset");
+    for entry in &entries {
+        let code = text_of(entry, "spatial_dataset_identifier_code");
+        assert!(
+            [raster.as_str(), vector.as_str()].contains(&code),
+            "TG Requirement 13: code {code}"
+        );
+        assert_eq!(
+            text_of(entry, "spatial_dataset_identifier_namespace"),
+            format!("{base}/"),
+            "TG Requirement 13: namespace"
+        );
+        let alternate = links(entry, "alternate");
+        assert_eq!(alternate.len(), 1, "TG Requirement 15");
+        assert_eq!(alternate[0].attr("type"), Some("application/atom+xml"));
+        let dataset_feed = alternate[0].attr("href").unwrap();
+        assert_eq!(dataset_feed, format!("{base}/atom/datasets/{code}.xml"));
+        assert_eq!(text_of(entry, "id"), dataset_feed, "TG Requirement 17");
+        assert!(!text_of(entry, "title").is_empty(), "TG Requirement 18");
+        assert_updated(entry, code); // TG Requirement 19
+        let polygon: Vec<f64> = text_of(entry, "polygon")
+            .split_whitespace()
+            .map(|n| n.parse().unwrap())
+            .collect();
+        assert_eq!(polygon.len(), 10, "TG Recommendation 6: five lat lon pairs");
+        assert_eq!(polygon[..2], polygon[8..], "closed");
+        assert!(
+            polygon
+                .chunks(2)
+                .all(|p| (45.0..46.5).contains(&p[0]) && (4.0..5.5).contains(&p[1])),
+            "latitude first, around Lyon: {polygon:?}"
+        );
+        let categories = children(entry, "category");
+        assert!(!categories.is_empty(), "TG Requirement 20: a category per CRS");
+        for category in categories {
+            let term = category.attr("term").unwrap();
+            assert!(
+                term.starts_with("http://www.opengis.net/def/crs/EPSG/0/"),
+                "{term}"
+            );
+            assert!(category.attr("label").is_some_and(|l| !l.is_empty()));
+        }
+    }
+
+    // The raster dataset feed, anonymously (downloads allowed): a section link per dalle,
+    // two per page (limits.atom_links_per_page), the pages linked as RFC 5005 says.
+    let raster_feed = format!("{base}/atom/datasets/{raster}.xml");
+    let (status, _, body, _) = fetch(&raster_feed, None).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert_atom_valid(&body, &rng, &scratch.path(), "the raster dataset feed");
+    let feed = tree(&body);
+    assert!(!text_of(&feed, "title").is_empty(), "TG Requirement 21");
+    assert_eq!(text_of(&feed, "id"), raster_feed, "TG Requirement 22");
+    assert!(!text_of(&feed, "rights").is_empty(), "TG Requirement 23");
+    assert_updated(&feed, "the raster dataset feed"); // TG Requirement 24
+    assert!(feed.child("author").is_some(), "TG Requirement 25");
+    assert_eq!(
+        links(&feed, "up")[0].attr("href"),
+        Some(service_url.as_str()),
+        "TG Recommendation 9"
+    );
+    assert_eq!(
+        links(&feed, "describedby")[0].attr("type"),
+        Some("text/html"),
+        "TG Requirement 28"
+    );
+    let next = links(&feed, "next");
+    assert_eq!(next.len(), 1, "more than two dalles: a next page");
+    let mut sections = Vec::new();
+    let mut page_url = Some(raster_feed.clone());
+    let mut pages = 0;
+    while let Some(url) = page_url {
+        let (status, _, body, _) = fetch(&url, None).await;
+        assert_eq!(status, 200);
+        assert_atom_valid(&body, &rng, &scratch.path(), &url);
+        let page = tree(&body);
+        for entry in children(&page, "entry") {
+            assert_eq!(
+                children(entry, "category").len(),
+                1,
+                "TG Requirement 27: one CRS an entry"
+            );
+            assert!(
+                !text_of(entry, "content").is_empty(),
+                "TG Requirement 33: the structure"
+            );
+            // A group of one image links it as the entry's alternate (TG Requirement 32).
+            let files = links(entry, "section").into_iter().chain(
+                links(entry, "alternate")
+                    .into_iter()
+                    .filter(|l| l.attr("type").is_some_and(|t| t.starts_with("image/"))),
+            );
+            for link in files {
+                let length: u64 = link.attr("length").unwrap().parse().unwrap();
+                assert!(length > 0, "TG Requirement 29: length");
+                let media_type = link.attr("type").unwrap_or_default();
+                assert!(
+                    ["image/jp2", "image/tiff"].contains(&media_type),
+                    "TG Requirement 30: {media_type}"
+                );
+                sections.push((link.attr("href").unwrap().to_string(), length));
+            }
+        }
+        pages += 1;
+        page_url = links(&page, "next")
+            .first()
+            .map(|l| l.attr("href").unwrap().to_string());
+        assert!(pages < 10);
+    }
+    assert!(pages >= 2, "paged");
+    assert_eq!(sections.len(), 4, "the four dalles: {sections:?}");
+    for (href, length) in &sections {
+        let (status, _, bytes, _) = fetch(href, None).await;
+        assert_eq!(
+            (status, bytes.len() as u64),
+            (200, *length),
+            "TG Requirement 26: {href}"
+        );
+    }
+    let (status, _, _, _) = fetch(&format!("{raster_feed}?page=99"), None).await;
+    assert_eq!(status, 404, "past the last page");
+
+    // The vector dataset feed: anonymously no download link (its storage does not allow
+    // downloads); with the admin key an entry per format × CRS, each linking its ZIP.
+    let vector_feed = format!("{base}/atom/datasets/{vector}.xml");
+    let (status, _, body, _) = fetch(&vector_feed, None).await;
+    assert_eq!(status, 200);
+    assert_atom_valid(&body, &rng, &scratch.path(), "the closed vector feed");
+    let closed = tree(&body);
+    for entry in children(&closed, "entry") {
+        assert!(links(entry, "alternate").is_empty() && links(entry, "section").is_empty());
+        assert!(text_of(entry, "content").contains("fermé"));
+    }
+    let (status, _, body, _) = fetch(&vector_feed, Some(ADMIN_KEY)).await;
+    assert_eq!(status, 200);
+    assert_atom_valid(&body, &rng, &scratch.path(), "the vector feed");
+    let open = tree(&body);
+    let entries = children(&open, "entry");
+    assert_eq!(entries.len(), 4 * 3, "gpkg, gml, geojson, shp × 3946, 2154, 4326");
+    let mut pairs = std::collections::BTreeSet::new();
+    for entry in &entries {
+        let term = children(entry, "category")[0].attr("term").unwrap().to_string();
+        let link = links(entry, "alternate")[0];
+        assert!(
+            pairs.insert((term, link.attr("href").unwrap().to_string())),
+            "TG Requirement 27: unique"
+        );
+    }
+    let gpkg = entries
+        .iter()
+        .map(|e| links(e, "alternate")[0].attr("href").unwrap())
+        .find(|href| href.contains("format=gpkg") && href.contains("crs=2154"))
+        .unwrap();
+    let (status, content_type, zip, _) = fetch(gpkg, Some(ADMIN_KEY)).await;
+    assert_eq!((status, content_type.as_str()), (200, "application/zip"));
+    assert!(zip.starts_with(b"PK"));
+
+    // OpenSearch: the description, Describe Spatial Dataset, Get Spatial Dataset.
+    let (status, content_type, body, _) = fetch(&format!("{base}/atom/opensearch.xml"), None).await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("application/opensearchdescription+xml"));
+    let description = tree(&body);
+    let urls = children(&description, "Url");
+    let template = |rel: &str, media_type: &str| {
+        urls.iter()
+            .find(|u| u.attr("rel") == Some(rel) && u.attr("type") == Some(media_type))
+            .and_then(|u| u.attr("template"))
+            .unwrap_or_else(|| panic!("no {rel} {media_type} template"))
+            .to_string()
+    };
+    assert_eq!(
+        template("self", "application/opensearchdescription+xml"),
+        format!("{base}/atom/opensearch.xml"),
+        "TG Requirement 40"
+    );
+    assert!(
+        template("results", "text/html").contains("{searchTerms}"),
+        "TG Requirement 41"
+    );
+    let describe = template("describedby", "application/atom+xml");
+    let get = template("results", "application/zip");
+    for name in [
+        "spatial_dataset_identifier_code",
+        "spatial_dataset_identifier_namespace",
+        "language",
+    ] {
+        assert!(
+            describe.contains(name) && get.contains(name),
+            "TG Requirements 42, 43: {name}"
+        );
+    }
+    assert!(get.contains("{inspire_dls:crs?}"), "TG Requirement 43: crs");
+    let examples = children(&description, "Query");
+    assert_eq!(examples.len(), 2, "TG Requirement 44: an example per dataset");
+    assert_eq!(text_of(&description, "Language"), "fr", "TG Requirement 45");
+    let fill = |template: &str, code: &str, crs: &str| {
+        template
+            .replace("{inspire_dls:spatial_dataset_identifier_code?}", code)
+            .replace(
+                "{inspire_dls:spatial_dataset_identifier_namespace?}",
+                &url::form_urlencoded::byte_serialize(format!("{base}/").as_bytes()).collect::<String>(),
+            )
+            .replace("{inspire_dls:crs?}", crs)
+            .replace("{language?}", "fr")
+    };
+    let (status, content_type, body, _) = fetch(&fill(&describe, &raster, ""), None).await;
+    assert_eq!(status, 200);
+    assert!(
+        content_type.starts_with("application/atom+xml"),
+        "Describe Spatial Dataset"
+    );
+    assert_eq!(text_of(&tree(&body), "id"), raster_feed);
+    let crs = url::form_urlencoded::byte_serialize(b"http://www.opengis.net/def/crs/EPSG/0/2154")
+        .collect::<String>();
+    let (status, _, _, location) = fetch(&fill(&get, &raster, &crs), None).await;
+    assert_eq!(status, 303, "Get Spatial Dataset");
+    let location = location.unwrap();
+    assert_eq!(location, format!("{base}/download/zip?livrable={raster}"));
+    let (status, content_type, _, _) = fetch(&location, None).await;
+    assert_eq!((status, content_type.as_str()), (200, "application/zip"));
+    let (status, _, body, _) = fetch(&format!("{base}/atom/search?q=ortho"), None).await;
+    assert_eq!(status, 200);
+    assert!(
+        String::from_utf8_lossy(&body).contains(&raster_feed),
+        "the HTML search"
+    );
+    let (status, _, _, _) = fetch(&fill(&get, "nothing-here", &crs), None).await;
+    assert_eq!(status, 404);
+
+    // A closed licence: not listed to anonymous callers, listed to an admin.
+    let catalog = served.state.catalog();
+    let livrable = catalog.livrable_by_slug(&raster).await.unwrap();
+    let mut input = livrable.to_input();
+    input.licence = dallage::catalog::Licence::Ferme;
+    catalog.replace_livrable(livrable.id, &input).await.unwrap();
+    let (_, _, body, _) = fetch(&service_url, None).await;
+    assert_eq!(
+        children(&tree(&body), "entry").len(),
+        1,
+        "the private one left out"
+    );
+    let (status, _, _, _) = fetch(&raster_feed, None).await;
+    assert_eq!(status, 404);
+    let (_, _, body, _) = fetch(&service_url, Some(ADMIN_KEY)).await;
+    assert_eq!(children(&tree(&body), "entry").len(), 2, "an admin sees it");
+}
