@@ -407,3 +407,145 @@ async fn the_atom_feeds_meet_the_inspire_technical_guidance() {
     let (_, _, body, _) = fetch(&service_url, Some(ADMIN_KEY)).await;
     assert_eq!(children(&tree(&body), "entry").len(), 2, "an admin sees it");
 }
+
+const A: &str = "ortho/2024-0846200-6526400-LA93-0M05-RVB.jp2";
+const A_WORLD: &str = "ortho/2024-0846200-6526400-LA93-0M05-RVB.j2w";
+const B: &str = "ortho/2024-0846400-6526400-LA93-0M05-RVB.jp2";
+const B_WORLD: &str = "ortho/2024-0846400-6526400-LA93-0M05-RVB.j2w";
+
+/// GET with revalidation headers: status, ETag, Last-Modified, body.
+async fn revalidate(url: &str, headers: &[(&str, &str)]) -> (u16, String, String, Vec<u8>) {
+    let mut request = reqwest::Client::new().get(url).header("X-API-Key", ADMIN_KEY);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    let (status, etag, modified) = (
+        response.status().as_u16(),
+        header("etag"),
+        header("last-modified"),
+    );
+    (status, etag, modified, response.bytes().await.unwrap().to_vec())
+}
+
+/// The entries of a change feed whose title names a scan.
+fn scan_entries(feed: &Node) -> Vec<&Node> {
+    children(feed, "entry")
+        .into_iter()
+        .filter(|e| text_of(e, "title").starts_with("Scan "))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rescan_that_changes_one_dalle_makes_one_change_entry() {
+    let copy = TempDir::new();
+    std::fs::create_dir_all(copy.path().join("ortho")).unwrap();
+    for name in [A, A_WORLD, B, B_WORLD] {
+        std::fs::copy(fixtures().join(name), copy.path().join(name)).unwrap();
+    }
+    let served = Served::start(vec![
+        json!({"type": "file", "path": copy.path().display().to_string()}),
+    ])
+    .await;
+    let scratch = TempDir::new();
+    let rng = atom_rng(&scratch.path());
+    let changes_url = format!("{}/atom/changes.xml", served.base);
+    let (status, etag, modified, body) = revalidate(&changes_url, &[]).await;
+    assert_eq!(status, 200);
+    assert_atom_valid(&body, &rng, &scratch.path(), "the change feed");
+    let before = tree(&body);
+    assert_eq!(scan_entries(&before).len(), 1, "the first scan");
+    let titles: Vec<&str> = children(&before, "entry")
+        .iter()
+        .map(|e| text_of(e, "title"))
+        .collect();
+    assert!(
+        titles.iter().any(|t| t.starts_with("Nouveau livrable")),
+        "{titles:?}"
+    );
+    // Revalidation: the same document is not sent again.
+    let (status, _, _, body) = revalidate(&changes_url, &[("If-None-Match", &etag)]).await;
+    assert_eq!((status, body.len()), (304, 0), "If-None-Match");
+    let (status, _, _, _) = revalidate(&changes_url, &[("If-Modified-Since", &modified)]).await;
+    assert_eq!(status, 304, "If-Modified-Since {modified}");
+
+    // B grows; a rescan finds it changed: exactly one more scan entry, with its counts.
+    let b = copy.path().join(B);
+    let mut bytes = std::fs::read(&b).unwrap();
+    bytes.extend_from_slice(&[0u8; 4096]);
+    std::fs::write(&b, bytes).unwrap();
+    let livrable = served
+        .state
+        .catalog()
+        .livrable_by_slug(served.layer())
+        .await
+        .unwrap();
+    let rescan = scan(&served.state, livrable.id).await;
+    let (status, _, _, body) = revalidate(&changes_url, &[("If-None-Match", &etag)]).await;
+    assert_eq!(status, 200, "changed since");
+    assert_atom_valid(&body, &rng, &scratch.path(), "the change feed after the rescan");
+    let after = tree(&body);
+    let scans = scan_entries(&after);
+    assert_eq!(scans.len(), 2, "one entry more");
+    let newest = scans[0];
+    assert!(
+        text_of(newest, "title").starts_with(&format!("Scan {} ", rescan.id)),
+        "newest first"
+    );
+    assert!(
+        text_of(newest, "summary").starts_with("0 dalles ajoutées, 1 modifiées, 0 retirées"),
+        "{}",
+        text_of(newest, "summary")
+    );
+    assert_eq!(
+        text_of(newest, "id"),
+        format!("{}/api/scans/{}#finished", served.base, rescan.id),
+        "a stable id"
+    );
+    // Its links: the list and the ZIP of just what changed.
+    let list = links(newest, "related")[0].attr("href").unwrap().to_string();
+    let (status, _, _, body) = revalidate(&list, &[]).await;
+    assert_eq!(status, 200);
+    let urls = String::from_utf8(body).unwrap();
+    assert!(
+        urls.lines().count() >= 1 && urls.lines().all(|u| u.contains("0846400-6526400")),
+        "B and its side files only: {urls}"
+    );
+    let zip = links(newest, "enclosure")[0].attr("href").unwrap().to_string();
+    let (status, _, _, body) = revalidate(&zip, &[]).await;
+    assert_eq!(status, 200);
+    assert!(body.starts_with(b"PK") && body.len() > 6_000_000, "B in a ZIP");
+
+    // Past four changes (limits.atom_changes_per_page in the tests' settings) the older ones are
+    // in full archives that never change.
+    let all = children(&after, "entry").len();
+    assert_eq!(all, 4, "the newest four");
+    let archive = links(&after, "prev-archive")[0].attr("href").unwrap().to_string();
+    let (status, _, _, body) = revalidate(&archive, &[]).await;
+    assert_eq!(status, 200);
+    assert_atom_valid(&body, &rng, &scratch.path(), &archive);
+    let archived = tree(&body);
+    assert!(archived.child("archive").is_some(), "marked fh:archive");
+    assert_eq!(children(&archived, "entry").len(), 4);
+    let (status, _, _, _) = revalidate(&format!("{changes_url}?archive=99"), &[]).await;
+    assert_eq!(status, 404);
+
+    // The same as JSON Feed 1.1, and the project's own feed.
+    let (status, _, _, body) = revalidate(&format!("{}/atom/changes.json", served.base), &[]).await;
+    assert_eq!(status, 200);
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
+    assert_eq!(json["items"][0]["id"], text_of(newest, "id"));
+    assert_eq!(json["items"][0]["attachments"][0]["mime_type"], "application/zip");
+    let (status, _, _, body) = revalidate(&format!("{}/atom/projects/pcrs-lyon.xml", served.base), &[]).await;
+    assert_eq!(status, 200);
+    assert_atom_valid(&body, &rng, &scratch.path(), "the project's change feed");
+    assert_eq!(scan_entries(&tree(&body)).len(), 2);
+}

@@ -428,6 +428,16 @@ impl Catalog {
             .transpose()
     }
 
+    /// Every finished scan, oldest first (for the change feeds).
+    pub async fn finished_scans(&self) -> Result<Vec<ScanRecord>> {
+        sqlx::query("SELECT * FROM scans WHERE finished_at IS NOT NULL ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(scan_from_row)
+            .collect()
+    }
+
     /// Records the SHA-256 and CRC-32 a download computed of file `dalle_id`, when the file is
     /// still the `size` bytes it read (a scan since may have seen it change).
     pub async fn record_digests(&self, dalle_id: i64, size: u64, (sha256, crc32): (&str, u32)) -> Result<()> {

@@ -183,6 +183,16 @@ impl Catalog {
         storage_from_row(&row)
     }
 
+    /// Every storage, revoked ones too, oldest first (for the change feeds).
+    pub async fn all_storages(&self) -> Result<Vec<StorageRecord>> {
+        sqlx::query("SELECT * FROM storages ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(storage_from_row)
+            .collect()
+    }
+
     /// Every active storage (for scheduling rescans).
     pub async fn active_storages(&self) -> Result<Vec<StorageRecord>> {
         sqlx::query("SELECT * FROM storages WHERE revoked_at IS NULL ORDER BY id")

@@ -1,13 +1,16 @@
 //! The ATOM download service's routes: `/atom/service.xml`, `/atom/datasets/{livrable}.xml`
 //! (paged with `page`), `/atom/opensearch.xml` and `/atom/search` (the OpenSearch templates:
 //! free words as an HTML list, Describe Spatial Dataset as the dataset feed, Get Spatial Dataset
-//! as a redirect to the download). The feeds are written by `crate::atom` for this caller.
+//! as a redirect to the download), and the change feeds `/atom/changes.xml` (archived with
+//! `archive=k`), `/atom/changes.json` (JSON Feed 1.1) and `/atom/projects/{slug}.xml`, which
+//! answer revalidations (`If-None-Match`, `If-Modified-Since`) with 304. The feeds are written by
+//! `crate::atom` for this caller.
 
 use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::atom::{self, opensearch, Dataset, FeedPage, Publisher, SectionFile};
+use crate::atom::{self, changes, opensearch, Dataset, FeedPage, Publisher, SectionFile};
 use crate::catalog::{Catalog, ImageGroup};
 use crate::config::Config;
 use crate::http::auth::Caller;
@@ -22,7 +25,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(resource("/atom/service.xml", "GET").route(web::get().to(service)))
         .service(resource("/atom/opensearch.xml", "GET").route(web::get().to(description)))
         .service(resource("/atom/search", "GET").route(web::get().to(search)))
-        .service(resource("/atom/datasets/{file}", "GET").route(web::get().to(dataset)));
+        .service(resource("/atom/datasets/{file}", "GET").route(web::get().to(dataset)))
+        .service(resource("/atom/changes.xml", "GET").route(web::get().to(changes_atom)))
+        .service(resource("/atom/changes.json", "GET").route(web::get().to(changes_json)))
+        .service(resource("/atom/projects/{file}", "GET").route(web::get().to(project_changes)));
 }
 
 fn publisher(config: &Config) -> Publisher {
@@ -54,6 +60,12 @@ async fn visible(
     };
     let viewer = |project: &crate::catalog::Project| caller.can_manage(project);
     Ok(atom::datasets(catalog, vectors, &viewer, only.as_ref()).await?)
+}
+
+/// The slug a feed's file name (`{slug}.xml`) names.
+fn feed_name<'a>(file: &'a str, what: &str) -> Result<&'a str, Problem> {
+    file.strip_suffix(".xml")
+        .ok_or_else(|| Problem::not_found(format!("no feed {file}: {what} feeds end in .xml")))
 }
 
 fn xml(media_type: &str, body: Vec<u8>) -> HttpResponse {
@@ -89,9 +101,7 @@ pub async fn dataset(
     request: HttpRequest,
 ) -> Result<HttpResponse, Problem> {
     let file = path.into_inner();
-    let slug = file
-        .strip_suffix(".xml")
-        .ok_or_else(|| Problem::not_found(format!("no feed {file}: dataset feeds end in .xml")))?;
+    let slug = feed_name(&file, "dataset")?;
     let base = base_url(&request, &config.server.public_url);
     let datasets = visible(&catalog, &vectors, &caller, Some(slug)).await?;
     let dataset = datasets
@@ -245,4 +255,176 @@ pub async fn search(
 
 fn escape(text: &str) -> String {
     quick_xml::escape::escape(text).into_owned()
+}
+
+/// A change document, or 304 when the client's copy is current: a strong ETag from the bytes,
+/// `Last-Modified` from the newest change.
+fn revalidated(request: &HttpRequest, media_type: &str, body: Vec<u8>, newest: Option<&str>) -> HttpResponse {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(&body);
+    let etag = format!(
+        "\"{}\"",
+        digest
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let modified = newest.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+    let header_text = |name| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v: &header::HeaderValue| v.to_str().ok())
+    };
+    let fresh = match header_text(header::IF_NONE_MATCH) {
+        Some(tags) => tags.split(',').any(|tag| tag.trim() == etag || tag.trim() == "*"),
+        None => match (header_text(header::IF_MODIFIED_SINCE), modified) {
+            (Some(since), Some(modified)) => chrono::DateTime::parse_from_rfc2822(since)
+                .is_ok_and(|since| modified.timestamp() <= since.timestamp()),
+            _ => false,
+        },
+    };
+    let mut response = if fresh {
+        HttpResponse::build(StatusCode::NOT_MODIFIED)
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "no-cache"));
+    if let Some(modified) = modified {
+        response.insert_header((
+            header::LAST_MODIFIED,
+            modified
+                .with_timezone(&chrono::Utc)
+                .format("%a, %d %b %Y %H:%M:%S GMT")
+                .to_string(),
+        ));
+    }
+    if fresh {
+        return response.finish();
+    }
+    response
+        .content_type(format!("{media_type}; charset=utf-8"))
+        .body(body)
+}
+
+/// The changes this caller may see, of one project when given.
+async fn visible_changes(
+    catalog: &Catalog,
+    caller: &Caller,
+    base: &str,
+    project: Option<&crate::catalog::Project>,
+) -> Result<Vec<changes::Change>, Problem> {
+    let viewer = |project: &crate::catalog::Project| caller.can_manage(project);
+    Ok(changes::changes(catalog, &viewer, base, project).await?)
+}
+
+/// The part of the change feed a query asks (`archive=k`), or a 404 naming why.
+fn part_asked(query: &Query) -> Result<changes::Part, Problem> {
+    match query.text("archive") {
+        None => Ok(changes::Part::Current),
+        Some(text) => text
+            .parse()
+            .map(changes::Part::Archive)
+            .map_err(|_| Problem::bad_request(format!("archive `{text}` must be a number from 0"))),
+    }
+}
+
+/// An Atom change document for the changes given.
+fn changes_document(
+    config: &Config,
+    request: &HttpRequest,
+    (all, part): (&[changes::Change], changes::Part),
+    self_url: &str,
+    title: &str,
+) -> Result<HttpResponse, Problem> {
+    let size = config.limits.atom_changes_per_page;
+    let (shown, prev, next) = changes::part_of(all, part, size).ok_or_else(|| {
+        Problem::not_found("that archive is not full yet: the current feed holds its changes")
+    })?;
+    let newest = shown.first().map(|c| c.updated.clone());
+    let body = changes::atom(self_url, &publisher(config), title, (&shown, prev, next), part);
+    Ok(revalidated(request, atom::ATOM_TYPE, body, newest.as_deref()))
+}
+
+/// Every change, newest first (archives: `archive=k`).
+pub async fn changes_atom(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    caller: Caller,
+    query: Query,
+    request: HttpRequest,
+) -> Result<HttpResponse, Problem> {
+    let base = base_url(&request, &config.server.public_url);
+    let part = part_asked(&query)?;
+    let all = visible_changes(&catalog, &caller, &base, None).await?;
+    let title = format!("{} — changements", config.publisher.title);
+    changes_document(
+        &config,
+        &request,
+        (&all, part),
+        &format!("{base}/atom/changes.xml"),
+        &title,
+    )
+}
+
+/// The newest changes as JSON Feed 1.1.
+pub async fn changes_json(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    caller: Caller,
+    request: HttpRequest,
+) -> Result<HttpResponse, Problem> {
+    let base = base_url(&request, &config.server.public_url);
+    let all = visible_changes(&catalog, &caller, &base, None).await?;
+    let shown: Vec<&changes::Change> = all
+        .iter()
+        .rev()
+        .take(config.limits.atom_changes_per_page)
+        .collect();
+    let newest = shown.first().map(|c| c.updated.clone());
+    let title = format!("{} — changements", config.publisher.title);
+    let feed = changes::json_feed(
+        &format!("{base}/atom/service.xml"),
+        &format!("{base}/atom/changes.json"),
+        &title,
+        &shown,
+    );
+    let body = serde_json::to_vec(&feed).unwrap_or_default();
+    Ok(revalidated(
+        &request,
+        "application/feed+json",
+        body,
+        newest.as_deref(),
+    ))
+}
+
+/// One project's changes (archives: `archive=k`).
+pub async fn project_changes(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    caller: Caller,
+    path: web::Path<String>,
+    query: Query,
+    request: HttpRequest,
+) -> Result<HttpResponse, Problem> {
+    let file = path.into_inner();
+    let slug = feed_name(&file, "project")?;
+    let project = catalog
+        .project_by_slug(slug)
+        .await
+        .map_err(|_| Problem::not_found(format!("no project {slug}")))?;
+    let base = base_url(&request, &config.server.public_url);
+    let part = part_asked(&query)?;
+    let all = visible_changes(&catalog, &caller, &base, Some(&project)).await?;
+    let title = format!("{} — changements du projet", project.nom);
+    changes_document(
+        &config,
+        &request,
+        (&all, part),
+        &format!("{base}/atom/projects/{slug}.xml"),
+        &title,
+    )
 }
