@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The INSPIRE ATOM feeds over a big catalogue, on loopback: LIVRABLES (10 000) raster
 # deliverables, the first of BIG (50 000) dalles, written straight into a SQLite catalogue
-# (benches/atom_catalogue.py) that `dallage serve` then serves. For the service feed, the first
-# page of the big deliverable's dataset feed and its last page: the time of each request (the
-# median of RUNS), dallage's CPU per request and its resident memory after them.
+# (benches/atom_catalogue.py) that `dallage serve` then serves. For the first and last pages of
+# the service feed (1 000 entries each) and of the big deliverable's dataset feed (5 000 links
+# each): the time of each request (the median of RUNS), dallage's CPU per request and its
+# resident memory after them.
 #
 #   benches/atom.sh
 #   LIVRABLES=2000 BIG=10000 benches/atom.sh
@@ -60,14 +61,16 @@ EOF
     last="$first?page=$pages"
     bytes=$(curl -sf --max-time 60 -o /dev/null -w '%{size_download}' "$service")
     before=$(tree_ticks "$ATOM_PID")
-    local t_service t_first t_last
+    local t_service t_service_last t_first t_last service_pages
+    service_pages=$(( (LIVRABLES + 999) / 1000 ))
     t_service=$(median_time "$service")
+    t_service_last=$(median_time "$service?page=$service_pages")
     t_first=$(median_time "$first")
     t_last=$(median_time "$last")
     after=$(tree_ticks "$ATOM_PID")
     local cpu
-    cpu=$(python3 -c "print(f'{($after - $before) * 1000 / $(getconf CLK_TCK) / (3 * $RUNS):.0f}')")
-    echo "atom: service feed of $LIVRABLES deliverables ($((bytes / 1024)) KiB): ${t_service} ms"
+    cpu=$(python3 -c "print(f'{($after - $before) * 1000 / $(getconf CLK_TCK) / (4 * $RUNS):.0f}')")
+    echo "atom: service feed of $LIVRABLES deliverables, page 1 of $service_pages (1 000 entries, $((bytes / 1024)) KiB): ${t_service} ms, last page: ${t_service_last} ms"
     echo "atom: dataset feed of $BIG dalles, page 1 of $pages (5 000 links): ${t_first} ms, last page: ${t_last} ms"
     echo "atom: dallage CPU ${cpu} ms per request on average, resident $(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$ATOM_PID/status") MiB after them"
 }

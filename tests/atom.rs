@@ -2,7 +2,8 @@
 //! deliverable served by nginx (four dalles, downloads allowed) and Lyon's PCRS GML (a vector
 //! deliverable whose storage does not allow downloads). Every feed validates against the Atom
 //! RELAX NG schema of RFC 4287 (`tests/fixtures/atom/atom.rnc`, converted by rnc2rng, checked by
-//! xmllint), and a checklist names each Technical Guidance requirement it verifies ("TG
+//! xmllint), each dataset's ISO 19139 record against the gmd schemas, and a checklist names each
+//! Technical Guidance requirement it verifies ("TG
 //! Requirement N" of the Technical Guidance for INSPIRE Download Services 3.1, chapter 5).
 
 mod common;
@@ -11,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::pcrs::lyon_files;
-use common::served::Served;
+use common::served::{xmllint, Served};
 use common::*;
 use dallage::vector::{read_tree, Node, XmlLimits};
 use serde_json::json;
@@ -160,7 +161,25 @@ async fn the_atom_feeds_meet_the_inspire_technical_guidance() {
     assert_updated(&feed, "the service feed");
     let author = feed.child("author").expect("TG Requirement 12: author");
     assert!(!text_of(author, "name").is_empty() && text_of(author, "email").contains('@'));
-    let entries = children(&feed, "entry");
+    // One deliverable a page in the tests' settings: the second is on page 2 (RFC 5005).
+    assert_eq!(children(&feed, "entry").len(), 1, "a page of one");
+    let next = links(&feed, "next")[0].attr("href").unwrap().to_string();
+    assert_eq!(next, format!("{service_url}?page=2"));
+    let (status, _, second, _) = fetch(&next, None).await;
+    assert_eq!(status, 200);
+    assert_atom_valid(&second, &rng, &scratch.path(), "page 2 of the service feed");
+    let second = tree(&second);
+    assert_eq!(
+        links(&second, "previous")[0].attr("href"),
+        Some(service_url.as_str())
+    );
+    assert!(links(&second, "next").is_empty(), "the last page");
+    let (status, _, _, _) = fetch(&format!("{service_url}?page=3"), None).await;
+    assert_eq!(status, 404, "past the last page");
+    let entries: Vec<&Node> = children(&feed, "entry")
+        .into_iter()
+        .chain(children(&second, "entry"))
+        .collect();
     assert_eq!(entries.len(), 2, "TG Requirement 1: an entry per dataset");
     for entry in &entries {
         let code = text_of(entry, "spatial_dataset_identifier_code");
@@ -192,6 +211,35 @@ async fn the_atom_feeds_meet_the_inspire_technical_guidance() {
                 .chunks(2)
                 .all(|p| (45.0..46.5).contains(&p[0]) && (4.0..5.5).contains(&p[1])),
             "latitude first, around Lyon: {polygon:?}"
+        );
+        // TG Requirement 14: the dataset's ISO 19139 record, valid against the gmd schemas.
+        let described = links(entry, "describedby");
+        assert_eq!(described.len(), 1, "TG Requirement 14");
+        assert_eq!(described[0].attr("type"), Some("application/xml"));
+        let (status, content_type, record, _) = fetch(described[0].attr("href").unwrap(), None).await;
+        assert_eq!(status, 200);
+        assert!(content_type.starts_with("application/xml"), "{content_type}");
+        xmllint(
+            &record,
+            Some("ogc/iso/19139/20070417/gmd/gmd.xsd"),
+            &scratch.path(),
+        )
+        .unwrap_or_else(|err| panic!("{code}'s record: {err}\n{}", String::from_utf8_lossy(&record)));
+        let record = tree(&record);
+        assert_eq!(record.name, "MD_Metadata");
+        let identifier = record
+            .child("identificationInfo")
+            .and_then(|i| i.child("MD_DataIdentification"))
+            .and_then(|i| i.child("citation"))
+            .and_then(|c| c.child("CI_Citation"))
+            .and_then(|c| c.child("identifier"))
+            .and_then(|i| i.child("RS_Identifier"))
+            .and_then(|i| i.child("code"))
+            .map(|c| text_of(c, "CharacterString").to_string());
+        assert_eq!(
+            identifier.as_deref(),
+            Some(code),
+            "the record names the dataset the feed does"
         );
         let categories = children(entry, "category");
         assert!(!categories.is_empty(), "TG Requirement 20: a category per CRS");
@@ -396,16 +444,27 @@ async fn the_atom_feeds_meet_the_inspire_technical_guidance() {
     let mut input = livrable.to_input();
     input.licence = dallage::catalog::Licence::Ferme;
     catalog.replace_livrable(livrable.id, &input).await.unwrap();
-    let (_, _, body, _) = fetch(&service_url, None).await;
+    let listed = |key: Option<&'static str>| {
+        let urls = [service_url.clone(), format!("{service_url}?page=2")];
+        async move {
+            let mut codes = Vec::new();
+            for url in urls {
+                let (_, _, body, _) = fetch(&url, key).await;
+                for entry in children(&tree(&body), "entry") {
+                    codes.push(text_of(entry, "spatial_dataset_identifier_code").to_string());
+                }
+            }
+            codes
+        }
+    };
     assert_eq!(
-        children(&tree(&body), "entry").len(),
-        1,
+        listed(None).await,
+        std::slice::from_ref(&vector),
         "the private one left out"
     );
     let (status, _, _, _) = fetch(&raster_feed, None).await;
     assert_eq!(status, 404);
-    let (_, _, body, _) = fetch(&service_url, Some(ADMIN_KEY)).await;
-    assert_eq!(children(&tree(&body), "entry").len(), 2, "an admin sees it");
+    assert_eq!(listed(Some(ADMIN_KEY)).await.len(), 2, "an admin sees it");
 }
 
 const A: &str = "ortho/2024-0846200-6526400-LA93-0M05-RVB.jp2";

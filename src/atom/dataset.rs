@@ -88,23 +88,51 @@ pub fn is_public(livrable: &Livrable) -> bool {
     livrable.licence != Licence::Ferme && livrable.diffusion != Some(Diffusion::No)
 }
 
-/// The deliverables with an active storage the caller may see (`only`: that one), in a few
-/// queries whatever their number.
+/// Which deliverables a document describes.
+#[derive(Debug, Clone, Copy)]
+pub enum Which<'a> {
+    /// This one.
+    One(&'a Livrable),
+    /// `limit` from `offset`, in creation order (a page of the service feed).
+    Page {
+        /// Deliverables skipped.
+        offset: i64,
+        /// Most deliverables.
+        limit: i64,
+    },
+}
+
+/// The deliverables with an active storage the caller may see among `which`, with the total
+/// number of deliverables; a few queries over the id range of those, whatever their number.
 pub async fn datasets(
     catalog: &Catalog,
     vectors: &Vectors,
     viewer: &dyn Viewer,
-    only: Option<&Livrable>,
-) -> Result<Vec<Dataset>, CatalogError> {
+    which: Which<'_>,
+) -> Result<(Vec<Dataset>, i64), CatalogError> {
+    let (livrables, total) = match which {
+        Which::One(livrable) => (vec![livrable.clone()], 1),
+        Which::Page { offset, limit } => {
+            let page = catalog.list_livrables(limit, offset).await?;
+            (page.items, page.total)
+        }
+    };
+    let (Some(first), Some(last)) = (
+        livrables.iter().map(|l| l.id).min(),
+        livrables.iter().map(|l| l.id).max(),
+    ) else {
+        return Ok((Vec::new(), total));
+    };
+    let ids = (first, last);
     let storages: HashMap<i64, _> = catalog
-        .active_storages()
+        .active_storages_of(ids)
         .await?
         .into_iter()
         .map(|storage| (storage.livrable_id, storage))
         .collect();
-    let last_scans = catalog.last_scans().await?;
+    let last_scans = catalog.last_scans(ids).await?;
     let mut groups: HashMap<i64, Vec<ImageGroup>> = HashMap::new();
-    for group in catalog.image_groups(only.map(|l| l.id)).await? {
+    for group in catalog.image_groups(ids).await? {
         groups.entry(group.livrable_id).or_default().push(group);
     }
     let mut collections: HashMap<i64, Vec<Arc<Collection>>> = HashMap::new();
@@ -114,10 +142,6 @@ pub async fn datasets(
             .or_default()
             .push(collection);
     }
-    let livrables = match only {
-        Some(livrable) => vec![livrable.clone()],
-        None => all_livrables(catalog).await?,
-    };
     let mut projects: HashMap<i64, Project> = HashMap::new();
     let mut out = Vec::new();
     for livrable in livrables {
@@ -170,19 +194,7 @@ pub async fn datasets(
             content,
         });
     }
-    Ok(out)
-}
-
-async fn all_livrables(catalog: &Catalog) -> Result<Vec<Livrable>, CatalogError> {
-    let mut all = Vec::new();
-    loop {
-        let page = catalog.list_livrables(1000, all.len() as i64).await?;
-        let done = page.items.is_empty() || all.len() as i64 + page.items.len() as i64 >= page.total;
-        all.extend(page.items);
-        if done {
-            return Ok(all);
-        }
-    }
+    Ok((out, total))
 }
 
 fn most_common(codes: impl Iterator<Item = u32>) -> Option<u32> {

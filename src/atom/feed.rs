@@ -39,6 +39,11 @@ pub fn dataset_url(base: &str, slug: &str) -> String {
     format!("{base}/atom/datasets/{slug}.xml")
 }
 
+/// The URL of a deliverable's ISO 19139 record.
+pub fn record_url(base: &str, slug: &str) -> String {
+    format!("{base}/metadata/{slug}.xml")
+}
+
 /// The namespace of the deliverables' identifiers (their slugs): this server's.
 pub fn identifier_namespace(base: &str) -> String {
     format!("{base}/")
@@ -132,10 +137,26 @@ impl CrsLabels {
 
 /// The download service feed: one entry per deliverable the caller may see (TG Requirements
 /// 5–20).
-pub fn service_feed(base: &str, publisher: &Publisher, datasets: &[Dataset]) -> Vec<u8> {
+///
+/// `(number, pages)`: which page this is of how many (RFC 5005 paging past
+/// `limits.atom_entries_per_page` deliverables).
+pub fn service_feed(
+    base: &str,
+    publisher: &Publisher,
+    datasets: &[Dataset],
+    (number, pages): (usize, usize),
+) -> Vec<u8> {
     let mut xml = Xml::new();
     open_feed(&mut xml);
-    let self_url = service_url(base);
+    let first_url = service_url(base);
+    let page_url = |n: usize| {
+        if n == 1 {
+            first_url.clone()
+        } else {
+            format!("{first_url}?page={n}")
+        }
+    };
+    let self_url = page_url(number);
     xml.leaf("title", &[], &publisher.title);
     xml.leaf("subtitle", &[], &publisher.subtitle);
     link(&mut xml, "self", &self_url, ATOM_TYPE, "Ce flux");
@@ -153,6 +174,16 @@ pub fn service_feed(base: &str, publisher: &Publisher, datasets: &[Dataset]) -> 
         "application/json",
         "API",
     );
+    if pages > 1 {
+        link(&mut xml, "first", &page_url(1), ATOM_TYPE, "");
+        link(&mut xml, "last", &page_url(pages), ATOM_TYPE, "");
+        if number > 1 {
+            link(&mut xml, "previous", &page_url(number - 1), ATOM_TYPE, "");
+        }
+        if number < pages {
+            link(&mut xml, "next", &page_url(number + 1), ATOM_TYPE, "");
+        }
+    }
     xml.leaf("id", &[], &self_url);
     xml.leaf("rights", &[], &publisher.rights);
     let updated = datasets
@@ -179,6 +210,13 @@ pub fn service_feed(base: &str, publisher: &Publisher, datasets: &[Dataset]) -> 
             &identifier_namespace(base),
         );
         link(&mut xml, "alternate", &feed, ATOM_TYPE, "Flux du jeu de données");
+        link(
+            &mut xml,
+            "describedby",
+            &record_url(base, slug),
+            "application/xml",
+            "Fiche de métadonnées ISO 19139",
+        );
         xml.leaf("id", &[], &feed);
         xml.leaf("rights", &[], rights_of(dataset.livrable.licence));
         xml.leaf("updated", &[], &dataset.updated);
@@ -194,7 +232,7 @@ pub fn service_feed(base: &str, publisher: &Publisher, datasets: &[Dataset]) -> 
 }
 
 /// A sentence of what a deliverable holds and whether it may be downloaded.
-fn summary(dataset: &Dataset) -> String {
+pub(super) fn summary(dataset: &Dataset) -> String {
     let content = &dataset.content;
     let mut parts = Vec::new();
     if !content.images.is_empty() {
@@ -232,8 +270,8 @@ pub struct FeedPage {
 }
 
 /// A deliverable's dataset feed (TG Requirements 21–35): for a raster deliverable, one entry per
-/// format and CRS whose `section` links name each dalle's own download route (this page's
-/// share of them) and whose `alternate` link is the whole ZIP; for a vector one, one entry per
+/// format and CRS whose `section` links name each dalle's own download route (`files`: this
+/// page's share of them) and whose `alternate` link is the whole ZIP; for a vector one, one entry per
 /// format × CRS linking its ZIP. No download link when the caller may not download it.
 pub fn dataset_feed(
     base: &str,
@@ -244,7 +282,7 @@ pub fn dataset_feed(
 ) -> Vec<u8> {
     let slug = &dataset.livrable.slug;
     let feed = dataset_url(base, slug);
-    let most = files.iter().map(|(_, f)| f.len()).max().unwrap_or(0);
+    let most = dataset.content.images.iter().map(|g| g.count).max().unwrap_or(0) as usize;
     let pages = most.div_ceil(page.size.max(1)).max(1);
     let page_url = |n: usize| {
         if n == 1 {
@@ -343,8 +381,9 @@ fn raster_entry(
     xml.leaf("updated", &[], &dataset.updated);
     labels.category(xml, group.epsg);
     georss_polygon(xml, group.bbox_wgs84);
+    // `files` is this page's share of the group's.
     let from = (page.number - 1) * page.size;
-    let shown: Vec<&SectionFile> = files.iter().skip(from).take(page.size).collect();
+    let shown: Vec<&SectionFile> = files.iter().collect();
     let structure = format!(
         "{} dalles {format_name} en EPSG:{}, {:.1} Go : un lien « section » par dalle (page {} : dalles {} à {}), \
          et l'ensemble en une archive ZIP (lien « alternate »), avec les fichiers de géoréférencement.",
@@ -359,7 +398,7 @@ fn raster_entry(
         xml.leaf("content", &[("type", "text")], &structure);
         // One file alone is the entry's download, not a section of it (TG Requirement 32);
         // several are sections, and the ZIP of them all the entry's one alternate.
-        let rel = if files.len() == 1 { "alternate" } else { "section" };
+        let rel = if group.count == 1 { "alternate" } else { "section" };
         if rel == "section" {
             let zip = format!("{base}/download/zip?livrable={slug}");
             xml.empty(

@@ -2,7 +2,7 @@
 //! (Technical Guidance for INSPIRE Download Services 3.1, chapter 5): the service feed
 //! ([`service_feed`]), a dataset feed per deliverable ([`dataset_feed`]), the OpenSearch
 //! description with the searches it describes ([`opensearch`]), and the change feeds for
-//! subscribers ([`changes`]). Every URL is absolute, built
+//! subscribers ([`changes`]), and each deliverable's ISO 19139 record ([`metadata`]). Every URL is absolute, built
 //! from the base URL the caller gives (`server.public_url`, else the address the request
 //! reached). Feeds honour permissions: a deliverable whose download is not allowed has no
 //! download links, a private one is not listed to anonymous callers.
@@ -10,9 +10,10 @@
 pub mod changes;
 mod dataset;
 mod feed;
+pub mod metadata;
 pub mod opensearch;
 
-pub use dataset::{datasets, is_public, rfc3339, Content, Dataset, Viewer, VECTOR_FORMATS};
+pub use dataset::{datasets, is_public, rfc3339, Content, Dataset, Viewer, Which, VECTOR_FORMATS};
 pub use feed::{
     dataset_feed, dataset_url, rights_of, service_feed, service_url, FeedPage, SectionFile, ATOM_TYPE,
 };

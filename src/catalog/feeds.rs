@@ -26,19 +26,20 @@ pub struct ImageGroup {
 }
 
 impl Catalog {
-    /// The images of active storages grouped by deliverable (or of one), class and EPSG code.
-    pub async fn image_groups(&self, livrable_id: Option<i64>) -> Result<Vec<ImageGroup>> {
-        // One deliverable, or all (-1 names none).
+    /// The images of active storages of the deliverables whose ids are in `ids` (inclusive),
+    /// grouped by deliverable, class and EPSG code.
+    pub async fn image_groups(&self, ids: (i64, i64)) -> Result<Vec<ImageGroup>> {
         let rows = sqlx::query(
             "SELECT d.livrable_id, d.class, d.epsg, COUNT(*) AS n, CAST(SUM(d.size) AS BIGINT) AS bytes, \
              MIN(d.west) AS w, MIN(d.south) AS s, MAX(d.east) AS e, MAX(d.north) AS n2 \
              FROM dalles d JOIN storages st ON st.id = d.storage_id \
              WHERE st.revoked_at IS NULL AND d.removed_scan_id IS NULL AND d.error IS NULL \
              AND d.class IN ('jpeg2000', 'geotiff') AND d.epsg IS NOT NULL \
-             AND ($1 < 0 OR d.livrable_id = $1) \
+             AND d.livrable_id BETWEEN $1 AND $2 \
              GROUP BY d.livrable_id, d.class, d.epsg ORDER BY d.livrable_id, d.class, d.epsg",
         )
-        .bind(livrable_id.unwrap_or(-1))
+        .bind(ids.0)
+        .bind(ids.1)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -65,11 +66,42 @@ impl Catalog {
             .collect()
     }
 
-    /// When each deliverable's last scan finished.
-    pub async fn last_scans(&self) -> Result<HashMap<i64, String>> {
+    /// A page of the images of one deliverable of one class in one CRS (as [`ImageGroup`]s
+    /// count them): path and size, by path.
+    pub async fn image_files(
+        &self,
+        livrable_id: i64,
+        (class, epsg): (&str, u32),
+        (offset, limit): (usize, usize),
+    ) -> Result<Vec<(String, u64)>> {
         let rows = sqlx::query(
-            "SELECT livrable_id, MAX(finished_at) AS done FROM scans WHERE finished_at IS NOT NULL GROUP BY livrable_id",
+            "SELECT d.path, d.size FROM dalles d JOIN storages st ON st.id = d.storage_id \
+             WHERE st.revoked_at IS NULL AND d.removed_scan_id IS NULL AND d.error IS NULL \
+             AND d.livrable_id = $1 AND d.class = $2 AND d.epsg = $3 ORDER BY d.path LIMIT $4 OFFSET $5",
         )
+        .bind(livrable_id)
+        .bind(class)
+        .bind(i64::from(epsg))
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let size: i64 = row.try_get("size")?;
+                Ok((row.try_get("path")?, u64::try_from(size).unwrap_or(0)))
+            })
+            .collect()
+    }
+
+    /// When the last scan of each deliverable whose id is in `ids` (inclusive) finished.
+    pub async fn last_scans(&self, ids: (i64, i64)) -> Result<HashMap<i64, String>> {
+        let rows = sqlx::query(
+            "SELECT livrable_id, MAX(finished_at) AS done FROM scans WHERE finished_at IS NOT NULL \
+             AND livrable_id BETWEEN $1 AND $2 GROUP BY livrable_id",
+        )
+        .bind(ids.0)
+        .bind(ids.1)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

@@ -193,6 +193,18 @@ impl Catalog {
             .collect()
     }
 
+    /// The active storages of the deliverables whose ids are in `ids` (inclusive).
+    pub async fn active_storages_of(&self, ids: (i64, i64)) -> Result<Vec<StorageRecord>> {
+        sqlx::query("SELECT * FROM storages WHERE revoked_at IS NULL AND livrable_id BETWEEN $1 AND $2")
+            .bind(ids.0)
+            .bind(ids.1)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(storage_from_row)
+            .collect()
+    }
+
     /// Every active storage (for scheduling rescans).
     pub async fn active_storages(&self) -> Result<Vec<StorageRecord>> {
         sqlx::query("SELECT * FROM storages WHERE revoked_at IS NULL ORDER BY id")

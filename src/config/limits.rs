@@ -25,6 +25,8 @@ pub struct LimitsConfig {
     pub max_downloads: u32,
     /// Download links of one ATOM dataset feed page (more dalles: RFC 5005 pages).
     pub atom_links_per_page: usize,
+    /// Deliverables of one page of the ATOM service feed (more: RFC 5005 pages).
+    pub atom_entries_per_page: usize,
     /// Entries of the current change feed and of each of its archives.
     pub atom_changes_per_page: usize,
     /// Most downloads one client runs at once.
@@ -57,6 +59,7 @@ impl LimitsConfig {
             ("limits.max_downloads", self.max_downloads),
             ("limits.atom_links_per_page", self.atom_links_per_page as u32),
             ("limits.atom_changes_per_page", self.atom_changes_per_page as u32),
+            ("limits.atom_entries_per_page", self.atom_entries_per_page as u32),
             ("limits.max_downloads_per_client", self.max_downloads_per_client),
             ("limits.max_downloads_per_storage", self.max_downloads_per_storage),
             ("limits.max_page_size", self.max_page_size),

@@ -10,7 +10,7 @@ use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::atom::{self, changes, opensearch, Dataset, FeedPage, Publisher, SectionFile};
+use crate::atom::{self, changes, opensearch, Dataset, FeedPage, Publisher, SectionFile, Which};
 use crate::catalog::{Catalog, ImageGroup};
 use crate::config::Config;
 use crate::http::auth::Caller;
@@ -26,6 +26,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(resource("/atom/opensearch.xml", "GET").route(web::get().to(description)))
         .service(resource("/atom/search", "GET").route(web::get().to(search)))
         .service(resource("/atom/datasets/{file}", "GET").route(web::get().to(dataset)))
+        .service(resource("/metadata/{file}", "GET").route(web::get().to(record)))
         .service(resource("/atom/changes.xml", "GET").route(web::get().to(changes_atom)))
         .service(resource("/atom/changes.json", "GET").route(web::get().to(changes_json)))
         .service(resource("/atom/projects/{file}", "GET").route(web::get().to(project_changes)));
@@ -42,24 +43,35 @@ fn publisher(config: &Config) -> Publisher {
     }
 }
 
-/// The deliverables this caller may see, `only` that one.
+/// The deliverables this caller may see, `only` that one, else every one (read a thousand at
+/// a time).
 async fn visible(
     catalog: &Catalog,
     vectors: &Vectors,
     caller: &Caller,
     only: Option<&str>,
 ) -> Result<Vec<Dataset>, Problem> {
-    let only = match only {
-        Some(slug) => Some(
-            catalog
-                .livrable_by_slug(slug)
-                .await
-                .map_err(|_| Problem::not_found(format!("no deliverable {slug}")))?,
-        ),
-        None => None,
-    };
     let viewer = |project: &crate::catalog::Project| caller.can_manage(project);
-    Ok(atom::datasets(catalog, vectors, &viewer, only.as_ref()).await?)
+    if let Some(slug) = only {
+        let livrable = catalog
+            .livrable_by_slug(slug)
+            .await
+            .map_err(|_| Problem::not_found(format!("no deliverable {slug}")))?;
+        return Ok(atom::datasets(catalog, vectors, &viewer, Which::One(&livrable))
+            .await?
+            .0);
+    }
+    let mut all = Vec::new();
+    let mut offset = 0;
+    loop {
+        let which = Which::Page { offset, limit: 1000 };
+        let (page, total) = atom::datasets(catalog, vectors, &viewer, which).await?;
+        all.extend(page);
+        offset += 1000;
+        if offset >= total {
+            return Ok(all);
+        }
+    }
 }
 
 /// The slug a feed's file name (`{slug}.xml`) names.
@@ -74,20 +86,46 @@ fn xml(media_type: &str, body: Vec<u8>) -> HttpResponse {
         .body(body)
 }
 
-/// The download service feed.
+/// The download service feed, `page` of it past `limits.atom_entries_per_page` deliverables.
 pub async fn service(
     config: web::Data<Config>,
     catalog: web::Data<Catalog>,
     vectors: web::Data<Vectors>,
     caller: Caller,
+    query: Query,
     request: HttpRequest,
 ) -> Result<HttpResponse, Problem> {
     let base = base_url(&request, &config.server.public_url);
-    let datasets = visible(&catalog, &vectors, &caller, None).await?;
+    let number = page_asked(&query)?;
+    let size = config.limits.atom_entries_per_page.max(1);
+    let viewer = |project: &crate::catalog::Project| caller.can_manage(project);
+    let which = Which::Page {
+        offset: ((number - 1) * size) as i64,
+        limit: size as i64,
+    };
+    let (datasets, total) = atom::datasets(&catalog, &vectors, &viewer, which).await?;
+    let pages = (total.max(0) as usize).div_ceil(size).max(1);
+    if number > pages {
+        return Err(Problem::not_found(format!(
+            "page {number} of a feed of {pages} pages"
+        )));
+    }
     Ok(xml(
         atom::ATOM_TYPE,
-        atom::service_feed(&base, &publisher(&config), &datasets),
+        atom::service_feed(&base, &publisher(&config), &datasets, (number, pages)),
     ))
+}
+
+/// The `page` a query asks (1 when none).
+fn page_asked(query: &Query) -> Result<usize, Problem> {
+    match query.text("page") {
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| Problem::bad_request(format!("page `{text}` must be a number from 1"))),
+        None => Ok(1),
+    }
 }
 
 /// A deliverable's dataset feed, `page` of it when its dalles fill several.
@@ -107,14 +145,7 @@ pub async fn dataset(
     let dataset = datasets
         .first()
         .ok_or_else(|| Problem::not_found(format!("no published deliverable {slug} for this caller")))?;
-    let number = match query.text("page") {
-        Some(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| Problem::bad_request(format!("page `{text}` must be a number from 1")))?,
-        None => 1,
-    };
+    let number = page_asked(&query)?;
     feed_of(&config, &catalog, dataset, &base, number).await
 }
 
@@ -130,57 +161,65 @@ async fn feed_of(
         number,
         size: config.limits.atom_links_per_page.max(1),
     };
-    let files = sections(catalog, dataset).await?;
-    let pages = files
-        .iter()
-        .map(|(_, f)| f.len())
-        .max()
-        .unwrap_or(0)
-        .div_ceil(page.size)
-        .max(1);
+    let most = dataset.content.images.iter().map(|g| g.count).max().unwrap_or(0) as usize;
+    let pages = most.div_ceil(page.size).max(1);
     if number > pages {
         return Err(Problem::not_found(format!(
             "page {number} of a feed of {pages} pages"
         )));
     }
+    let files = sections(catalog, dataset, page).await?;
     Ok(xml(
         atom::ATOM_TYPE,
         atom::dataset_feed(base, &publisher(config), dataset, &files, page),
     ))
 }
 
-/// The images of a raster deliverable by group (class and CRS), each group's sorted by path.
+/// This page's share of the images of a raster deliverable, by group (class and CRS), each
+/// group's by path: only the page's rows are read.
 async fn sections(
     catalog: &Catalog,
     dataset: &Dataset,
+    page: FeedPage,
 ) -> Result<Vec<(ImageGroup, Vec<SectionFile>)>, Problem> {
-    let groups = &dataset.content.images;
-    if groups.is_empty() {
-        return Ok(Vec::new());
-    }
-    let Some(storage) = catalog.active_storage(dataset.livrable.id).await? else {
-        return Ok(Vec::new());
-    };
-    let files = catalog.storage_files(storage.id).await?;
     let mut out = Vec::new();
-    for group in groups {
-        let mut own: Vec<SectionFile> = files
-            .iter()
-            .filter(|f| {
-                f.removed_scan_id.is_none()
-                    && f.error.is_none()
-                    && f.class == group.class
-                    && f.epsg.and_then(|e| u32::try_from(e).ok()) == Some(group.epsg)
-            })
-            .map(|f| SectionFile {
-                path: f.path.clone(),
-                size: u64::try_from(f.size).unwrap_or(0),
-            })
+    for group in &dataset.content.images {
+        let files = catalog
+            .image_files(
+                dataset.livrable.id,
+                (&group.class, group.epsg),
+                ((page.number - 1) * page.size, page.size),
+            )
+            .await?;
+        let files = files
+            .into_iter()
+            .map(|(path, size)| SectionFile { path, size })
             .collect();
-        own.sort_by(|a, b| a.path.cmp(&b.path));
-        out.push((group.clone(), own));
+        out.push((group.clone(), files));
     }
     Ok(out)
+}
+
+/// A deliverable's ISO 19139 metadata record.
+pub async fn record(
+    config: web::Data<Config>,
+    catalog: web::Data<Catalog>,
+    vectors: web::Data<Vectors>,
+    caller: Caller,
+    path: web::Path<String>,
+    request: HttpRequest,
+) -> Result<HttpResponse, Problem> {
+    let file = path.into_inner();
+    let slug = feed_name(&file, "metadata")?;
+    let base = base_url(&request, &config.server.public_url);
+    let datasets = visible(&catalog, &vectors, &caller, Some(slug)).await?;
+    let dataset = datasets
+        .first()
+        .ok_or_else(|| Problem::not_found(format!("no published deliverable {slug} for this caller")))?;
+    Ok(xml(
+        "application/xml",
+        atom::metadata::record(&base, &publisher(&config), dataset),
+    ))
 }
 
 /// The OpenSearch description.

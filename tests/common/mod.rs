@@ -66,6 +66,7 @@ max_page_size = 20
 # ATOM dataset feeds page after two dalles, so tests/atom.rs sees RFC 5005 pages.
 atom_links_per_page = 2
 atom_changes_per_page = 4
+atom_entries_per_page = 1
 
 [security]
 secret_key = "test secret, not for production"
