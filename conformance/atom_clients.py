@@ -27,7 +27,9 @@ import feedparser  # noqa: E402
 
 SERVICE = "ATOM"
 KEY = os.environ.get("DALLAGE_CONFORMANCE_KEY", "")
-RNC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "atom", "atom.rnc")
+FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "fixtures")
+RNC = os.path.join(FIXTURES, "atom", "atom.rnc")
+SCHEMAS = os.path.join(FIXTURES, "ogc-schemas")
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 INSPIRE_DLS = "http://inspire.ec.europa.eu/schemas/inspire_dls/1.0"
 
@@ -85,10 +87,34 @@ def run(context):
                     f"namespace {namespace}, feeds {feeds}, CRS {crs}")
         if feeds:
             described.append((code, feeds[0]))
+        records = [link.href for link in entry.links if link.rel == "describedby"]
+        if records:
+            report.guarded("xmllint (XSD)", "ISO 19139", f"record of {code} valid against the gmd schemas",
+                           check_record, records[0], code)
     for code, url in described:
         report.guarded("feedparser", SERVICE, f"dataset feed {code}", check_dataset_feed, url, schema)
     report.guarded("feedparser", SERVICE, "OpenSearch Describe Spatial Dataset per example query",
                    check_opensearch, base)
+
+
+def check_record(url, code):
+    """An ISO 19139 record: valid against gmd.xsd, naming the dataset the feed names."""
+    status, headers, body = fetch(url, key=False)
+    with tempfile.NamedTemporaryFile(suffix=".xml", delete=False) as handle:
+        handle.write(body)
+        path = handle.name
+    try:
+        checked = subprocess.run(
+            ["xmllint", "--noout", "--nonet", "--schema", "ogc/iso/19139/20070417/gmd/gmd.xsd", path],
+            cwd=SCHEMAS, env=dict(os.environ, XML_CATALOG_FILES=os.path.join(SCHEMAS, "catalog.xml")),
+            capture_output=True, text=True, timeout=120)
+    finally:
+        os.unlink(path)
+    root = ElementTree.fromstring(body)
+    gmd, gco = "{http://www.isotc211.org/2005/gmd}", "{http://www.isotc211.org/2005/gco}"
+    codes = [c.text for c in root.iter(f"{gmd}RS_Identifier") for c in c.iter(f"{gco}CharacterString")]
+    ok = status == 200 and checked.returncode == 0 and code in codes
+    return ok, f"{headers.get_content_type()}; {checked.stderr.strip().splitlines()[-1:] if checked.returncode else 'valid'}"
 
 
 def check_dataset_feed(url, schema):

@@ -157,6 +157,23 @@ async fn the_atom_feeds_meet_the_inspire_technical_guidance() {
         "TG Requirement 8: the OpenSearch link"
     );
     assert_eq!(text_of(&feed, "id"), service_url, "TG Requirement 9: id = self");
+    // TG Requirement 6: the service's own record, valid against the ISO 19119 srv schema.
+    let described = links(&feed, "describedby");
+    assert_eq!(
+        described[0].attr("type"),
+        Some("application/xml"),
+        "TG Requirement 6"
+    );
+    let (status, _, record, _) = fetch(described[0].attr("href").unwrap(), None).await;
+    assert_eq!(status, 200);
+    xmllint(
+        &record,
+        Some("ogc/iso/19139/20070417/srv/1.0/srv.xsd"),
+        &scratch.path(),
+    )
+    .unwrap_or_else(|err| panic!("the service record: {err}\n{}", String::from_utf8_lossy(&record)));
+    let operates_on = String::from_utf8_lossy(&record).matches("operatesOn").count();
+    assert_eq!(operates_on, 1, "the first page's dataset, by reference");
     assert!(!text_of(&feed, "rights").is_empty(), "TG Requirement 10: rights");
     assert_updated(&feed, "the service feed");
     let author = feed.child("author").expect("TG Requirement 12: author");

@@ -174,6 +174,14 @@ pub fn service_feed(
         "application/json",
         "API",
     );
+    // The service's own metadata record (TG Requirement 6).
+    link(
+        &mut xml,
+        "describedby",
+        &format!("{base}/metadata/service.xml"),
+        "application/xml",
+        "Fiche de métadonnées du service",
+    );
     if pages > 1 {
         link(&mut xml, "first", &page_url(1), ATOM_TYPE, "");
         link(&mut xml, "last", &page_url(pages), ATOM_TYPE, "");

@@ -2,7 +2,8 @@
 //! from the catalogue and the last scans: identifier, title, abstract, contact (the porteur
 //! when the project gives an address, else the publisher), extent, CRSs, resolution of the
 //! images, licence, lineage, formats, and the online resources of every service that serves it
-//! (WMS, WMTS, OGC API, WFS for vector deliverables, ATOM, download).
+//! (WMS, WMTS, OGC API, WFS for vector deliverables, ATOM, download); and the download
+//! service's own record (ISO 19119 `srv:SV_ServiceIdentification`).
 
 use super::dataset::{Dataset, VECTOR_FORMATS};
 pub use super::feed::record_url;
@@ -328,4 +329,141 @@ fn distribution(xml: &mut Xml, base: &str, dataset: &Dataset) {
     xml.close("gmd:transferOptions");
     xml.close("gmd:MD_Distribution");
     xml.close("gmd:distributionInfo");
+}
+
+/// The URL of the download service's own record.
+pub fn service_record_url(base: &str) -> String {
+    format!("{base}/metadata/service.xml")
+}
+
+/// The download service's record (ISO 19139 with the ISO 19119 service extension): a download
+/// service (`srv:serviceType` download) whose operations are the ATOM service feed, the
+/// OpenSearch description and its search, operating on the datasets given (their records by
+/// reference, at most a page of the service feed's).
+pub fn service_record(base: &str, publisher: &Publisher, datasets: &[Dataset], updated: &str) -> Vec<u8> {
+    let mut xml = Xml::new();
+    xml.open(
+        "gmd:MD_Metadata",
+        &[
+            ("xmlns:gmd", GMD),
+            ("xmlns:gco", GCO),
+            ("xmlns:srv", "http://www.isotc211.org/2005/srv"),
+            ("xmlns:xlink", "http://www.w3.org/1999/xlink"),
+        ],
+    );
+    text(
+        &mut xml,
+        "gmd:fileIdentifier",
+        &format!("{}atom/service", identifier_namespace(base)),
+    );
+    language(&mut xml);
+    code(&mut xml, "gmd:characterSet", "MD_CharacterSetCode", "utf8");
+    code(&mut xml, "gmd:hierarchyLevel", "MD_ScopeCode", "service");
+    party(
+        &mut xml,
+        "gmd:contact",
+        (&publisher.name, &publisher.email),
+        "pointOfContact",
+    );
+    xml.open("gmd:dateStamp", &[]);
+    xml.leaf("gco:DateTime", &[], updated.trim_end_matches('Z'));
+    xml.close("gmd:dateStamp");
+    text(
+        &mut xml,
+        "gmd:metadataStandardName",
+        "ISO 19115:2003/19139, ISO 19119",
+    );
+    text(&mut xml, "gmd:metadataStandardVersion", "1.0");
+    xml.open("gmd:identificationInfo", &[]);
+    xml.open("srv:SV_ServiceIdentification", &[]);
+    xml.open("gmd:citation", &[]);
+    xml.open("gmd:CI_Citation", &[]);
+    text(&mut xml, "gmd:title", &publisher.title);
+    xml.open("gmd:date", &[]);
+    xml.open("gmd:CI_Date", &[]);
+    xml.open("gmd:date", &[]);
+    xml.leaf("gco:Date", &[], &updated.chars().take(10).collect::<String>());
+    xml.close("gmd:date");
+    code(&mut xml, "gmd:dateType", "CI_DateTypeCode", "publication");
+    xml.close("gmd:CI_Date");
+    xml.close("gmd:date");
+    xml.close("gmd:CI_Citation");
+    xml.close("gmd:citation");
+    text(&mut xml, "gmd:abstract", &publisher.subtitle);
+    party(
+        &mut xml,
+        "gmd:pointOfContact",
+        (&publisher.name, &publisher.email),
+        "custodian",
+    );
+    xml.open("gmd:resourceConstraints", &[]);
+    xml.open("gmd:MD_LegalConstraints", &[]);
+    code(
+        &mut xml,
+        "gmd:accessConstraints",
+        "MD_RestrictionCode",
+        "otherRestrictions",
+    );
+    text(&mut xml, "gmd:otherConstraints", &publisher.rights);
+    xml.close("gmd:MD_LegalConstraints");
+    xml.close("gmd:resourceConstraints");
+    xml.open("srv:serviceType", &[]);
+    xml.leaf("gco:LocalName", &[], "download");
+    xml.close("srv:serviceType");
+    xml.open("srv:couplingType", &[]);
+    let list = format!("{CODE_LISTS}#SV_CouplingType");
+    xml.leaf(
+        "srv:SV_CouplingType",
+        &[("codeList", &list), ("codeListValue", "tight")],
+        "tight",
+    );
+    xml.close("srv:couplingType");
+    for (operation, url) in [
+        ("Get Download Service Metadata", super::feed::service_url(base)),
+        ("Describe Spatial Data Set", format!("{base}/atom/opensearch.xml")),
+        ("Get Spatial Data Set", format!("{base}/atom/search")),
+    ] {
+        xml.open("srv:containsOperations", &[]);
+        xml.open("srv:SV_OperationMetadata", &[]);
+        text(&mut xml, "srv:operationName", operation);
+        xml.open("srv:DCP", &[]);
+        let list = format!("{CODE_LISTS}#DCPList");
+        xml.leaf(
+            "srv:DCPList",
+            &[("codeList", &list), ("codeListValue", "WebServices")],
+            "WebServices",
+        );
+        xml.close("srv:DCP");
+        xml.open("srv:connectPoint", &[]);
+        xml.open("gmd:CI_OnlineResource", &[]);
+        xml.open("gmd:linkage", &[]);
+        xml.leaf("gmd:URL", &[], &url);
+        xml.close("gmd:linkage");
+        xml.close("gmd:CI_OnlineResource");
+        xml.close("srv:connectPoint");
+        xml.close("srv:SV_OperationMetadata");
+        xml.close("srv:containsOperations");
+    }
+    for dataset in datasets {
+        let href = super::feed::record_url(base, &dataset.livrable.slug);
+        xml.empty("srv:operatesOn", &[("xlink:href", &href)]);
+    }
+    xml.close("srv:SV_ServiceIdentification");
+    xml.close("gmd:identificationInfo");
+    xml.open("gmd:distributionInfo", &[]);
+    xml.open("gmd:MD_Distribution", &[]);
+    xml.open("gmd:transferOptions", &[]);
+    xml.open("gmd:MD_DigitalTransferOptions", &[]);
+    online(
+        &mut xml,
+        &super::feed::service_url(base),
+        "INSPIRE Atom",
+        &publisher.title,
+    );
+    xml.close("gmd:MD_DigitalTransferOptions");
+    xml.close("gmd:transferOptions");
+    xml.close("gmd:MD_Distribution");
+    xml.close("gmd:distributionInfo");
+    xml.close("gmd:MD_Metadata");
+    xml.finish()
 }

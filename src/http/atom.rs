@@ -212,6 +212,23 @@ pub async fn record(
     let file = path.into_inner();
     let slug = feed_name(&file, "metadata")?;
     let base = base_url(&request, &config.server.public_url);
+    if slug == "service" {
+        let viewer = |project: &crate::catalog::Project| caller.can_manage(project);
+        let which = Which::Page {
+            offset: 0,
+            limit: config.limits.atom_entries_per_page.max(1) as i64,
+        };
+        let (datasets, _) = atom::datasets(&catalog, &vectors, &viewer, which).await?;
+        let updated = datasets
+            .iter()
+            .map(|d| d.updated.clone())
+            .max()
+            .unwrap_or_else(|| atom::rfc3339(&chrono::Utc::now().to_rfc3339()));
+        return Ok(xml(
+            "application/xml",
+            atom::metadata::service_record(&base, &publisher(&config), &datasets, &updated),
+        ));
+    }
     let datasets = visible(&catalog, &vectors, &caller, Some(slug)).await?;
     let dataset = datasets
         .first()

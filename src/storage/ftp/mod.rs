@@ -567,17 +567,26 @@ impl Storage for FtpStorage {
         let path = clean_path(path)?;
         let inner = self.inner.clone();
         let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes>>(4);
-        let mut lease = inner.lease().await?;
         let server_path = inner.server_path(&path);
-        let mut transfer = match lease.get().retr_as_stream(&server_path).await {
-            Ok(transfer) => transfer,
-            Err(err) => {
-                if answered(&err) {
-                    lease.keep();
+        // Opening is retried: a pooled connection the server dropped (a restart) fails at once,
+        // and the next attempt opens a new one.
+        let (lease, mut transfer) = self
+            .inner
+            .spec
+            .retry_policy()
+            .run("FTP download", || async {
+                let mut lease = inner.lease().await?;
+                match lease.get().retr_as_stream(&server_path).await {
+                    Ok(transfer) => Ok((lease, transfer)),
+                    Err(err) => {
+                        if answered(&err) {
+                            lease.keep();
+                        }
+                        Err(inner.refusal(err, &path))
+                    }
                 }
-                return Err(inner.refusal(err, &path));
-            }
-        };
+            })
+            .await?;
         tokio::spawn(async move {
             let mut buffer = vec![0u8; 256 << 10];
             loop {
