@@ -73,6 +73,10 @@ def run(context):
     parsed = feedparser.parse(service)
     prefix = next((p for p, uri in parsed.namespaces.items() if uri == INSPIRE_DLS), "inspire_dls")
     entries = parsed.entries
+    services = [link.href for link in parsed.feed.get("links", []) if link.rel == "describedby"]
+    report.guarded("xmllint (XSD)", "ISO 19139", "the service's record valid against the srv schema",
+                   check_record, services[0] if services else f"{base}/metadata/service.xml",
+                   f"{base}/atom/service", SRV_XSD)
     report.emit("feedparser", SERVICE, "service feed parses, an entry per dataset",
                 not parsed.bozo and entries and headers.get_content_type() == "application/atom+xml",
                 f"{len(entries)} entries, bozo {parsed.bozo}")
@@ -97,22 +101,27 @@ def run(context):
                    check_opensearch, base)
 
 
-def check_record(url, code):
-    """An ISO 19139 record: valid against gmd.xsd, naming the dataset the feed names."""
+GMD_XSD = "ogc/iso/19139/20070417/gmd/gmd.xsd"
+SRV_XSD = "ogc/iso/19139/20070417/srv/1.0/srv.xsd"
+
+
+def check_record(url, code, schema=GMD_XSD):
+    """An ISO 19139 record: valid against `schema`, naming `code` in an identifier."""
     status, headers, body = fetch(url, key=False)
     with tempfile.NamedTemporaryFile(suffix=".xml", delete=False) as handle:
         handle.write(body)
         path = handle.name
     try:
         checked = subprocess.run(
-            ["xmllint", "--noout", "--nonet", "--schema", "ogc/iso/19139/20070417/gmd/gmd.xsd", path],
+            ["xmllint", "--noout", "--nonet", "--schema", schema, path],
             cwd=SCHEMAS, env=dict(os.environ, XML_CATALOG_FILES=os.path.join(SCHEMAS, "catalog.xml")),
             capture_output=True, text=True, timeout=120)
     finally:
         os.unlink(path)
     root = ElementTree.fromstring(body)
     gmd, gco = "{http://www.isotc211.org/2005/gmd}", "{http://www.isotc211.org/2005/gco}"
-    codes = [c.text for c in root.iter(f"{gmd}RS_Identifier") for c in c.iter(f"{gco}CharacterString")]
+    codes = [c.text for tag in ("RS_Identifier", "fileIdentifier")
+             for e in root.iter(f"{gmd}{tag}") for c in e.iter(f"{gco}CharacterString")]
     ok = status == 200 and checked.returncode == 0 and code in codes
     return ok, f"{headers.get_content_type()}; {checked.stderr.strip().splitlines()[-1:] if checked.returncode else 'valid'}"
 
