@@ -23,11 +23,11 @@ APT_PACKAGES := build-essential pkg-config libgdal-dev gdal-bin libsqlite3-dev l
 	fonts-dejavu-core unzip libhiredis0.14 libmemcached11 libmemcachedutil2 python3-rnc2rng
 
 # The conformance suite's clients: QGIS 3.22 with PyQGIS, GDAL's Python bindings and numpy
-# (system Python), and from PyPI, in a virtual environment, OWSLib, schemathesis, ogctests and
-# feedparser.
+# (system Python), and from PyPI, in a virtual environment, OWSLib, schemathesis, ogctests,
+# feedparser and rdflib.
 CONFORMANCE_APT := python3-qgis qgis-providers python3-gdal python3-numpy
 CONFORMANCE_VENV := target/conformance/venv
-CONFORMANCE_PYPI := owslib==0.35.0 schemathesis==4.32.5 ogctests==0.1.15 feedparser==6.0.14
+CONFORMANCE_PYPI := owslib==0.35.0 schemathesis==4.32.5 ogctests==0.1.15 feedparser==6.0.14 rdflib==7.6.0
 
 .PHONY: all setup build release demo test test-tools test-unit servers-start servers-stop lint fmt clean conformance
 

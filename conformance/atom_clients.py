@@ -99,6 +99,10 @@ def run(context):
         report.guarded("feedparser", SERVICE, f"dataset feed {code}", check_dataset_feed, url, schema)
     report.guarded("feedparser", SERVICE, "OpenSearch Describe Spatial Dataset per example query",
                    check_opensearch, base)
+    codes = {entry.get(f"{prefix}_spatial_dataset_identifier_code", "") for entry in entries}
+    for name, syntax in (("catalog.jsonld", "json-ld"), ("catalog.rdf", "xml")):
+        report.guarded("rdflib", "DCAT-AP", f"{name} parses as RDF, a dcat:Dataset per feed entry",
+                       check_dcat, f"{base}/metadata/{name}", syntax, codes)
 
 
 GMD_XSD = "ogc/iso/19139/20070417/gmd/gmd.xsd"
@@ -138,6 +142,23 @@ def check_dataset_feed(url, schema):
     status, headers, _ = fetch(downloads[0], method="HEAD")
     ok = not parsed.bozo and parsed.entries and status == 200 and int(headers.get("Content-Length", "0")) > 0
     return ok, f"{len(parsed.entries)} entries, {len(downloads)} download links; HEAD {downloads[0]}: {status}"
+
+
+def check_dcat(url, syntax, codes):
+    """Every page of the DCAT-AP catalogue parses with rdflib; its datasets are the feed's."""
+    import rdflib
+    from rdflib.namespace import DCAT, DCTERMS, RDF
+    hydra = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
+    found, pages = set(), 0
+    while url and pages < 100:
+        _, _, body = fetch(url, key=False)
+        graph = rdflib.Graph().parse(data=body, format=syntax)
+        for dataset in graph.subjects(RDF.type, DCAT.Dataset):
+            found.update(str(value) for value in graph.objects(dataset, DCTERMS.identifier))
+        following = list(graph.objects(None, hydra.next))
+        url = str(following[0]) if following else None
+        pages += 1
+    return found == codes and bool(found), f"{pages} pages, datasets {sorted(found)}, feed {sorted(codes)}"
 
 
 def check_opensearch(base):

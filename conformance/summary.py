@@ -4,9 +4,9 @@ import json
 
 SERVICES = ["WMS 1.1.1", "WMS 1.3.0", "WMTS", "TMS / XYZ", "OGC API Tiles", "/ogcapi (OpenAPI)",
             "/api (OpenAPI)", "WFS 2.0", "WFS 1.1", "OGC API Features", "Vector tiles", "Downloads", "ATOM",
-            "ISO 19139"]
+            "ISO 19139", "DCAT-AP"]
 CLIENTS = ["xmllint (XSD)", "declared classes", "GDAL", "QGIS", "OWSLib", "schemathesis", "ogctests",
-           "Info-ZIP, zipfile", "feedparser"]
+           "Info-ZIP, zipfile", "feedparser", "rdflib"]
 # Checks that join the suite with the services still to come (each in the change adding it).
 NOT_YET: dict = {}
 

@@ -455,6 +455,65 @@ async fn the_atom_feeds_meet_the_inspire_technical_guidance() {
     let (status, _, _, _) = fetch(&fill(&get, "nothing-here", &crs), None).await;
     assert_eq!(status, 404);
 
+    // The catalogue as DCAT-AP: JSON-LD and RDF/XML, one dataset a page (the tests' setting),
+    // paged as Hydra says, filtered by date for incremental harvests.
+    let (status, content_type, body, _) = fetch(&format!("{base}/metadata/catalog.jsonld"), None).await;
+    assert_eq!((status, content_type.as_str()), (200, "application/ld+json"));
+    let catalogue: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let graph = catalogue["@graph"].as_array().unwrap();
+    let typed = |kind: &str| graph.iter().filter(|n| n["@type"] == kind).collect::<Vec<_>>();
+    assert_eq!(typed("dcat:Catalog").len(), 1);
+    let view = &typed("hydra:Collection")[0]["hydra:view"];
+    assert_eq!(
+        view["hydra:next"],
+        format!("{base}/metadata/catalog.jsonld?page=2")
+    );
+    let datasets = typed("dcat:Dataset");
+    assert_eq!(datasets.len(), 1);
+    let identifier = datasets[0]["dct:identifier"].as_str().unwrap();
+    assert!(
+        [raster.as_str(), vector.as_str()].contains(&identifier),
+        "{identifier}"
+    );
+    assert!(datasets[0]["dct:spatial"]["dcat:bbox"]["@value"]
+        .as_str()
+        .unwrap()
+        .starts_with("POLYGON(("));
+    assert_eq!(
+        datasets[0]["foaf:isPrimaryTopicOf"]["@id"],
+        format!("{base}/metadata/{identifier}.xml"),
+        "the ISO record"
+    );
+    let (status, content_type, body, _) = fetch(&format!("{base}/metadata/catalog.rdf?page=2"), None).await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "application/rdf+xml; charset=utf-8")
+    );
+    let rdf = tree(&body); // well-formed, or this panics
+    assert_eq!(rdf.name, "RDF");
+    let catalog_node = rdf.child("Catalog").expect("a dcat:Catalog");
+    assert_eq!(children(catalog_node, "dataset").len(), 1, "page 2's dataset");
+    let (_, _, body, _) = fetch(
+        &format!("{base}/metadata/catalog.jsonld?modified_since=2999-01-01"),
+        None,
+    )
+    .await;
+    let later: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert!(
+        later["@graph"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["@type"] != "dcat:Dataset"),
+        "nothing changed after 2999"
+    );
+    let (status, _, _, _) = fetch(
+        &format!("{base}/metadata/catalog.jsonld?modified_since=hier"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 400);
+
     // A closed licence: not listed to anonymous callers, listed to an admin.
     let catalog = served.state.catalog();
     let livrable = catalog.livrable_by_slug(&raster).await.unwrap();

@@ -2,13 +2,15 @@
 //! (Technical Guidance for INSPIRE Download Services 3.1, chapter 5): the service feed
 //! ([`service_feed`]), a dataset feed per deliverable ([`dataset_feed`]), the OpenSearch
 //! description with the searches it describes ([`opensearch`]), and the change feeds for
-//! subscribers ([`changes`]), and each deliverable's ISO 19139 record ([`metadata`]). Every URL is absolute, built
+//! subscribers ([`changes`]), each deliverable's ISO 19139 record ([`metadata`]), and the
+//! catalogue as DCAT-AP for harvesters ([`dcat`]). Every URL is absolute, built
 //! from the base URL the caller gives (`server.public_url`, else the address the request
 //! reached). Feeds honour permissions: a deliverable whose download is not allowed has no
 //! download links, a private one is not listed to anonymous callers.
 
 pub mod changes;
 mod dataset;
+pub mod dcat;
 mod feed;
 pub mod metadata;
 pub mod opensearch;

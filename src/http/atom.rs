@@ -200,16 +200,95 @@ async fn sections(
     Ok(out)
 }
 
-/// A deliverable's ISO 19139 metadata record.
+/// A page of the catalogue as DCAT-AP (JSON-LD, or RDF/XML when `rdf`), paged as Hydra says
+/// (`page`), only the deliverables changed on or after `modified_since` when given.
+async fn dcat_catalog(
+    config: &Config,
+    (catalog, vectors): (&Catalog, &Vectors),
+    caller: &Caller,
+    (query, request): (&Query, &HttpRequest),
+    rdf: bool,
+) -> Result<HttpResponse, Problem> {
+    let base = base_url(request, &config.server.public_url);
+    let number = page_asked(query)?;
+    let since = match query.text("modified_since") {
+        Some(text) => Some(
+            chrono::DateTime::parse_from_rfc3339(&text)
+                .map(|t| atom::rfc3339(&t.to_rfc3339()))
+                .or_else(|_| crate::catalog::validate::check_date(&text).map(|_| format!("{text}T00:00:00Z")))
+                .map_err(|_| {
+                    Problem::bad_request(format!(
+                        "modified_since `{text}` must be a date or an RFC 3339 time"
+                    ))
+                })?,
+        ),
+        None => None,
+    };
+    let size = config.limits.atom_entries_per_page.max(1);
+    let viewer = |project: &crate::catalog::Project| caller.can_manage(project);
+    let which = Which::Page {
+        offset: ((number - 1) * size) as i64,
+        limit: size as i64,
+    };
+    let (mut datasets, total) = atom::datasets(catalog, vectors, &viewer, which).await?;
+    if let Some(since) = &since {
+        datasets.retain(|d| d.updated.as_str() >= since.as_str());
+    }
+    let pages = (total.max(0) as usize).div_ceil(size).max(1);
+    if number > pages {
+        return Err(Problem::not_found(format!(
+            "page {number} of a catalogue of {pages} pages"
+        )));
+    }
+    let file = if rdf { "catalog.rdf" } else { "catalog.jsonld" };
+    let page_url = |n: usize| {
+        let mut url = format!("{base}/metadata/{file}?page={n}");
+        if let Some(text) = query.text("modified_since") {
+            url += "&modified_since=";
+            url += &url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+        }
+        url
+    };
+    let page = atom::dcat::CatalogPage {
+        url: page_url(number),
+        first: page_url(1),
+        previous: (number > 1).then(|| page_url(number - 1)),
+        next: (number < pages).then(|| page_url(number + 1)),
+        last: page_url(pages),
+        total,
+    };
+    let publisher = publisher(config);
+    Ok(if rdf {
+        xml(
+            "application/rdf+xml",
+            atom::dcat::rdf_xml(&base, &publisher, &datasets, &page),
+        )
+    } else {
+        HttpResponse::Ok()
+            .content_type("application/ld+json")
+            .json(atom::dcat::json_ld(&base, &publisher, &datasets, &page))
+    })
+}
+
+/// A deliverable's ISO 19139 metadata record, the service's (`service.xml`), or the catalogue
+/// as DCAT-AP (`catalog.jsonld`, `catalog.rdf`).
 pub async fn record(
     config: web::Data<Config>,
     catalog: web::Data<Catalog>,
     vectors: web::Data<Vectors>,
     caller: Caller,
     path: web::Path<String>,
+    query: Query,
     request: HttpRequest,
 ) -> Result<HttpResponse, Problem> {
     let file = path.into_inner();
+    if let Some(rdf) = match file.as_str() {
+        "catalog.jsonld" => Some(false),
+        "catalog.rdf" => Some(true),
+        _ => None,
+    } {
+        return dcat_catalog(&config, (&catalog, &vectors), &caller, (&query, &request), rdf).await;
+    }
     let slug = feed_name(&file, "metadata")?;
     let base = base_url(&request, &config.server.public_url);
     if slug == "service" {
