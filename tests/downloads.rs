@@ -205,6 +205,17 @@ async fn territories_select_their_dalles_and_stream_as_one_zip() {
     let zip_url = format!("{}/download/zip?{query}", served.base);
     let client = reqwest::Client::new();
     assert_eq!(client.get(&zip_url).send().await.unwrap().status(), 403);
+    // The porteur of another project: refused the same way, with the same reason.
+    let (_, other) = preview(&served, &query, Some(OTHER_PORTEUR_KEY)).await;
+    assert_eq!(other["livrables"][0]["allowed"], false, "{other}");
+    let refused = client
+        .get(&zip_url)
+        .header("X-API-Key", OTHER_PORTEUR_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    assert!(refused.text().await.unwrap().contains("download_allowed"));
 
     // The porteur's ZIP: its length and ETag up front, valid for unzip, hashes of the sources.
     let (_, own) = preview(&served, &query, Some(PORTEUR_KEY)).await;

@@ -18,6 +18,8 @@ use serde_json::{json, Value};
 pub const ADMIN_KEY: &str = "admin-key-0123456789abcdef";
 /// Porteur key (acts for the Métropole de Lyon) configured by [`config_text`].
 pub const PORTEUR_KEY: &str = "porteur-key-0123456789abcdef";
+/// Porteur key of another holder (Metz Métropole), configured by [`config_text`].
+pub const OTHER_PORTEUR_KEY: &str = "metz-porteur-key-0123456789";
 /// SIREN of the Métropole de Lyon.
 pub const LYON: &str = "200046977";
 /// SIREN of Metz Métropole (another holder).
@@ -83,9 +85,16 @@ name = "lyon"
 role = "porteur"
 sirens = ["{LYON}"]
 key_sha256 = "{porteur_digest}"
+
+[[security.api_keys]]
+name = "metz"
+role = "porteur"
+sirens = ["{METZ}"]
+key_sha256 = "{other_digest}"
 "#,
         data = data_dir.display(),
         porteur_digest = sha256_hex(PORTEUR_KEY),
+        other_digest = sha256_hex(OTHER_PORTEUR_KEY),
     )
 }
 
