@@ -297,6 +297,21 @@ impl Archive {
             storage: selection.storage.id,
             detail,
         };
+        // The file as the storage has it now against what the scan saw: a changed size, or a
+        // changed entity tag where both are known, stops here rather than mixing versions.
+        let now = storage.stat(path).await.map_err(|err| failed(err.to_string()))?;
+        let recorded_etag = selection.files[file].etag.as_deref();
+        if now.size.is_some_and(|size| size != expected)
+            || matches!((recorded_etag, now.etag.as_deref()), (Some(then), Some(now)) if then != now)
+        {
+            return Err(failed(format!(
+                "changed since the scan ({} bytes, ETag {:?}; the scan saw {expected} bytes, ETag {:?}): \
+                 scan the deliverable again",
+                now.size.unwrap_or_default(),
+                now.etag,
+                recorded_etag
+            )));
+        }
         let mut stream = storage
             .read_stream(path)
             .await
