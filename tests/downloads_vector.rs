@@ -218,6 +218,34 @@ async fn vector_deliverables_come_cut_to_the_area_in_the_format_and_crs_asked() 
     let files = unzipped(&body, &scratch.path(), "gml");
     assert_eq!(counts_of(&with_extension(&files, "gml")).await, inside);
 
+    // The command line writes the same files: GeoJSON in Lambert-93, every feature.
+    let out = scratch.path().join("cli.zip");
+    let out_text = out.to_str().unwrap().to_string();
+    let done = served
+        .command(&[
+            "download",
+            "--livrable",
+            &layer,
+            "--format",
+            "geojson",
+            "--crs",
+            "2154",
+            "-o",
+            &out_text,
+        ])
+        .await;
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let files = unzipped(&std::fs::read(&out).unwrap(), &scratch.path(), "cli");
+    let geojson: Vec<&PathBuf> = with_extension(&files, "geojson")
+        .into_iter()
+        .filter(|p| !p.ends_with("manifest.geojson"))
+        .collect();
+    assert_eq!(counts_of(&geojson).await, expected, "the command line's GeoJSON");
+    let refused = served
+        .command(&["download", "--livrable", &layer, "--format", "kml", "--dry-run"])
+        .await;
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("--format kml"));
+
     // Bad values are named.
     let (status, _, body) = zip_of(&served, &format!("{area}&format=kml"), None).await;
     assert_eq!(status, 400);

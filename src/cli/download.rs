@@ -100,6 +100,12 @@ async fn request_of(services: &Services, args: &DownloadArgs) -> Result<Selectio
 
 async fn run(services: &Services, args: DownloadArgs, timeout: Duration) -> Result<(), Error> {
     let request = request_of(services, &args).await?;
+    // The command line has no server that built the vector collections: it builds them.
+    services
+        .vectors()
+        .rebuild_all()
+        .await
+        .map_err(|err| Error::Usage(format!("reading the vector deliverables: {err}")))?;
     // The command line reads the catalogue itself: it may download every deliverable.
     let selections = download::select(services.catalog(), services.vectors(), &request, |_| true)
         .await
