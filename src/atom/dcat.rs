@@ -8,7 +8,6 @@ use serde_json::{json, Value};
 use super::dataset::Dataset;
 use super::feed::{dataset_url, record_url, rights_of};
 use super::Publisher;
-use crate::catalog::Licence;
 use crate::ogc::common::xml::Xml;
 
 const DCAT: &str = "http://www.w3.org/ns/dcat#";
@@ -35,15 +34,6 @@ pub struct CatalogPage {
     pub last: String,
     /// Deliverables in all (before the caller's view and the date filter).
     pub total: i64,
-}
-
-/// The URL a licence is published at.
-fn licence_url(licence: Licence) -> Option<&'static str> {
-    match licence {
-        Licence::OuvertLo => Some("https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
-        Licence::OuvertOdbl => Some("https://opendatacommons.org/licenses/odbl/1-0/"),
-        Licence::Ferme => None,
-    }
 }
 
 /// The distributions of a dataset: (URL, title, media type, whether it is a download).
@@ -130,7 +120,7 @@ pub fn json_ld(base: &str, publisher: &Publisher, datasets: &[Dataset], page: &C
                     distribution
                 }).collect::<Vec<_>>(),
             });
-            if let Some(url) = licence_url(livrable.licence) {
+            if let Some(url) = livrable.licence.url() {
                 item["dct:license"] = json!({"@id": url});
             }
             if let Some(bbox) = dataset.extent84 {
@@ -217,8 +207,8 @@ pub fn rdf_xml(base: &str, publisher: &Publisher, datasets: &[Dataset], page: &C
             &[("rdf:datatype", XSD_DATETIME)],
             &dataset.updated,
         );
-        xml.leaf("dct:rights", &[], rights_of(livrable.licence));
-        if let Some(url) = licence_url(livrable.licence) {
+        xml.leaf("dct:rights", &[], &rights_of(livrable.licence));
+        if let Some(url) = livrable.licence.url() {
             xml.empty("dct:license", &[("rdf:resource", url)]);
         }
         for keyword in ["PCRS", "Plan de Corps de Rue Simplifié", &dataset.project.nom] {

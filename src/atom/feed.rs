@@ -81,12 +81,14 @@ fn author(xml: &mut Xml, name: &str, email: &str) {
     xml.close("author");
 }
 
-/// The words of a licence, for `rights`.
-pub fn rights_of(licence: Licence) -> &'static str {
-    match licence {
-        Licence::OuvertLo => "Licence Ouverte / Open Licence 2.0 (Etalab) : https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-        Licence::OuvertOdbl => "Open Database License (ODbL) 1.0 : https://opendatacommons.org/licenses/odbl/1-0/",
-        Licence::Ferme => "Licence fermée : usage réservé au porteur du projet",
+/// The words of a licence, for `rights`: its name and where to read it.
+pub fn rights_of(licence: Licence) -> String {
+    match licence.url() {
+        Some(url) => format!("{} : {url}", licence.name()),
+        None => {
+            let name = licence.name();
+            name[..1].to_uppercase() + &name[1..]
+        }
     }
 }
 
@@ -226,7 +228,7 @@ pub fn service_feed(
             "Fiche de métadonnées ISO 19139",
         );
         xml.leaf("id", &[], &feed);
-        xml.leaf("rights", &[], rights_of(dataset.livrable.licence));
+        xml.leaf("rights", &[], &rights_of(dataset.livrable.licence));
         xml.leaf("updated", &[], &dataset.updated);
         xml.leaf("summary", &[], &summary(dataset));
         georss_polygon(&mut xml, dataset.extent84);
@@ -333,7 +335,7 @@ pub fn dataset_feed(
         }
     }
     xml.leaf("id", &[], &page_url(page.number));
-    xml.leaf("rights", &[], rights_of(dataset.livrable.licence));
+    xml.leaf("rights", &[], &rights_of(dataset.livrable.licence));
     xml.leaf("updated", &[], &dataset.updated);
     let porteur = dataset.project.acteurs.iter().find(|a| a.mail.is_some());
     match porteur {

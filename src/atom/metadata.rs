@@ -207,7 +207,7 @@ fn identification(xml: &mut Xml, base: &str, dataset: &Dataset, contact: (&str, 
         "MD_RestrictionCode",
         "otherRestrictions",
     );
-    text(xml, "gmd:otherConstraints", rights_of(livrable.licence));
+    text(xml, "gmd:otherConstraints", &rights_of(livrable.licence));
     xml.close("gmd:MD_LegalConstraints");
     xml.close("gmd:resourceConstraints");
     if !dataset.content.images.is_empty() {

@@ -110,6 +110,26 @@ impl LivrableNature {
     }
 }
 
+impl Licence {
+    /// Its name, in words (what the closed one allows, for the closed one).
+    pub fn name(self) -> &'static str {
+        match self {
+            Licence::OuvertLo => "Licence Ouverte / Open Licence 2.0 (Etalab)",
+            Licence::OuvertOdbl => "Open Database License (ODbL) 1.0",
+            Licence::Ferme => "licence fermée : usage réservé au porteur du projet",
+        }
+    }
+
+    /// Where its text is published (none for the closed one).
+    pub fn url(self) -> Option<&'static str> {
+        match self {
+            Licence::OuvertLo => Some("https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
+            Licence::OuvertOdbl => Some("https://opendatacommons.org/licenses/odbl/1-0/"),
+            Licence::Ferme => None,
+        }
+    }
+}
+
 text_enum!(
     /// Licence of a deliverable.
     Licence {

@@ -20,7 +20,7 @@ use super::select::LivrableSelection;
 use super::shape::Shape;
 use super::vector::{Extracts, VectorOutput, VectorPart};
 use super::zip::{dos_time, Layout, Member, Piece};
-use crate::catalog::{Catalog, Licence};
+use crate::catalog::Catalog;
 use crate::storage::Storage;
 use crate::vector::{ExportError, Transform};
 
@@ -513,22 +513,14 @@ fn licence_notice(selections: &[LivrableSelection], extracts: &Extracts) -> Stri
     );
     for (l, selection) in selections.iter().enumerate() {
         let written = extracts.files.iter().filter(|x| x.livrable == l).count();
-        let (name, url) = match selection.livrable.licence {
-            Licence::OuvertLo => (
-                "Licence Ouverte / Open Licence 2.0 (Etalab)",
-                "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-            ),
-            Licence::OuvertOdbl => (
-                "Open Database License (ODbL) 1.0",
-                "https://opendatacommons.org/licenses/odbl/1-0/",
-            ),
-            Licence::Ferme => ("licence fermée : usage réservé au porteur du projet", ""),
-        };
+        let licence = selection.livrable.licence;
         out += &format!(
-            "{} ({}) : {name}",
-            selection.livrable.nom, selection.livrable.slug
+            "{} ({}) : {}",
+            selection.livrable.nom,
+            selection.livrable.slug,
+            licence.name()
         );
-        if !url.is_empty() {
+        if let Some(url) = licence.url() {
             out += &format!(" — {url}");
         }
         out += &format!(

@@ -97,14 +97,7 @@ pub async fn service(
 ) -> Result<HttpResponse, Problem> {
     let base = base_url(&request, &config.server.public_url);
     let number = page_asked(&query)?;
-    let size = config.limits.atom_entries_per_page.max(1);
-    let viewer = |project: &crate::catalog::Project| caller.can_manage(project);
-    let which = Which::Page {
-        offset: ((number - 1) * size) as i64,
-        limit: size as i64,
-    };
-    let (datasets, total) = atom::datasets(&catalog, &vectors, &viewer, which).await?;
-    let pages = (total.max(0) as usize).div_ceil(size).max(1);
+    let (datasets, _, pages) = entries_page(&config, (&catalog, &vectors), &caller, number).await?;
     if number > pages {
         return Err(Problem::not_found(format!(
             "page {number} of a feed of {pages} pages"
@@ -114,6 +107,25 @@ pub async fn service(
         atom::ATOM_TYPE,
         atom::service_feed(&base, &publisher(&config), &datasets, (number, pages)),
     ))
+}
+
+/// Page `number` of the deliverables the caller may see, `limits.atom_entries_per_page` a page:
+/// its datasets, the number of deliverables and of pages.
+async fn entries_page(
+    config: &Config,
+    (catalog, vectors): (&Catalog, &Vectors),
+    caller: &Caller,
+    number: usize,
+) -> Result<(Vec<Dataset>, i64, usize), Problem> {
+    let size = config.limits.atom_entries_per_page.max(1);
+    let viewer = |project: &crate::catalog::Project| caller.can_manage(project);
+    let which = Which::Page {
+        offset: ((number - 1) * size) as i64,
+        limit: size as i64,
+    };
+    let (datasets, total) = atom::datasets(catalog, vectors, &viewer, which).await?;
+    let pages = (total.max(0) as usize).div_ceil(size).max(1);
+    Ok((datasets, total, pages))
 }
 
 /// The `page` a query asks (1 when none).
@@ -224,17 +236,10 @@ async fn dcat_catalog(
         ),
         None => None,
     };
-    let size = config.limits.atom_entries_per_page.max(1);
-    let viewer = |project: &crate::catalog::Project| caller.can_manage(project);
-    let which = Which::Page {
-        offset: ((number - 1) * size) as i64,
-        limit: size as i64,
-    };
-    let (mut datasets, total) = atom::datasets(catalog, vectors, &viewer, which).await?;
+    let (mut datasets, total, pages) = entries_page(config, (catalog, vectors), caller, number).await?;
     if let Some(since) = &since {
         datasets.retain(|d| d.updated.as_str() >= since.as_str());
     }
-    let pages = (total.max(0) as usize).div_ceil(size).max(1);
     if number > pages {
         return Err(Problem::not_found(format!(
             "page {number} of a catalogue of {pages} pages"
@@ -292,12 +297,7 @@ pub async fn record(
     let slug = feed_name(&file, "metadata")?;
     let base = base_url(&request, &config.server.public_url);
     if slug == "service" {
-        let viewer = |project: &crate::catalog::Project| caller.can_manage(project);
-        let which = Which::Page {
-            offset: 0,
-            limit: config.limits.atom_entries_per_page.max(1) as i64,
-        };
-        let (datasets, _) = atom::datasets(&catalog, &vectors, &viewer, which).await?;
+        let (datasets, _, _) = entries_page(&config, (&catalog, &vectors), &caller, 1).await?;
         let updated = datasets
             .iter()
             .map(|d| d.updated.clone())
