@@ -100,6 +100,10 @@ def run(context):
     report.guarded("feedparser", SERVICE, "OpenSearch Describe Spatial Dataset per example query",
                    check_opensearch, base)
     codes = {entry.get(f"{prefix}_spatial_dataset_identifier_code", "") for entry in entries}
+    report.guarded("OWSLib", "ISO 19139", "WMS 1.3.0 layers' MetadataURL: each dataset's record",
+                   check_wms_metadata_urls, base, codes)
+    report.guarded("OWSLib", "ISO 19139", "WFS 2.0 feature types' MetadataURL: their dataset's record",
+                   check_wfs_metadata_urls, base, codes)
     for name, syntax in (("catalog.jsonld", "json-ld"), ("catalog.rdf", "xml")):
         report.guarded("rdflib", "DCAT-AP", f"{name} parses as RDF, a dcat:Dataset per feed entry",
                        check_dcat, f"{base}/metadata/{name}", syntax, codes)
@@ -128,6 +132,33 @@ def check_record(url, code, schema=GMD_XSD):
              for e in root.iter(f"{gmd}{tag}") for c in e.iter(f"{gco}CharacterString")]
     ok = status == 200 and checked.returncode == 0 and code in codes
     return ok, f"{headers.get_content_type()}; {checked.stderr.strip().splitlines()[-1:] if checked.returncode else 'valid'}"
+
+
+def check_wms_metadata_urls(base, codes):
+    """OWSLib reads each dataset's WMS layer's MetadataURLs; the ISO one answers its record."""
+    from owslib.wms import WebMapService
+    wms = WebMapService(f"{base}/wms", version="1.3.0", timeout=120)
+    missing, wrong = [], []
+    for code in sorted(codes):
+        layer = wms.contents.get(code)
+        if layer is None:
+            missing.append(code)
+            continue
+        iso = [m["url"] for m in layer.metadataUrls if m.get("format") == "text/xml"]
+        if iso != [f"{base}/metadata/{code}.xml"] or not check_record(iso[0], code)[0]:
+            wrong.append((code, iso))
+    return not missing and not wrong and codes, f"{len(codes)} layers; missing {missing}, wrong {wrong}"
+
+
+def check_wfs_metadata_urls(base, codes):
+    """OWSLib reads every WFS 2.0 feature type's MetadataURL: a dataset's record that answers."""
+    from owslib.wfs import WebFeatureService
+    wfs = WebFeatureService(f"{base}/wfs", version="2.0.0", timeout=120)
+    urls = {m["url"] for feature_type in wfs.contents.values() for m in feature_type.metadataUrls}
+    records = {f"{base}/metadata/{code}.xml" for code in codes}
+    answered = all(fetch(url, key=False)[0] == 200 for url in urls)
+    ok = wfs.contents and urls and urls <= records and answered
+    return ok, f"{len(wfs.contents)} feature types, records {sorted(urls)}"
 
 
 def check_dataset_feed(url, schema):

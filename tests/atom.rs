@@ -7,6 +7,8 @@
 //! Requirement N" of the Technical Guidance for INSPIRE Download Services 3.1, chapter 5).
 
 mod common;
+#[path = "atom_parts/metadata.rs"]
+mod metadata;
 
 use std::path::Path;
 use std::process::Command;
@@ -514,6 +516,9 @@ async fn the_atom_feeds_meet_the_inspire_technical_guidance() {
     .await;
     assert_eq!(status, 400);
 
+    metadata::is_linked_from_the_services(base, (&raster, &vector)).await;
+    metadata::api_lists_what_the_feed_lists(base, (&raster, &vector)).await;
+
     // A closed licence: not listed to anonymous callers, listed to an admin.
     let catalog = served.state.catalog();
     let livrable = catalog.livrable_by_slug(&raster).await.unwrap();
@@ -683,4 +688,36 @@ async fn a_rescan_that_changes_one_dalle_makes_one_change_entry() {
     assert_eq!(status, 200);
     assert_atom_valid(&body, &rng, &scratch.path(), "the project's change feed");
     assert_eq!(scan_entries(&tree(&body)).len(), 2);
+
+    // The storage is revoked: the deliverable leaves the service feed, its dataset feed, record
+    // and download links are gone, and subscribers read why.
+    served.state.catalog().revoke_storage(livrable.id).await.unwrap();
+    let service = format!("{}/atom/service.xml", served.base);
+    let (status, _, _, body) = revalidate(&service, &[]).await;
+    assert_eq!(status, 200);
+    let listed: Vec<String> = children(&tree(&body), "entry")
+        .iter()
+        .map(|e| text_of(e, "spatial_dataset_identifier_code").to_string())
+        .collect();
+    assert!(!listed.iter().any(|code| code == served.layer()), "{listed:?}");
+    for path in [
+        format!("/atom/datasets/{}.xml", served.layer()),
+        format!("/metadata/{}.xml", served.layer()),
+    ] {
+        let (status, _, _, _) = revalidate(&format!("{}{path}", served.base), &[]).await;
+        assert_eq!(status, 404, "{path} after the revocation");
+    }
+    let (status, _, _, body) = revalidate(&changes_url, &[]).await;
+    assert_eq!(status, 200);
+    let feed = tree(&body);
+    let titles: Vec<&str> = children(&feed, "entry")
+        .iter()
+        .map(|e| text_of(e, "title"))
+        .collect();
+    assert!(
+        titles.iter().any(|t| t.starts_with("Stockage révoqué")),
+        "{titles:?}"
+    );
+    let (status, _, _, _) = revalidate(&zip, &[]).await;
+    assert_ne!(status, 200, "no download from a revoked storage");
 }

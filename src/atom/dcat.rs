@@ -37,7 +37,7 @@ pub struct CatalogPage {
 }
 
 /// The distributions of a dataset: (URL, title, media type, whether it is a download).
-fn distributions(base: &str, dataset: &Dataset) -> Vec<(String, String, &'static str, bool)> {
+pub fn distributions(base: &str, dataset: &Dataset) -> Vec<(String, String, &'static str, bool)> {
     let slug = &dataset.livrable.slug;
     let mut out = Vec::new();
     if !dataset.content.images.is_empty() {

@@ -242,7 +242,7 @@ pub fn service_feed(
 }
 
 /// A sentence of what a deliverable holds and whether it may be downloaded.
-pub(super) fn summary(dataset: &Dataset) -> String {
+pub fn summary(dataset: &Dataset) -> String {
     let content = &dataset.content;
     let mut parts = Vec::new();
     if !content.images.is_empty() {

@@ -17,7 +17,8 @@ pub mod opensearch;
 
 pub use dataset::{datasets, is_public, rfc3339, Content, Dataset, Viewer, Which, VECTOR_FORMATS};
 pub use feed::{
-    dataset_feed, dataset_url, rights_of, service_feed, service_url, FeedPage, SectionFile, ATOM_TYPE,
+    dataset_feed, dataset_url, record_url, rights_of, service_feed, service_url, summary, FeedPage,
+    SectionFile, ATOM_TYPE,
 };
 
 /// Who publishes the feeds: the feed-level title, subtitle, rights and author.

@@ -223,19 +223,7 @@ async fn dcat_catalog(
 ) -> Result<HttpResponse, Problem> {
     let base = base_url(request, &config.server.public_url);
     let number = page_asked(query)?;
-    let since = match query.text("modified_since") {
-        Some(text) => Some(
-            chrono::DateTime::parse_from_rfc3339(&text)
-                .map(|t| atom::rfc3339(&t.to_rfc3339()))
-                .or_else(|_| crate::catalog::validate::check_date(&text).map(|_| format!("{text}T00:00:00Z")))
-                .map_err(|_| {
-                    Problem::bad_request(format!(
-                        "modified_since `{text}` must be a date or an RFC 3339 time"
-                    ))
-                })?,
-        ),
-        None => None,
-    };
+    let since = query.time("modified_since")?;
     let (mut datasets, total, pages) = entries_page(config, (catalog, vectors), caller, number).await?;
     if let Some(since) = &since {
         datasets.retain(|d| d.updated.as_str() >= since.as_str());

@@ -163,6 +163,19 @@ impl Query {
         self.0.get(name).cloned()
     }
 
+    /// An optional point in time: an RFC 3339 time, or a date meaning its midnight UTC; as
+    /// RFC 3339 in UTC, the form deliverables' `updated` times take, so they compare as text.
+    pub fn time(&self, name: &str) -> Result<Option<String>, Problem> {
+        let Some(text) = self.text(name) else {
+            return Ok(None);
+        };
+        chrono::DateTime::parse_from_rfc3339(&text)
+            .map(|t| crate::atom::rfc3339(&t.to_rfc3339()))
+            .or_else(|_| crate::catalog::validate::check_date(&text).map(|_| format!("{text}T00:00:00Z")))
+            .map(Some)
+            .map_err(|_| Problem::bad_request(format!("{name} `{text}` must be a date or an RFC 3339 time")))
+    }
+
     /// `limit` (1..=max, default 50 or max if smaller) and `offset` (≥ 0, default 0).
     pub fn paging(&self, max_page_size: u32) -> Result<Paging, Problem> {
         let max = i64::from(max_page_size);

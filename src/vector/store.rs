@@ -268,6 +268,13 @@ pub struct Selection<'a> {
 }
 
 impl Collection {
+    /// The deliverable's slug: its id without the class.
+    pub fn livrable_slug(&self) -> &str {
+        self.id
+            .strip_suffix(&format!("-{}", self.class))
+            .unwrap_or(&self.id)
+    }
+
     /// Number of features.
     pub fn len(&self) -> usize {
         self.features.len()

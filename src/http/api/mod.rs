@@ -6,6 +6,7 @@ mod download_files;
 mod downloads;
 mod exports;
 mod livrables;
+mod metadata;
 mod projects;
 mod scans;
 mod styles;
@@ -40,6 +41,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         exports::all_dalles, exports::all_livrables, exports::dalles_csv, exports::livrables_csv,
         cache::start_seed, cache::get_seed, cache::stop_seed, cache::cache_size,
         boundaries::list, boundaries::get, downloads::preview, styles::list, styles::get, styles::put, styles::delete,
+        metadata::list,
         super::health::health, super::metrics::metrics,
     ),
     modifiers(&ApiKeySecurity),
@@ -53,6 +55,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         (name = "boundaries", description = "Imported communes, EPCI and départements"),
         (name = "styles", description = "SLD styles uploaded for the vector maps"),
         (name = "downloads", description = "Bulk downloads by commune, EPCI, département or area"),
+        (name = "metadata", description = "The published deliverables' metadata, for harvesters"),
         (name = "service", description = "Service state"),
     )
 )]
@@ -139,6 +142,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .service(resource("/dalles.geojson", "GET").route(web::get().to(exports::all_dalles)))
             .service(resource("/dalles.csv", "GET").route(web::get().to(exports::dalles_csv)))
             .service(resource("/boundaries", "GET").route(web::get().to(boundaries::list)))
+            .service(resource("/metadata", "GET").route(web::get().to(metadata::list)))
             .service(resource("/downloads/preview", "GET").route(web::get().to(downloads::preview)))
             .service(resource("/styles", "GET").route(web::get().to(styles::list)))
             .service(

@@ -41,6 +41,18 @@ pub fn ogcapi_link(rel: &str, href: String, kind: &str, title: &str) -> serde_js
     serde_json::json!({"rel": rel, "href": href, "type": kind, "title": title})
 }
 
+/// The `describedby` link of an OGC API collection to its deliverable's ISO 19139 record
+/// (`api_base` is the API's base, `{server}/ogcapi`).
+pub fn metadata_link(api_base: &str, slug: &str) -> serde_json::Value {
+    let server = api_base.strip_suffix("/ogcapi").unwrap_or(api_base);
+    ogcapi_link(
+        "describedby",
+        format!("{server}/metadata/{slug}.xml"),
+        "application/xml",
+        "ISO 19139 metadata record",
+    )
+}
+
 /// A path's segments percent-encoded (spaces, accents), slashes kept: a storage path as a URL
 /// path.
 pub fn encoded_path(path: &str) -> String {

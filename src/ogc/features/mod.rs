@@ -15,7 +15,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use crate::config::Config;
-use crate::ogc::common::{html, ogcapi_base, ogcapi_link, resource, Problem};
+use crate::ogc::common::{html, metadata_link, ogcapi_base, ogcapi_link, resource, Problem};
 use crate::vector::{Collection, StoredFeature, Vectors, SURVEY_DATE};
 
 pub use params::{ApiCrs, ItemsQuery, CRS84};
@@ -87,6 +87,7 @@ pub fn collection_json(base: &str, collection: &Collection) -> Value {
                 "application/schema+json",
                 "what filters may name"
             ),
+            metadata_link(base, collection.livrable_slug()),
         ],
     });
     if let Some(srid) = collection.srid {

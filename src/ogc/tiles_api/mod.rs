@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use crate::config::Config;
 use crate::ogc::common::tile::{path_number, tile_response};
-use crate::ogc::common::{html, ogcapi_base, ogcapi_link};
+use crate::ogc::common::{html, metadata_link, ogcapi_base, ogcapi_link};
 use crate::ogc::common::{resource, Offered, Problem};
 use crate::ogc::features;
 use crate::raster::{Format, Mosaic, Mosaics};
@@ -152,6 +152,7 @@ fn collection_json(base: &str, mosaic: &Mosaic) -> Value {
         "links": [
             ogcapi_link("self", format!("{base}/collections/{}", mosaic.name), "application/json", &mosaic.info.title),
             ogcapi_link("http://www.opengis.net/def/rel/ogc/1.0/tilesets-map", format!("{base}/collections/{}/map/tiles", mosaic.name), "application/json", "map tilesets"),
+            metadata_link(base, &mosaic.name),
         ],
     })
 }

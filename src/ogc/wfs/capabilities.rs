@@ -28,6 +28,8 @@ const SPATIAL_OPERATORS: &[&str] = &[
 pub struct Context<'a> {
     /// The service URL (`{base}/wfs`).
     pub url: &'a str,
+    /// The server's base URL, for links to other services (metadata records).
+    pub base: &'a str,
     /// The page size limit (`CountDefault`, `DefaultMaxFeatures`).
     pub max_count: u32,
 }
@@ -77,7 +79,7 @@ pub fn document(version: Version, context: &Context, collections: &[std::sync::A
     }
     service(&mut xml, version);
     operations(&mut xml, version, context, collections);
-    feature_types(&mut xml, version, collections);
+    feature_types(&mut xml, version, context.base, collections);
     match version {
         Version::V200 => filter_capabilities_20(&mut xml),
         Version::V110 => filter_capabilities_11(&mut xml),
@@ -230,7 +232,24 @@ fn operations(
     xml.close("ows:OperationsMetadata");
 }
 
-fn feature_types(xml: &mut Xml, version: Version, collections: &[std::sync::Arc<Collection>]) {
+/// A feature type's deliverable's ISO 19139 record: an xlink in WFS 2.0, the address as text
+/// with its type and format in WFS 1.1.
+fn metadata_url(xml: &mut Xml, version: Version, base: &str, slug: &str) {
+    let href = format!("{base}/metadata/{slug}.xml");
+    match version {
+        Version::V200 => xml.empty(
+            "wfs:MetadataURL",
+            &[("xlink:type", "simple"), ("xlink:href", &href)],
+        ),
+        Version::V110 => xml.leaf(
+            "wfs:MetadataURL",
+            &[("type", "19139"), ("format", "text/xml")],
+            &href,
+        ),
+    }
+}
+
+fn feature_types(xml: &mut Xml, version: Version, base: &str, collections: &[std::sync::Arc<Collection>]) {
     let (default_tag, other_tag) = match version {
         Version::V200 => ("wfs:DefaultCRS", "wfs:OtherCRS"),
         Version::V110 => ("wfs:DefaultSRS", "wfs:OtherSRS"),
@@ -266,6 +285,7 @@ fn feature_types(xml: &mut Xml, version: Version, collections: &[std::sync::Arc<
             xml.leaf("ows:UpperCorner", &[], &format!("{} {}", b[2], b[3]));
             xml.close("ows:WGS84BoundingBox");
         }
+        metadata_url(xml, version, base, collection.livrable_slug());
         xml.close("wfs:FeatureType");
     }
     xml.close("wfs:FeatureTypeList");

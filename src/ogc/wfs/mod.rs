@@ -188,6 +188,7 @@ impl Wfs {
     fn capabilities(&self, version: Version, url: &str) -> HttpResponse {
         let context = capabilities::Context {
             url,
+            base: url.strip_suffix("/wfs").unwrap_or(url),
             max_count: self.config.limits.max_features_per_page,
         };
         let body = capabilities::document(version, &context, &self.vectors.all());

@@ -119,6 +119,28 @@ fn online_resource(xml: &mut Xml, href: &str) {
     }
 }
 
+/// A deliverable's metadata: its ISO 19139 record (what INSPIRE clients and catalogues
+/// harvest), then its JSON description in the API.
+fn metadata_urls(xml: &mut Xml, version: Version, base: &str, slug: &str) {
+    let iso_type = match version {
+        Version::V111 => "TC211",
+        Version::V130 => "ISO19115:2003",
+    };
+    for (kind, format, href) in [
+        (iso_type, "text/xml", format!("{base}/metadata/{slug}.xml")),
+        (
+            iso_type,
+            "application/json",
+            format!("{base}/api/livrables/{slug}"),
+        ),
+    ] {
+        xml.open("MetadataURL", &[("type", kind)]);
+        xml.leaf("Format", &[], format);
+        online_resource(xml, &href);
+        xml.close("MetadataURL");
+    }
+}
+
 fn service(xml: &mut Xml, version: Version, context: &CapabilitiesContext<'_>, service_url: &str) {
     xml.open("Service", &[]);
     xml.leaf(
@@ -330,6 +352,7 @@ fn vector_group(
         .filter_map(|code| extent_in(&group.collections, *code).map(|b| (*code, b)))
         .collect();
     bounding_boxes(xml, version, &extents, None);
+    metadata_urls(xml, version, context.base, &group.slug);
     for collection in &group.collections {
         let Some(own84) = collection.extent84 else {
             continue;
@@ -343,6 +366,7 @@ fn vector_group(
             .filter_map(|code| extent_in(std::slice::from_ref(collection), *code).map(|b| (*code, b)))
             .collect();
         bounding_boxes(xml, version, &own, None);
+        metadata_urls(xml, version, context.base, collection.livrable_slug());
         for style in styles_of(styles, collection) {
             xml.open("Style", &[]);
             xml.leaf("Name", &[], &style.name);
@@ -398,14 +422,7 @@ fn layer(xml: &mut Xml, version: Version, context: &CapabilitiesContext<'_>, mos
     );
     online_resource(xml, &format!("{}/api/livrables/{}", context.base, info.name));
     xml.close("Attribution");
-    let (metadata_type, format) = match version {
-        Version::V111 => ("TC211", "application/json"),
-        Version::V130 => ("ISO19115:2003", "application/json"),
-    };
-    xml.open("MetadataURL", &[("type", metadata_type)]);
-    xml.leaf("Format", &[], format);
-    online_resource(xml, &format!("{}/api/livrables/{}", context.base, info.name));
-    xml.close("MetadataURL");
+    metadata_urls(xml, version, context.base, &info.name);
     xml.open("Style", &[]);
     xml.leaf("Name", &[], "default");
     xml.leaf("Title", &[], "Orthophotographie");

@@ -114,6 +114,7 @@ fn layer(xml: &mut Xml, base: &str, mosaic: &Mosaic, sets: &[&'static TileMatrix
     xml.leaf("ows:UpperCorner", &[], &format!("{east} {north}"));
     xml.close("ows:WGS84BoundingBox");
     xml.leaf("ows:Identifier", &[], &mosaic.name);
+    metadata(xml, base, &mosaic.name);
     xml.open("Style", &[("isDefault", "true")]);
     xml.leaf("ows:Identifier", &[], "default");
     xml.close("Style");
@@ -159,6 +160,18 @@ fn layer(xml: &mut Xml, base: &str, mosaic: &Mosaic, sets: &[&'static TileMatrix
     xml.close("Layer");
 }
 
+/// A deliverable's ISO 19139 metadata record.
+fn metadata(xml: &mut Xml, base: &str, slug: &str) {
+    xml.empty(
+        "ows:Metadata",
+        &[
+            ("xlink:type", "simple"),
+            ("xlink:href", &format!("{base}/metadata/{slug}.xml")),
+            ("xlink:title", "ISO 19139"),
+        ],
+    );
+}
+
 /// A vector map's layer: PNG tiles at the levels its styles draw, over its features; false
 /// when it has no extent.
 fn vector_layer(xml: &mut Xml, base: &str, map: &VectorMap, sets: &[&'static TileMatrixSet]) -> bool {
@@ -180,6 +193,9 @@ fn vector_layer(xml: &mut Xml, base: &str, map: &VectorMap, sets: &[&'static Til
     );
     xml.close("ows:WGS84BoundingBox");
     xml.leaf("ows:Identifier", &[], &map.name);
+    if let Some(layer) = map.layers.first() {
+        metadata(xml, base, layer.collection.livrable_slug());
+    }
     xml.open("Style", &[("isDefault", "true")]);
     xml.leaf("ows:Identifier", &[], "default");
     xml.close("Style");

@@ -111,20 +111,12 @@ pub struct VectorGroup {
     pub collections: Vec<Arc<Collection>>,
 }
 
-/// The deliverable slug of a collection (its id without the class).
-fn slug_of(collection: &Collection) -> &str {
-    collection
-        .id
-        .strip_suffix(&format!("-{}", collection.class))
-        .unwrap_or(&collection.id)
-}
-
 /// Every vector deliverable with its collections, by slug.
 pub fn groups(vectors: &Vectors) -> Vec<VectorGroup> {
     let mut by_slug: BTreeMap<String, Vec<Arc<Collection>>> = BTreeMap::new();
     for collection in vectors.all() {
         by_slug
-            .entry(slug_of(&collection).to_string())
+            .entry(collection.livrable_slug().to_string())
             .or_default()
             .push(collection);
     }
