@@ -29,7 +29,7 @@ CONFORMANCE_APT := python3-qgis qgis-providers python3-gdal python3-numpy
 CONFORMANCE_VENV := target/conformance/venv
 CONFORMANCE_PYPI := owslib==0.35.0 schemathesis==4.32.5 ogctests==0.1.15 feedparser==6.0.14 rdflib==7.6.0
 
-.PHONY: all setup build release demo test test-tools test-unit servers-start servers-stop lint fmt clean conformance
+.PHONY: all setup web build release demo test test-tools test-unit servers-start servers-stop lint fmt clean conformance
 
 all: build
 
@@ -54,12 +54,37 @@ setup:
 	$(call apt_install,$(APT_PACKAGES))
 
 ## build: debug build
-build: setup
+build: setup web
 	$(CARGO) build
 
 ## release: optimised build
-release: setup
+release: setup web
 	$(CARGO) build --release
+
+# The web pages' map script: OpenLayers and ol-mapbox-style from the npm registry (versions
+# pinned in web/package-lock.json), bundled by esbuild into target/web, which build.rs embeds in
+# the binary (nothing is fetched from a CDN when pages are served). npm works in
+# target/web-build, so the source tree holds no node_modules. The machine's Node.js is used;
+# Debian's is installed only when there is none (a NodeSource nodejs already carries npm).
+WEB_BUNDLE := target/web/map.js
+WEB_SOURCES := $(wildcard web/src/*.js) web/package.json web/package-lock.json
+WEB_BUILD := target/web-build
+
+## web: bundle the pages' map script (once, and again when web/ changes)
+web: $(WEB_BUNDLE)
+
+$(WEB_BUNDLE): $(WEB_SOURCES)
+	@command -v npm >/dev/null || { $(SUDO) apt-get -o DPkg::Lock::Timeout=900 update -qq; \
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends nodejs npm; }
+	mkdir -p $(WEB_BUILD) target/web
+	cp web/package.json web/package-lock.json $(WEB_BUILD)/
+	rm -rf $(WEB_BUILD)/src && cp -r web/src $(WEB_BUILD)/src
+	cmp -s web/package-lock.json $(WEB_BUILD)/node_modules/.dallage-lock 2>/dev/null || { \
+		cd $(WEB_BUILD) && npm ci --no-audit --no-fund --loglevel=error \
+		&& cp package-lock.json node_modules/.dallage-lock; }
+	cd $(WEB_BUILD) && ./node_modules/.bin/esbuild src/main.js --bundle --minify --format=iife \
+		--target=es2020 --log-level=warning --outfile=map.js
+	cp $(WEB_BUILD)/map.js $(WEB_BUILD)/map.css target/web/
 
 ## demo: generate the demo deliverables (if missing), register them and serve on 127.0.0.1:8080
 demo: release
@@ -94,7 +119,7 @@ $(PUREFTPD):
 	$(call unpack_deb,pure-ftpd,target/tools/pureftpd)
 
 ## test: every test, against real servers started on loopback and stopped afterwards
-test: setup test-tools
+test: setup web test-tools
 	python3 tests/harness/layers.py
 	$(CARGO) build --tests
 	tests/harness/servers.sh start
@@ -102,7 +127,7 @@ test: setup test-tools
 
 ## conformance: every service checked by xmllint (official XSDs), GDAL, QGIS, OWSLib and
 ## schemathesis against `dallage demo` on loopback; prints the client × service summary
-conformance: setup
+conformance: setup web
 	$(call apt_install,$(CONFORMANCE_APT))
 	$(CARGO) build
 	@# The environment is rebuilt when the pinned versions change (the stamp holds them).

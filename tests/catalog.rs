@@ -395,6 +395,7 @@ fn boundary(kind: TerritoryKind, code: &str, nom: &str, epci: Option<&str>) -> B
             epci: epci.map(String::from),
             bbox: [4.8, 45.7, 4.9, 45.8],
             vertices: 5,
+            population: Some(1000),
         },
         geometry: r#"{"type":"MultiPolygon","coordinates":[[[[4.8,45.7],[4.9,45.7],[4.9,45.8],[4.8,45.8],[4.8,45.7]]]]}"#.into(),
     }
@@ -426,6 +427,7 @@ async fn boundaries_are_replaced_found_and_grouped_on_both_backends() {
             ("LYON", "b.gpkg")
         );
         assert_eq!(found[0].info.bbox, [4.8, 45.7, 4.9, 45.8]);
+        assert_eq!(found[0].info.population, Some(1000), "population kept on {db:?}");
         let by_code = catalog
             .find_boundaries(Some(TerritoryKind::Commune), "69", 10, 0)
             .await

@@ -106,7 +106,7 @@ fn write_communes(dir: &std::path::Path) -> std::path::PathBuf {
         let mut ring: Vec<[f64; 2]> = ring.iter().map(|(x, y)| [*x, *y]).collect();
         ring.push(ring[0]);
         json!({"type": "Feature", "properties": {"INSEE_COM": code, "NOM": nom, "INSEE_DEP": "69",
-            "SIREN_EPCI": "200046977"}, "geometry": {"type": "Polygon", "coordinates": [ring]}})
+            "SIREN_EPCI": "200046977", "POPULATION": 1234}, "geometry": {"type": "Polygon", "coordinates": [ring]}})
     };
     let geojson = json!({"type": "FeatureCollection",
     "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}},
@@ -161,6 +161,10 @@ async fn territories_select_their_dalles_and_stream_as_one_zip() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    // ADMIN EXPRESS's POPULATION is kept (the statistics page's densities).
+    let (_, _, body) = served.get("/api/boundaries?kind=commune&q=69901").await;
+    let found: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(found["items"][0]["population"], 1234, "{found}");
     assert_eq!(
         selected(&served, &format!("{livrable}&commune=69901")).await,
         set(&[A, A_WORLD, B, B_WORLD])

@@ -9,7 +9,6 @@ use std::time::Duration;
 use common::browser::Browser;
 use common::served::Served;
 use common::*;
-use dallage::catalog::{BoundaryInfo, BoundaryInput, TerritoryKind};
 use serde_json::{json, Value};
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -56,28 +55,7 @@ async fn the_calculator_shows_the_apis_estimates_and_errors_in_a_browser() {
     let extent = &collection["extent"]["spatial"]["bbox"][0];
     let [w, s, e, n] = [0, 1, 2, 3].map(|i| extent[i].as_f64().unwrap());
     let mid = (w + e) / 2.0;
-    let west =
-        json!({"type": "MultiPolygon", "coordinates": [[[[w, s], [mid, s], [mid, n], [w, n], [w, s]]]]});
-    served
-        .state
-        .catalog()
-        .import_boundaries(
-            &[BoundaryInput {
-                info: BoundaryInfo {
-                    kind: TerritoryKind::Commune,
-                    code: "69901".into(),
-                    nom: "Ouest".into(),
-                    departement: Some("69".into()),
-                    epci: None,
-                    bbox: [w, s, mid, n],
-                    vertices: 5,
-                },
-                geometry: west.to_string(),
-            }],
-            "test",
-        )
-        .await
-        .unwrap();
+    import_commune(&served.state, ("69901", "Ouest"), [w, s, mid, n], None).await;
 
     let browser = Browser::start().await;
     browser.open(&format!("{}/calculator", served.base)).await;

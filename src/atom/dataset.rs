@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use crate::catalog::{Catalog, CatalogError, Diffusion, ImageGroup, Licence, Livrable, Permission, Project};
+use crate::catalog::{Catalog, CatalogError, ImageGroup, Livrable, Permission, Project};
 use crate::vector::{Collection, Vectors};
 
 /// EPSG codes vector deliverables are offered in besides their own: Lambert-93 and WGS 84.
@@ -82,10 +82,9 @@ impl<F: Fn(&Project) -> bool> Viewer for F {
     }
 }
 
-/// Whether anyone may see a deliverable listed: not when its licence is closed, nor when its
-/// porteur said it is not distributed.
+/// Whether anyone may see a deliverable listed ([`Livrable::is_public`]).
 pub fn is_public(livrable: &Livrable) -> bool {
-    livrable.licence != Licence::Ferme && livrable.diffusion != Some(Diffusion::No)
+    livrable.is_public()
 }
 
 /// Which deliverables a document describes.

@@ -26,6 +26,8 @@ pub struct BoundaryInfo {
     pub bbox: [f64; 4],
     /// Vertices in the geometry.
     pub vertices: u64,
+    /// Inhabitants, when the imported file gives them (ADMIN EXPRESS `POPULATION`).
+    pub population: Option<u64>,
 }
 
 /// A boundary to store.
@@ -59,7 +61,7 @@ pub struct TerritoryShape {
 }
 
 const COLUMNS: &str =
-    "kind, code, nom, departement, epci, west, south, east, north, vertices, source, imported_at";
+    "kind, code, nom, departement, epci, west, south, east, north, vertices, population, source, imported_at";
 
 impl Catalog {
     /// Stores boundaries in one transaction, replacing those of the same kind and code.
@@ -70,13 +72,14 @@ impl Catalog {
         for BoundaryInput { info, geometry } in items {
             sqlx::query(
                 "INSERT INTO boundaries (kind, code, nom, departement, epci, west, south, east, north, \
-                 vertices, geometry, source, imported_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                 vertices, geometry, source, imported_at, population) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
                  ON CONFLICT (kind, code) DO UPDATE SET nom = excluded.nom, \
                  departement = excluded.departement, epci = excluded.epci, west = excluded.west, \
                  south = excluded.south, east = excluded.east, north = excluded.north, \
                  vertices = excluded.vertices, geometry = excluded.geometry, \
-                 source = excluded.source, imported_at = excluded.imported_at",
+                 source = excluded.source, imported_at = excluded.imported_at, \
+                 population = excluded.population",
             )
             .bind(info.kind.as_str())
             .bind(&info.code)
@@ -91,6 +94,7 @@ impl Catalog {
             .bind(geometry)
             .bind(source)
             .bind(&stamp)
+            .bind(info.population.map(|p| p as i64))
             .execute(&mut *tx)
             .await?;
         }
@@ -193,6 +197,9 @@ fn boundary_from_row(row: &AnyRow) -> Result<Boundary> {
                 row.try_get("north")?,
             ],
             vertices: vertices as u64,
+            population: row
+                .try_get::<Option<i64>, _>("population")?
+                .map(|p| p.max(0) as u64),
         },
         source: row.try_get("source")?,
         imported_at: row.try_get("imported_at")?,

@@ -429,6 +429,12 @@ pub struct Livrable {
 }
 
 impl Livrable {
+    /// Whether anyone may see it listed: not when its licence is closed, nor when its porteur
+    /// said it is not distributed.
+    pub fn is_public(&self) -> bool {
+        self.licence != Licence::Ferme && self.diffusion != Some(Diffusion::No)
+    }
+
     /// The submitted fields of this deliverable.
     pub fn to_input(&self) -> LivrableInput {
         LivrableInput {

@@ -11,6 +11,7 @@ mod catalog;
 mod limits;
 mod security;
 mod server;
+mod statistics;
 mod values;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ pub use catalog::CatalogConfig;
 pub use limits::{LimitsConfig, MAX_SEARCH_TEXT};
 pub use security::{host_listed, ApiKeyConfig, ApiRole, SecurityConfig};
 pub use server::{DataConfig, LogConfig, LogFormat, PublisherConfig, ServerConfig};
+pub use statistics::{StatisticsConfig, TERRITORY_TYPES};
 pub use values::{ByteSize, Seconds, Secret};
 
 /// The default configuration, compiled into the binary so `dallage` runs with no file at all.
@@ -89,6 +91,8 @@ pub struct Config {
     pub log: LogConfig,
     /// Who publishes the feeds.
     pub publisher: PublisherConfig,
+    /// How the statistics page classes territories.
+    pub statistics: StatisticsConfig,
     /// Deprecated keys found while loading, each with what replaces it (logged at start-up).
     #[serde(skip)]
     pub deprecated: Vec<String>,
@@ -197,6 +201,7 @@ impl Config {
         self.limits.check()?;
         self.security.check()?;
         self.publisher.check()?;
+        self.statistics.check()?;
         self.log.check()
     }
 

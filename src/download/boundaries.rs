@@ -51,6 +51,7 @@ const COMMUNE_DEPARTEMENT: &[&str] = &[
     "dep",
 ];
 const COMMUNE_EPCI: &[&str] = &["SIREN_EPCI", "codeEpci", "code_epci", "siren_epci", "epci"];
+const POPULATION: &[&str] = &["POPULATION", "population", "PMUN", "pop"];
 
 /// Why boundaries cannot be imported or a territory cannot become an area.
 #[derive(Debug, thiserror::Error)]
@@ -206,6 +207,7 @@ struct Columns {
     name: Option<usize>,
     departement: Option<usize>,
     epci: Option<usize>,
+    population: Option<usize>,
 }
 
 impl Columns {
@@ -233,6 +235,7 @@ impl Columns {
             name: find(NAME),
             departement: find(COMMUNE_DEPARTEMENT).filter(|_| commune),
             epci: find(COMMUNE_EPCI).filter(|_| commune),
+            population: find(POPULATION),
         })
     }
 }
@@ -278,6 +281,11 @@ fn read_feature(
         epci,
         bbox: [0.0; 4],
         vertices: 0,
+        // A count written as text or as a decimal number ("12345", "12345.0").
+        population: text(columns.population)
+            .and_then(|p| p.parse::<f64>().ok())
+            .filter(|p| p.is_finite() && *p >= 0.0)
+            .map(|p| p.round() as u64),
     };
     Ok((info, area))
 }

@@ -223,7 +223,7 @@ async fn dcat_catalog(
 ) -> Result<HttpResponse, Problem> {
     let base = base_url(request, &config.server.public_url);
     let number = page_asked(query)?;
-    let since = query.time("modified_since")?;
+    let since = query.time_or_date("modified_since")?;
     let (mut datasets, total, pages) = entries_page(config, (catalog, vectors), caller, number).await?;
     if let Some(since) = &since {
         datasets.retain(|d| d.updated.as_str() >= since.as_str());

@@ -163,17 +163,37 @@ impl Query {
         self.0.get(name).cloned()
     }
 
-    /// An optional point in time: an RFC 3339 time, or a date meaning its midnight UTC; as
-    /// RFC 3339 in UTC, the form deliverables' `updated` times take, so they compare as text.
+    /// An optional RFC 3339 time, as RFC 3339 in UTC (the form deliverables' `updated` times
+    /// take, so they compare as text).
     pub fn time(&self, name: &str) -> Result<Option<String>, Problem> {
+        self.time_as(name, false)
+    }
+
+    /// [`Query::time`], or a date meaning its midnight UTC.
+    pub fn time_or_date(&self, name: &str) -> Result<Option<String>, Problem> {
+        self.time_as(name, true)
+    }
+
+    fn time_as(&self, name: &str, dates: bool) -> Result<Option<String>, Problem> {
         let Some(text) = self.text(name) else {
             return Ok(None);
         };
-        chrono::DateTime::parse_from_rfc3339(&text)
-            .map(|t| crate::atom::rfc3339(&t.to_rfc3339()))
-            .or_else(|_| crate::catalog::validate::check_date(&text).map(|_| format!("{text}T00:00:00Z")))
-            .map(Some)
-            .map_err(|_| Problem::bad_request(format!("{name} `{text}` must be a date or an RFC 3339 time")))
+        let time = chrono::DateTime::parse_from_rfc3339(&text).map(|t| crate::atom::rfc3339(&t.to_rfc3339()));
+        let date = || {
+            crate::catalog::validate::check_date(&text)
+                .ok()
+                .filter(|_| dates)
+                .map(|_| format!("{text}T00:00:00Z"))
+        };
+        match time.ok().or_else(date) {
+            Some(time) => Ok(Some(time)),
+            None if dates => Err(Problem::bad_request(format!(
+                "{name} `{text}` must be a date or an RFC 3339 time"
+            ))),
+            None => Err(Problem::bad_request(format!(
+                "{name} `{text}` must be an RFC 3339 time (2024-06-01T00:00:00Z)"
+            ))),
+        }
     }
 
     /// `limit` (1..=max, default 50 or max if smaller) and `offset` (≥ 0, default 0).

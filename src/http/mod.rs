@@ -181,6 +181,11 @@ pub fn bind(services: Services) -> std::io::Result<Bound> {
 /// Binds the HTTP server on `address`.
 pub fn bind_to(services: Services, address: SocketAddr) -> std::io::Result<Bound> {
     let config = services.shared_config();
+    if !crate::web::map_bundled() {
+        tracing::warn!(
+            "built without the pages' map script: the maps say so (run `make web`, then build again)"
+        );
+    }
     let server = HttpServer::new(move || app(services.clone()))
         .workers(config.http_workers())
         .shutdown_timeout(config.server.shutdown_timeout.0.as_secs())

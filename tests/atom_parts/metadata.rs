@@ -154,7 +154,7 @@ pub async fn api_lists_what_the_feed_lists(base: &str, (raster, vector): (&str, 
         .find(|l| l["rel"] == "next")
         .expect("a next page");
     assert_eq!(next["href"], format!("{base}/api/metadata?limit=1&offset=1"));
-    let (_, later) = get("?updated_since=2999-01-01").await;
+    let (_, later) = get("?updated_since=2999-01-01T00:00:00Z").await;
     assert_eq!(
         later["items"],
         serde_json::json!([]),
@@ -163,6 +163,11 @@ pub async fn api_lists_what_the_feed_lists(base: &str, (raster, vector): (&str, 
     assert_eq!(later["total"], 2);
     let (_, earlier) = get("?updated_since=2020-01-01T00:00:00%2B02:00").await;
     assert_eq!(earlier["items"].as_array().unwrap().len(), 2);
+    let (status, _) = get("?updated_since=2020-01-01").await;
+    assert_eq!(
+        status, 400,
+        "a date alone is not the RFC 3339 time the OpenAPI document says"
+    );
     let (status, problem) = get("?updated_since=hier").await;
     assert_eq!(status, 400);
     assert!(problem["detail"].as_str().unwrap().contains("updated_since"));

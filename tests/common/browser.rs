@@ -38,10 +38,12 @@ impl Browser {
         let client = reqwest::Client::new();
         let base = format!("http://127.0.0.1:{port}");
         let capabilities = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome",
+        "goog:loggingPrefs": {"browser": "ALL"},
         "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", format!("--user-data-dir={}", profile.path().display()),
+            "--no-first-run", "--window-size=1280,1000", "--hide-scrollbars",
+            format!("--user-data-dir={}", profile.path().display()),
         ]}}}});
         let deadline = Instant::now() + Duration::from_secs(30);
         let session = loop {
@@ -125,6 +127,56 @@ impl Browser {
         let element = self.element(selector).await;
         self.command(&format!("/element/{element}/click"), json!({}))
             .await;
+    }
+
+    /// The console's errors since the last call (messages at level SEVERE: script errors,
+    /// failed loads, CSP refusals).
+    pub async fn console_errors(&self) -> Vec<String> {
+        let entries = self.command("/se/log", json!({"type": "browser"})).await;
+        entries
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter(|e| e["level"] == "SEVERE")
+                    .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A PNG of the viewport.
+    pub async fn screenshot(&self) -> Vec<u8> {
+        use base64::Engine;
+        let answer: Value = self
+            .client
+            .get(format!("{}/screenshot", self.session))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        base64::engine::general_purpose::STANDARD
+            .decode(answer["value"].as_str().expect("a screenshot"))
+            .unwrap()
+    }
+
+    /// Presses and releases a key (a WebDriver key code: `\u{E004}` is Tab, `\u{E007}` Enter).
+    pub async fn press(&self, key: &str) {
+        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]}]});
+        self.command("/actions", actions).await;
+    }
+
+    /// Clicks the viewport at CSS pixel (`x`, `y`) with the mouse.
+    pub async fn click_at(&self, x: f64, y: f64) {
+        let actions = json!({"actions": [{"type": "pointer", "id": "mouse",
+            "parameters": {"pointerType": "mouse"}, "actions": [
+            {"type": "pointerMove", "origin": "viewport", "x": x.round() as i64, "y": y.round() as i64, "duration": 0},
+            {"type": "pointerDown", "button": 0}, {"type": "pause", "duration": 50},
+            {"type": "pointerUp", "button": 0}]}]});
+        self.command("/actions", actions).await;
     }
 
     async fn element(&self, selector: &str) -> String {

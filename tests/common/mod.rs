@@ -361,3 +361,36 @@ pub fn centre_tile(tileset: &serde_json::Value, z: u32) -> (u64, u64) {
     let row = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * tiles;
     (row as u64, col as u64)
 }
+
+/// Imports a commune of the Rhône whose outline is the rectangle `bbox` (CRS:84), with its
+/// population when given.
+pub async fn import_commune(
+    state: &Services,
+    (code, nom): (&str, &str),
+    bbox: [f64; 4],
+    population: Option<u64>,
+) {
+    let [w, s, e, n] = bbox;
+    let outline =
+        json!({"type": "MultiPolygon", "coordinates": [[[[w, s], [e, s], [e, n], [w, n], [w, s]]]]});
+    state
+        .catalog()
+        .import_boundaries(
+            &[dallage::catalog::BoundaryInput {
+                info: dallage::catalog::BoundaryInfo {
+                    kind: dallage::catalog::TerritoryKind::Commune,
+                    code: code.into(),
+                    nom: nom.into(),
+                    departement: Some("69".into()),
+                    epci: None,
+                    bbox,
+                    vertices: 5,
+                    population,
+                },
+                geometry: outline.to_string(),
+            }],
+            "test",
+        )
+        .await
+        .unwrap();
+}

@@ -83,8 +83,8 @@ pub struct MetadataPage {
     params(
         ("limit" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page size (default 50)"),
         ("offset" = Option<i64>, Query, minimum = 0, maximum = 2147483647, description = "Deliverables skipped"),
-        ("updated_since" = Option<String>, Query,
-            description = "Only deliverables changed at or after this date or RFC 3339 time"),
+        ("updated_since" = Option<String>, Query, format = DateTime,
+            description = "Only deliverables changed at or after this RFC 3339 time"),
     ),
     responses(
         (status = 200, description = "A page of metadata", body = MetadataPage),

@@ -6,6 +6,7 @@ mod download_files;
 mod downloads;
 mod exports;
 mod livrables;
+mod me;
 mod metadata;
 mod projects;
 mod scans;
@@ -41,7 +42,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         exports::all_dalles, exports::all_livrables, exports::dalles_csv, exports::livrables_csv,
         cache::start_seed, cache::get_seed, cache::stop_seed, cache::cache_size,
         boundaries::list, boundaries::get, downloads::preview, styles::list, styles::get, styles::put, styles::delete,
-        metadata::list,
+        metadata::list, me::me,
         super::health::health, super::metrics::metrics,
     ),
     modifiers(&ApiKeySecurity),
@@ -143,6 +144,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .service(resource("/dalles.csv", "GET").route(web::get().to(exports::dalles_csv)))
             .service(resource("/boundaries", "GET").route(web::get().to(boundaries::list)))
             .service(resource("/metadata", "GET").route(web::get().to(metadata::list)))
+            .service(resource("/me", "GET").route(web::get().to(me::me)))
             .service(resource("/downloads/preview", "GET").route(web::get().to(downloads::preview)))
             .service(resource("/styles", "GET").route(web::get().to(styles::list)))
             .service(

@@ -1,0 +1,267 @@
+// The porteur space: signed in with an API key (kept in this tab's sessionStorage only, sent
+// as X-API-Key to this server only), a porteur declares, changes or revokes a deliverable's
+// storage, starts a scan and watches it, adds a status step to the project, sets a
+// deliverable's licence with the guidance beside it, and uploads an SLD style. Every change
+// goes through the JSON API, whose RFC 7807 errors are shown next to the field they name.
+
+const $ = (id) => document.getElementById(id);
+const KEY = 'dallage-api-key';
+let current = { project: null, livrable: null };
+
+async function api(method, url, body, contentType = 'application/json') {
+  const headers = { Accept: 'application/json', 'X-API-Key': sessionStorage.getItem(KEY) || '' };
+  const init = { method, headers };
+  if (body !== undefined) {
+    headers['Content-Type'] = contentType;
+    init.body = contentType === 'application/json' ? JSON.stringify(body) : body;
+  }
+  const response = await fetch(url, init);
+  const text = await response.text();
+  const value = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const error = new Error((value && value.detail) || `${response.status} ${response.statusText}`);
+    error.fields = (value && value.errors) || [];
+    error.status = response.status;
+    throw error;
+  }
+  return value;
+}
+
+/** Every item of a paged API list (`url` has a query already), twenty at a time. */
+async function every(url) {
+  const items = [];
+  for (let offset = 0; offset < 100000; offset += 20) {
+    const page = await api('GET', `${url}&limit=20&offset=${offset}`);
+    items.push(...page.items);
+    if (page.items.length < 20) break;
+  }
+  return items;
+}
+
+/** Shows `error` in the form `form`: each field's message beside it, the rest in its alert. */
+function showErrors(form, error) {
+  for (const old of form.querySelectorAll('.field-error')) old.textContent = '';
+  for (const old of form.querySelectorAll('[aria-invalid]')) old.removeAttribute('aria-invalid');
+  let placed = false;
+  for (const { field, message } of error.fields || []) {
+    const input = form.querySelector(`[name="${field}"]`);
+    const slot = form.querySelector(`[data-error-for="${field}"]`);
+    if (slot) {
+      slot.textContent = message;
+      placed = true;
+    }
+    if (input) input.setAttribute('aria-invalid', 'true');
+  }
+  const alert = form.querySelector('[role="alert"]');
+  alert.textContent = placed ? 'Le formulaire contient des erreurs : voir les champs signalés.' : error.message;
+  alert.hidden = false;
+}
+
+function clearErrors(form) {
+  for (const old of form.querySelectorAll('.field-error')) old.textContent = '';
+  const alert = form.querySelector('[role="alert"]');
+  alert.hidden = true;
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const form = $('signin');
+  clearErrors(form);
+  sessionStorage.setItem(KEY, $('key').value.trim());
+  try {
+    const me = await api('GET', '/api/me');
+    $('who').textContent = `Connecté : ${me.name} (${me.role === 'admin' ? 'administrateur' : `porteur, SIREN ${me.sirens.join(', ')}`})`;
+    const projects = [];
+    if (me.role === 'admin') {
+      projects.push(...(await every('/api/projects?q=')));
+    } else {
+      for (const siren of me.sirens) projects.push(...(await every(`/api/projects?siren=${siren}`)));
+    }
+    $('project').replaceChildren(...projects.map((p) => new Option(p.nom, p.slug)));
+    $('workspace').hidden = false;
+    $('key').value = '';
+    await chooseProject();
+  } catch (error) {
+    sessionStorage.removeItem(KEY);
+    showErrors(form, error);
+  }
+}
+
+async function chooseProject() {
+  const slug = $('project').value;
+  if (!slug) return;
+  current.project = await api('GET', `/api/projects/${slug}`);
+  const livrables = await api('GET', `/api/projects/${slug}/livrables`);
+  $('livrable').replaceChildren(...livrables.map((l) => new Option(l.nom, l.slug)));
+  const steps = current.project.etapes.map((e) => `${e.statut} depuis le ${e.date_debut}`);
+  $('steps').replaceChildren(...steps.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+  await chooseLivrable();
+}
+
+async function chooseLivrable() {
+  const slug = $('livrable').value;
+  if (!slug) return;
+  current.livrable = await api('GET', `/api/livrables/${slug}`);
+  $('licence').value = current.livrable.licence;
+  showGuidance();
+  const form = $('storage');
+  clearErrors(form);
+  try {
+    const storage = await api('GET', `/api/livrables/${slug}/storage`);
+    $('storage-state').textContent = storage.status === 'revoked'
+      ? 'Stockage révoqué : déclarez-en un nouveau.'
+      : `Stockage ${storage.type.toUpperCase()} déclaré.`;
+    form.elements.type.value = storage.type === 'file' ? 'http' : storage.type;
+    for (const name of ['url', 'host', 'port', 'path', 'username']) form.elements[name].value = storage[name] ?? '';
+    form.elements.secure.checked = Boolean(storage.tls && storage.tls !== 'none');
+    form.elements.credentials_public.checked = Boolean(storage.credentials_public);
+    form.elements.download_allowed.checked = Boolean(storage.download_allowed);
+  } catch (error) {
+    if (error.status !== 404) throw error;
+    $('storage-state').textContent = 'Aucun stockage déclaré pour ce livrable.';
+    form.reset();
+  }
+  showProtocol();
+  form.dataset.livrable = slug;
+}
+
+/** Only the fields of the chosen protocol are shown (and sent). */
+function showProtocol() {
+  const type = $('storage').elements.type.value;
+  for (const block of document.querySelectorAll('[data-protocols]')) {
+    block.hidden = !block.dataset.protocols.split(' ').includes(type);
+  }
+}
+
+function storageBody(form) {
+  const type = form.elements.type.value;
+  const text = (name) => form.elements[name].value.trim() || undefined;
+  const body = {
+    type,
+    credentials_public: form.elements.credentials_public.checked,
+    download_allowed: form.elements.download_allowed.checked,
+  };
+  if (type === 'http') {
+    body.url = text('url');
+  } else {
+    body.host = text('host');
+    const port = text('port');
+    body.port = port === undefined ? undefined : Number(port);
+    body.path = text('path') || '/';
+    body.username = text('username');
+    body.password = text('password');
+    if (type === 'ftp' && form.elements.secure.checked) body.secure = true;
+  }
+  return body;
+}
+
+async function saveStorage(event) {
+  event.preventDefault();
+  const form = $('storage');
+  clearErrors(form);
+  try {
+    await api('PUT', `/api/livrables/${current.livrable.slug}/storage`, storageBody(form));
+    $('storage-state').textContent = 'Stockage enregistré. Lancez un scan pour voir ce qu\'il contient.';
+  } catch (error) {
+    showErrors(form, error);
+  }
+}
+
+async function revokeStorage() {
+  if (!window.confirm('Révoquer ce stockage ? Ses identifiants seront oubliés ; ses métadonnées restent.')) return;
+  const form = $('storage');
+  try {
+    await api('DELETE', `/api/livrables/${current.livrable.slug}/storage`);
+    $('storage-state').textContent = 'Stockage révoqué.';
+  } catch (error) {
+    showErrors(form, error);
+  }
+}
+
+async function startScan() {
+  try {
+    const scan = await api('POST', `/api/livrables/${current.livrable.slug}/scan`);
+    $('scan-state').textContent = `Scan ${scan.id} : en file d'attente…`;
+    for (let i = 0; i < 3600; i += 1) {
+      const now = await api('GET', `/api/scans/${scan.id}`);
+      $('scan-state').textContent = `Scan ${now.id} : ${now.state} — ${now.files_listed} fichiers listés, ${now.files_probed} analysés, ${now.errors} erreurs`;
+      $('scan-state').dataset.state = now.state;
+      if (['done', 'failed', 'partial'].includes(now.state)) {
+        const summary = now.summary || {};
+        if (summary.dalles !== undefined) $('scan-state').textContent += ` ; ${summary.dalles} dalles (${summary.nature || ''})`;
+        if (now.message) $('scan-state').textContent += ` ; ${now.message}`;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } catch (error) {
+    $('scan-state').textContent = `Le scan n'a pas pu être lancé : ${error.message}`;
+  }
+}
+
+const GUIDANCE = {
+  ouvert_lo: 'Licence Ouverte 2.0 (Etalab) : réutilisation libre, y compris commerciale, avec mention de la source. Recommandée pour l\'orthophotographie et le PCRS vecteur diffusés en open data ; elle permet les flux publics et le téléchargement.',
+  ouvert_odbl: 'ODbL : réutilisation libre, mais les bases dérivées doivent rester ouvertes sous la même licence. À choisir si vous tenez à ce que les améliorations (corrections, compléments) reviennent à tous.',
+  ferme: 'Fermée : ni flux publics ni téléchargement ; seuls le porteur et les administrateurs voient le livrable. Pour les données sensibles (réseaux, sites protégés) ou en attente de contrôle.',
+};
+
+function showGuidance() {
+  $('licence-guidance').textContent = GUIDANCE[$('licence').value] || '';
+}
+
+async function saveLicence(event) {
+  event.preventDefault();
+  const form = $('licence-form');
+  clearErrors(form);
+  try {
+    await api('PATCH', `/api/livrables/${current.livrable.slug}`, { licence: $('licence').value });
+    $('licence-state').textContent = 'Licence enregistrée.';
+  } catch (error) {
+    showErrors(form, error);
+  }
+}
+
+async function addStep(event) {
+  event.preventDefault();
+  const form = $('step-form');
+  clearErrors(form);
+  const etapes = current.project.etapes.concat([{ statut: $('step-statut').value, date_debut: $('step-date').value }]);
+  try {
+    current.project = await api('PATCH', `/api/projects/${current.project.slug}`, { etapes });
+    await chooseProject();
+    $('step-state').textContent = 'Étape ajoutée.';
+  } catch (error) {
+    for (const field of error.fields || []) field.field = field.field.startsWith('etapes') ? 'etapes' : field.field;
+    showErrors(form, error);
+  }
+}
+
+async function uploadStyle(event) {
+  event.preventDefault();
+  const form = $('style-form');
+  clearErrors(form);
+  const file = $('style-file').files[0];
+  const name = $('style-name').value.trim();
+  try {
+    if (!file || !name) throw new Error('Choisissez un fichier SLD et donnez-lui un nom.');
+    await api('PUT', `/api/styles/${encodeURIComponent(name)}`, await file.text(), 'application/vnd.ogc.sld+xml');
+    $('style-state').textContent = `Style « ${name} » enregistré.`;
+  } catch (error) {
+    showErrors(form, error);
+  }
+}
+
+export async function porteur() {
+  $('signin').addEventListener('submit', signIn);
+  $('project').addEventListener('change', () => chooseProject());
+  $('livrable').addEventListener('change', () => chooseLivrable());
+  $('storage').elements.type.addEventListener('change', showProtocol);
+  $('storage').addEventListener('submit', saveStorage);
+  $('revoke').addEventListener('click', revokeStorage);
+  $('scan').addEventListener('click', startScan);
+  $('licence').addEventListener('change', showGuidance);
+  $('licence-form').addEventListener('submit', saveLicence);
+  $('step-form').addEventListener('submit', addStep);
+  $('style-form').addEventListener('submit', uploadStyle);
+  showProtocol();
+}
