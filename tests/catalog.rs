@@ -542,3 +542,47 @@ async fn style_documents_are_stored_replaced_and_deleted_on_both_backends() {
         assert!(catalog.delete_style_document("bati").await.unwrap(), "{db:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extra_dalle_metadata_is_replaced_whole_on_both_backends() {
+    for db in BACKENDS {
+        let dir = TempDir::new();
+        let catalog = fresh_catalog(db, &dir.path()).await;
+        let project = catalog
+            .create_project(&project_input("Extras").await)
+            .await
+            .unwrap();
+        let livrable = catalog
+            .create_livrable(project.id, &livrable_input("Ortho").await)
+            .await
+            .unwrap();
+        let row = |path: &str, tilt: f64| {
+            let mut properties = serde_json::Map::new();
+            properties.insert("inclinaison".into(), serde_json::json!(tilt));
+            (path.to_string(), properties)
+        };
+        let first = [row("été/a.jp2", 1.5), row("été/b.jp2", 2.5)];
+        assert_eq!(
+            catalog
+                .replace_dalle_extras(livrable.id, &first, "a.csv")
+                .await
+                .unwrap(),
+            2
+        );
+        let stored = catalog.dalle_extras(livrable.id).await.unwrap();
+        assert_eq!(stored["été/b.jp2"]["inclinaison"], 2.5, "{db:?}");
+        // A second upload replaces the first whole.
+        catalog
+            .replace_dalle_extras(livrable.id, &[row("été/c.jp2", 3.5)], "b.csv")
+            .await
+            .unwrap();
+        let stored = catalog.dalle_extras(livrable.id).await.unwrap();
+        assert_eq!(stored.keys().collect::<Vec<_>>(), ["été/c.jp2"], "{db:?}");
+        // They go with their deliverable.
+        catalog.delete_livrable(livrable.id).await.unwrap();
+        assert!(
+            catalog.dalle_extras(livrable.id).await.unwrap().is_empty(),
+            "{db:?}"
+        );
+    }
+}

@@ -343,14 +343,20 @@ async fn porteur_space(browser: &Browser, base: &str, raster: &str) {
         .eval("return [...document.querySelectorAll('#project option')].map(o => o.value)")
         .await;
     assert_eq!(projects, json!(["pcrs-lyon"]));
-    choose(browser, "livrable", raster).await;
-    browser
-        .wait_for(
-            &format!("return document.getElementById('storage').dataset.livrable === '{raster}'"),
-            WAIT,
-            "the deliverable's storage loaded",
-        )
-        .await;
+    // The first deliverable's storage loads on sign-in; then the raster one is chosen (when it
+    // is another), and its storage loaded before the form is touched.
+    let storage_of = "return document.getElementById('storage').dataset.livrable";
+    let loaded = browser.wait_for(storage_of, WAIT, "the first storage").await;
+    if loaded != raster {
+        choose(browser, "livrable", raster).await;
+        browser
+            .wait_for(
+                &format!("return document.getElementById('storage').dataset.livrable === '{raster}'"),
+                WAIT,
+                "the deliverable's storage loaded",
+            )
+            .await;
+    }
 
     // FTP on port 70000: the API's 422 names the port, shown beside it.
     choose(browser, "storage-type", "ftp").await;
@@ -421,6 +427,98 @@ async fn porteur_space(browser: &Browser, base: &str, raster: &str) {
         .iter()
         .all(|e| e.contains("the server responded with a status of 4")));
     std::fs::write(artefacts().join("porteur.png"), browser.screenshot().await).unwrap();
+    extra_metadata(browser, base, raster).await;
+}
+
+/// Extra per-dalle metadata uploaded as a CSV from the porteur space: joined by dalle name
+/// (one row names no dalle), then shown by the API, GetFeatureInfo and the explorer.
+async fn extra_metadata(browser: &Browser, base: &str, raster: &str) {
+    let get_json = |url: String| async move {
+        let text = reqwest::get(&url).await.unwrap().text().await.unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|_| panic!("{url}: {text}"))
+    };
+    let dalles = get_json(format!("{base}/api/livrables/{raster}/dalles.geojson")).await;
+    let first = &dalles["features"][0];
+    let name = first["properties"]["name"].as_str().unwrap().to_string();
+    let path = first["properties"]["path"].as_str().unwrap().to_string();
+    let stem = name.rsplit_once('.').unwrap().0;
+    let folder = TempDir::new();
+    let csv = folder.path().join("extras.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "dalle,inclinaison,recouvrement,date_prise_de_vue,axe_de_vol\n\
+             {stem},2.5,60,2024-05-14,A12\nabsente,1,1,2024-05-14,A13\n"
+        ),
+    )
+    .unwrap();
+    browser.upload("#extras-file", &csv).await;
+    browser.click("#extras-form button[type=submit]").await;
+    let said = browser
+        .wait_for(
+            "return document.getElementById('extras-state').textContent",
+            WAIT,
+            "the upload's report",
+        )
+        .await;
+    assert!(
+        said.as_str()
+            .unwrap()
+            .starts_with("1 dalles complétées ; 1 lignes sans dalle"),
+        "{said}"
+    );
+    let extras = get_json(format!("{base}/api/livrables/{raster}/extras")).await;
+    assert_eq!(extras[&path]["axe_de_vol"], "A12", "{extras}");
+    // GetFeatureInfo at the dalle's centre.
+    let ring = first["geometry"]["coordinates"][0].as_array().unwrap();
+    let centre = |axis: usize| {
+        let values: Vec<f64> = ring.iter().map(|p| p[axis].as_f64().unwrap()).collect();
+        (values.iter().cloned().fold(f64::MAX, f64::min) + values.iter().cloned().fold(f64::MIN, f64::max))
+            / 2.0
+    };
+    let (cx, cy, d) = (centre(0), centre(1), 0.0002);
+    let info = get_json(format!(
+        "{base}/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetFeatureInfo&LAYERS={raster}&QUERY_LAYERS={raster}\
+         &STYLES=&SRS=EPSG:4326&BBOX={},{},{},{}&WIDTH=11&HEIGHT=11&X=5&Y=5&FORMAT=image/png&INFO_FORMAT=application/json",
+        cx - d,
+        cy - d,
+        cx + d,
+        cy + d
+    ))
+    .await;
+    let properties = &info["features"][0]["properties"];
+    assert_eq!(properties["path"], path.as_str(), "{info}");
+    assert_eq!(properties["extra"]["inclinaison"], 2.5, "{info}");
+    // The explorer's panel for that dalle.
+    visit(
+        browser,
+        &format!("{base}/livrables/{raster}"),
+        "explorer-extras",
+        true,
+    )
+    .await;
+    browser
+        .eval(&format!(
+            "[...document.querySelectorAll('#dalle-list button')].find(b => b.textContent === '{name}').click()"
+        ))
+        .await;
+    let panel = browser
+        .wait_for(
+            "const p = document.getElementById('map-panel'); return !p.hidden && p.textContent",
+            WAIT,
+            "the dalle's panel",
+        )
+        .await;
+    let panel = panel.as_str().unwrap();
+    assert!(
+        panel.contains("Métadonnées complémentaires") && panel.contains("A12") && panel.contains("60"),
+        "{panel}"
+    );
+    std::fs::write(
+        artefacts().join("explorer-extras.png"),
+        browser.screenshot().await,
+    )
+    .unwrap();
 }
 
 async fn text(url: &str) -> (u16, String) {

@@ -3,6 +3,7 @@
 //! queries run on both through sqlx's `Any` driver. Nothing outside this module touches SQL.
 
 mod boundaries;
+mod extras;
 mod features;
 mod feeds;
 mod livrables;

@@ -9,6 +9,7 @@
 mod affleurant;
 mod changes;
 mod export;
+pub mod extras;
 mod fes;
 mod filter;
 mod follow;

@@ -118,6 +118,15 @@ fn other_forms() -> String {
          <p class=\"field-error\" data-error-for=\"etapes\"></p></div>\n\
          <p role=\"alert\" class=\"form-error\" hidden></p><p id=\"step-state\" role=\"status\"></p>\n\
          <button type=\"submit\">Ajouter l'étape</button></form>\n\
+         <form id=\"extras-form\" class=\"stack\" aria-labelledby=\"extras-title\"><h3 id=\"extras-title\">Métadonnées complémentaires des dalles</h3>\n\
+         <p class=\"hint\" id=\"extras-hint\">Un tableau — CSV, GeoJSON, Shapefile zippé ou GeoPackage — dont la colonne « dalle » (ou \
+         « fichier », « nom ») nomme chaque dalle, avec ou sans extension, ou dont la géométrie tombe sur elle. Ses autres colonnes \
+         (inclinaison, recouvrement, date de prise de vue, axe de vol…) s'affichent dans l'explorateur, dans GetFeatureInfo et dans \
+         l'API. Un nouvel envoi remplace le précédent.</p>\n\
+         <div class=\"field\"><label for=\"extras-file\">Fichier</label><input id=\"extras-file\" name=\"file\" type=\"file\" \
+         accept=\".csv,.geojson,.json,.zip,.gpkg\" aria-describedby=\"extras-hint\"></div>\n\
+         <p role=\"alert\" class=\"form-error\" hidden></p><p id=\"extras-state\" role=\"status\"></p>\n\
+         <button type=\"submit\">Joindre aux dalles</button></form>\n\
          <form id=\"style-form\" class=\"stack\" aria-labelledby=\"style-title\"><h3 id=\"style-title\">Style SLD des cartes vecteur</h3>\n\
          <div class=\"field\"><label for=\"style-name\">Nom du style</label><input id=\"style-name\" name=\"name\" type=\"text\"></div>\n\
          <div class=\"field\"><label for=\"style-file\">Fichier SLD 1.0 ou 1.1</label><input id=\"style-file\" name=\"file\" type=\"file\" accept=\".sld,.xml\">\

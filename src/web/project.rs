@@ -335,6 +335,8 @@ fn grants(project: &Project) -> String {
 /// What this server publishes of the project: its record in the API, its change feed, and each
 /// deliverable's metadata record and download feed.
 fn sources(project: &Project, livrables: &[&Livrable], base: &str) -> String {
+    // The base comes from the request's Host when no public URL is set: escaped like the rest.
+    let base = escape(base);
     let slug = escape(&project.slug);
     let mut out = format!(
         "<ul><li><a href=\"{base}/api/projects/{slug}\">Fiche du projet (JSON de l'API)</a></li>\

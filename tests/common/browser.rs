@@ -122,6 +122,16 @@ impl Browser {
             .await;
     }
 
+    /// Chooses the file at `path` in the file input matched by `selector`.
+    pub async fn upload(&self, selector: &str, path: &std::path::Path) {
+        let element = self.element(selector).await;
+        self.command(
+            &format!("/element/{element}/value"),
+            json!({"text": path.display().to_string()}),
+        )
+        .await;
+    }
+
     /// Clicks the element matched by `selector`.
     pub async fn click(&self, selector: &str) {
         let element = self.element(selector).await;

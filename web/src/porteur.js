@@ -236,6 +236,31 @@ async function addStep(event) {
   }
 }
 
+const TABLE_TYPES = {
+  csv: 'text/csv',
+  geojson: 'application/geo+json',
+  json: 'application/geo+json',
+  zip: 'application/zip',
+  gpkg: 'application/geopackage+sqlite3',
+};
+
+async function uploadExtras(event) {
+  event.preventDefault();
+  const form = $('extras-form');
+  clearErrors(form);
+  const file = $('extras-file').files[0];
+  try {
+    if (!file) throw new Error('Choisissez un fichier.');
+    const type = TABLE_TYPES[file.name.split('.').pop().toLowerCase()];
+    if (!type) throw new Error('Un fichier .csv, .geojson, .zip (Shapefile) ou .gpkg est attendu.');
+    const report = await api('PUT', `/api/livrables/${current.livrable.slug}/extras`, file, type);
+    $('extras-state').textContent = `${report.matched} dalles complétées`
+      + (report.unmatched ? ` ; ${report.unmatched} lignes sans dalle (${report.unmatched_rows.slice(0, 3).join(' ; ')})` : '.');
+  } catch (error) {
+    showErrors(form, error);
+  }
+}
+
 async function uploadStyle(event) {
   event.preventDefault();
   const form = $('style-form');
@@ -263,5 +288,6 @@ export async function porteur() {
   $('licence-form').addEventListener('submit', saveLicence);
   $('step-form').addEventListener('submit', addStep);
   $('style-form').addEventListener('submit', uploadStyle);
+  $('extras-form').addEventListener('submit', uploadExtras);
   showProtocol();
 }

@@ -25,7 +25,8 @@ fn polygon_coordinates(wkt: &str) -> Option<Value> {
     Some(json!([ring?]))
 }
 
-fn dalle_feature(dalle: &DalleRecord, livrable: &Livrable) -> Value {
+/// A dalle as a GeoJSON feature, with the extra metadata its porteur attached (`extra`).
+fn dalle_feature(dalle: &DalleRecord, livrable: &Livrable, extras: &Extras) -> Value {
     let geometry = dalle
         .footprint_wgs84
         .as_deref()
@@ -51,9 +52,13 @@ fn dalle_feature(dalle: &DalleRecord, livrable: &Livrable) -> Value {
             "resolution": probe.and_then(|p| p["pixel_size"][0].as_f64()),
             "compression": probe.and_then(|p| p["compression"].as_str()),
             "error": dalle.error,
+            "extra": extras.get(&dalle.path),
         }
     })
 }
+
+/// Extra metadata by dalle path.
+type Extras = std::collections::HashMap<String, serde_json::Map<String, Value>>;
 
 async fn livrables_by_id(
     catalog: &Catalog,
@@ -89,7 +94,11 @@ pub async fn livrable_dalles(
 ) -> Result<HttpResponse, Problem> {
     let (livrable, _) = resolve(catalog.get_ref(), &path).await?;
     let dalles = catalog.current_images(Some(livrable.id)).await?;
-    let features: Vec<Value> = dalles.iter().map(|d| dalle_feature(d, &livrable)).collect();
+    let extras = catalog.dalle_extras(livrable.id).await?;
+    let features: Vec<Value> = dalles
+        .iter()
+        .map(|d| dalle_feature(d, &livrable, &extras))
+        .collect();
     Ok(geojson(
         json!({"type": "FeatureCollection", "features": features}),
     ))
@@ -103,9 +112,13 @@ pub async fn livrable_dalles(
 pub async fn all_dalles(catalog: web::Data<Catalog>) -> Result<HttpResponse, Problem> {
     let dalles = catalog.current_images(None).await?;
     let livrables = livrables_by_id(catalog.get_ref(), &dalles).await?;
+    let mut extras = std::collections::HashMap::new();
+    for id in livrables.keys() {
+        extras.insert(*id, catalog.dalle_extras(*id).await?);
+    }
     let features: Vec<Value> = dalles
         .iter()
-        .map(|d| dalle_feature(d, &livrables[&d.livrable_id]))
+        .map(|d| dalle_feature(d, &livrables[&d.livrable_id], &extras[&d.livrable_id]))
         .collect();
     Ok(geojson(
         json!({"type": "FeatureCollection", "features": features}),

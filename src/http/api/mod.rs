@@ -5,6 +5,7 @@ mod cache;
 mod download_files;
 mod downloads;
 mod exports;
+mod extras;
 mod livrables;
 mod me;
 mod metadata;
@@ -38,7 +39,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         projects::list, projects::create, projects::get, projects::replace, projects::patch, projects::delete,
         livrables::list_of_project, livrables::create, livrables::list, livrables::get, livrables::replace,
         livrables::patch, livrables::delete, livrables::get_storage, livrables::put_storage,
-        livrables::revoke_storage, scans::start, scans::get, scans::list, vector::report, exports::livrable_dalles,
+        livrables::revoke_storage, extras::put, extras::get, scans::start, scans::get, scans::list, vector::report, exports::livrable_dalles,
         exports::all_dalles, exports::all_livrables, exports::dalles_csv, exports::livrables_csv,
         cache::start_seed, cache::get_seed, cache::stop_seed, cache::cache_size,
         boundaries::list, boundaries::get, downloads::preview, styles::list, styles::get, styles::put, styles::delete,
@@ -177,6 +178,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
                     .route(web::put().to(livrables::replace))
                     .route(web::patch().to(livrables::patch))
                     .route(web::delete().to(livrables::delete)),
+            )
+            .service(
+                resource("/livrables/{livrable}/extras", "GET, PUT")
+                    .route(web::get().to(extras::get))
+                    .route(web::put().to(extras::put)),
             )
             .service(
                 resource("/livrables/{livrable}/storage", "GET, PUT, DELETE")

@@ -4,9 +4,11 @@
 use actix_web::HttpResponse;
 use serde_json::{json, Value};
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::params::{self, Version};
+use crate::catalog::Catalog;
 use crate::ogc::common::xml::Xml;
 use crate::ogc::common::{Kvp, OwsError};
 use crate::raster::crs::transform_points;
@@ -25,6 +27,8 @@ struct Hit {
     bbox: [f64; 4],
     resolution: f64,
     rgba: Option<[u8; 4]>,
+    /// The extra metadata its porteur attached.
+    extra: Option<serde_json::Map<String, Value>>,
 }
 
 /// A question about one pixel of a map: which dalles of `layers` lie under pixel (`i`, `j`)
@@ -156,21 +160,38 @@ pub async fn get_feature_info(wms: &super::Wms, kvp: &Kvp, base: &str) -> Result
         info_format,
         count,
     };
-    answer_point(&query, &wms.workers, base).await
+    answer_point(&query, (&wms.workers, &wms.catalog), base).await
 }
 
 /// Answers `query`: the dalles under its pixel, with the pixel's colour, as it asks.
 pub async fn answer_point(
     query: &PointQuery,
-    workers: &Workers,
+    (workers, catalog): (&Workers, &Catalog),
     base: &str,
 ) -> Result<HttpResponse, OwsError> {
     let [min_x, min_y, max_x, max_y] = query.bbox;
     let x = min_x + (f64::from(query.i) + 0.5) * (max_x - min_x) / f64::from(query.width);
     let y = max_y - (f64::from(query.j) + 0.5) * (max_y - min_y) / f64::from(query.height);
     let (layers, epsg, count) = (query.layers.clone(), query.epsg, query.count);
-    let hits = workers.run(move || find_hits(&layers, epsg, x, y, count)).await?;
+    let mut hits = workers.run(move || find_hits(&layers, epsg, x, y, count)).await?;
+    add_extras(catalog, &mut hits).await;
     Ok(respond(&query.info_format, &hits, base))
+}
+
+/// Each hit's extra metadata (its layer is its deliverable's slug); an unreadable catalogue
+/// leaves them out rather than failing the answer.
+async fn add_extras(catalog: &Catalog, hits: &mut [Hit]) {
+    let mut by_layer: HashMap<String, HashMap<String, serde_json::Map<String, Value>>> = HashMap::new();
+    for hit in hits.iter_mut() {
+        if !by_layer.contains_key(&hit.layer) {
+            let extras = match catalog.livrable_by_slug(&hit.layer).await {
+                Ok(livrable) => catalog.dalle_extras(livrable.id).await.unwrap_or_default(),
+                Err(_) => HashMap::new(),
+            };
+            by_layer.insert(hit.layer.clone(), extras);
+        }
+        hit.extra = by_layer[&hit.layer].get(&hit.path).cloned();
+    }
 }
 
 /// The dalles under (`x`, `y`) of the output CRS, with the pixel there (blocking: decodes).
@@ -215,6 +236,7 @@ fn find_hits(mosaics: &[Arc<Mosaic>], out_epsg: u32, x: f64, y: f64, count: usiz
                     bbox: dalle.bbox,
                     resolution: dalle.pixel_x,
                     rgba,
+                    extra: None,
                 });
             }
         }
@@ -270,6 +292,7 @@ fn hit_json(hit: &Hit) -> Value {
             "red": hit.rgba.map(|p| p[0]),
             "green": hit.rgba.map(|p| p[1]),
             "blue": hit.rgba.map(|p| p[2]),
+            "extra": hit.extra,
         }
     })
 }
@@ -296,6 +319,9 @@ fn text(hits: &[Hit]) -> String {
                 "    value_0 = '{r}'\n    value_1 = '{g}'\n    value_2 = '{b}'\n"
             ));
         }
+        for (key, value) in hit.extra.iter().flatten() {
+            out.push_str(&format!("    {key} = '{}'\n", plain(value)));
+        }
     }
     out
 }
@@ -305,6 +331,14 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// A JSON value as text: strings without their quotes.
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
 
 fn html(hits: &[Hit]) -> String {
@@ -322,6 +356,13 @@ fn html(hits: &[Hit]) -> String {
         ));
         if let Some([r, g, b, _]) = hit.rgba {
             out.push_str(&format!("<tr><th>RVB</th><td>{r} {g} {b}</td></tr>\n"));
+        }
+        for (key, value) in hit.extra.iter().flatten() {
+            out.push_str(&format!(
+                "<tr><th>{}</th><td>{}</td></tr>\n",
+                escape(key),
+                escape(&plain(value))
+            ));
         }
         out.push_str("</table>\n");
     }

@@ -16,6 +16,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 pub use featureinfo::{answer_point, info_format, PointQuery, INFO_FORMATS};
 pub use params::{ExceptionMode, Version};
 
+use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::ogc::common::{base_url, part, Kvp, OwsError};
 use crate::raster::{self, Crs, Image, Mosaic, Mosaics, RenderRequest, Resampling};
@@ -33,6 +34,7 @@ pub struct Wms {
     vectors: web::Data<Vectors>,
     styles: web::Data<StyleBook>,
     workers: web::Data<Workers>,
+    catalog: web::Data<Catalog>,
 }
 
 impl actix_web::FromRequest for Wms {
@@ -47,6 +49,7 @@ impl actix_web::FromRequest for Wms {
                 vectors: part(request)?,
                 styles: part(request)?,
                 workers: part(request)?,
+                catalog: part(request)?,
             })
         })())
     }

@@ -7,6 +7,7 @@ mod capabilities;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::ogc::common::tile::{path_number, split_tile_name, tile_response, TilePathError};
 use crate::ogc::common::{base_url, part, Kvp, Offered, OwsError, Report};
@@ -40,6 +41,7 @@ struct Wmts {
     mosaics: web::Data<Mosaics>,
     tiles: web::Data<Tiles>,
     workers: web::Data<Workers>,
+    catalog: web::Data<Catalog>,
 }
 
 impl actix_web::FromRequest for Wmts {
@@ -53,6 +55,7 @@ impl actix_web::FromRequest for Wmts {
                 mosaics: part(request)?,
                 tiles: part(request)?,
                 workers: part(request)?,
+                catalog: part(request)?,
             })
         })())
     }
@@ -194,7 +197,7 @@ impl Wmts {
             count: 1,
         };
         let base = base_url(request, &self.config.server.public_url);
-        wms::answer_point(&query, &self.workers, &base).await
+        wms::answer_point(&query, (&self.workers, &self.catalog), &base).await
     }
 }
 
