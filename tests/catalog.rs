@@ -586,3 +586,47 @@ async fn extra_dalle_metadata_is_replaced_whole_on_both_backends() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reutilisations_are_added_checked_and_deleted_on_both_backends() {
+    for db in BACKENDS {
+        let dir = TempDir::new();
+        let catalog = fresh_catalog(db, &dir.path()).await;
+        let project = catalog
+            .create_project(&project_input("Réutilisé").await)
+            .await
+            .unwrap();
+        let input: dallage::catalog::ReutilisationInput = serde_json::from_value(serde_json::json!({
+            "titre": "Carte des trottoirs", "lien": "https://exemple.fr/trottoirs",
+            "description": "Les trottoirs accessibles", "image": "https://exemple.fr/t.png"
+        }))
+        .unwrap();
+        let added = catalog.add_reutilisation(project.id, &input).await.unwrap();
+        let listed = catalog.reutilisations(project.id).await.unwrap();
+        assert_eq!(listed.len(), 1, "{db:?}");
+        assert_eq!(
+            (listed[0].id, listed[0].image.as_deref()),
+            (added.id, Some("https://exemple.fr/t.png"))
+        );
+        let bad: dallage::catalog::ReutilisationInput =
+            serde_json::from_value(serde_json::json!({"titre": "ab", "lien": "exemple.fr"})).unwrap();
+        match catalog.add_reutilisation(project.id, &bad).await {
+            Err(CatalogError::Invalid(errors)) => {
+                let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, ["titre", "lien"], "{db:?}");
+            }
+            other => panic!("{db:?}: {other:?}"),
+        }
+        assert!(!catalog
+            .delete_reutilisation(project.id, added.id + 1)
+            .await
+            .unwrap());
+        assert!(catalog.delete_reutilisation(project.id, added.id).await.unwrap());
+        catalog.add_reutilisation(project.id, &input).await.unwrap();
+        catalog.delete_project(project.id).await.unwrap();
+        assert!(
+            catalog.reutilisations(project.id).await.unwrap().is_empty(),
+            "{db:?}: with its project"
+        );
+    }
+}

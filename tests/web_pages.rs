@@ -128,6 +128,11 @@ async fn unreachable_by_keyboard(browser: &Browser) -> Vec<String> {
 /// links; a polygon drawn with the mouse selects dalles too.
 async fn territory_selection(browser: &Browser, base: &str, raster: &str) {
     visit(browser, &format!("{base}/telechargement"), "territory", true).await;
+    let missed = unreachable_by_keyboard(browser).await;
+    assert!(
+        missed.is_empty(),
+        "territory page: not reached by the keyboard: {missed:?}"
+    );
     let preview = |query: String| async move {
         let response = reqwest::get(format!("{base}/api/downloads/preview?{query}"))
             .await
@@ -161,6 +166,16 @@ async fn territory_selection(browser: &Browser, base: &str, raster: &str) {
         .eval("return document.getElementById('links').textContent")
         .await;
     assert!(links.as_str().unwrap().contains("pas autorisé"), "{links}");
+    let refusal = browser
+        .eval("return [...document.querySelectorAll('#preview-rows td:last-child')].map(td => td.textContent).join(' | ')")
+        .await;
+    assert!(
+        refusal
+            .as_str()
+            .unwrap()
+            .contains("non : le porteur n'a pas autorisé le téléchargement"),
+        "the API's refusal in French: {refusal}"
+    );
     // Only the raster deliverable: the ZIP and the Metalink of the same selection.
     browser
         .eval(&format!("document.getElementById('livrable').value = '{raster}'"))
@@ -258,6 +273,11 @@ async fn statistics(browser: &Browser, served: &Served, bbox: [f64; 4]) {
         .unwrap();
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     visit(browser, &format!("{base}/statistiques"), "statistics", false).await;
+    let missed = unreachable_by_keyboard(browser).await;
+    assert!(
+        missed.is_empty(),
+        "statistics: not reached by the keyboard: {missed:?}"
+    );
     let row = browser
         .eval("return [...document.querySelectorAll('#by-project tbody tr:first-child td')].map(td => td.textContent)")
         .await;
@@ -397,6 +417,41 @@ async fn porteur_space(browser: &Browser, base: &str, raster: &str) {
         )
         .await;
     assert!(!error.as_str().unwrap().is_empty());
+
+    // A réutilisation: a link that is not one is refused beside the field; a good one is added
+    // and shows on the project's page.
+    browser.type_into("#reuse-titre", "Carte des trottoirs").await;
+    browser.type_into("#reuse-lien", "pas un lien").await;
+    browser.click("#reuse-form button[type=submit]").await;
+    let error = browser
+        .wait_for(
+            "return document.querySelector('[data-error-for=lien]').textContent",
+            WAIT,
+            "the link's error",
+        )
+        .await;
+    assert!(error.as_str().unwrap().contains("https://"), "{error}");
+    browser
+        .type_into("#reuse-lien", "https://exemple.fr/trottoirs")
+        .await;
+    browser
+        .type_into("#reuse-description", "Les trottoirs accessibles, tirés du PCRS.")
+        .await;
+    browser.click("#reuse-form button[type=submit]").await;
+    browser
+        .wait_for(
+            "return document.querySelectorAll('#reuses li').length === 1",
+            WAIT,
+            "the réutilisation listed",
+        )
+        .await;
+    let (_, page) = text(&format!("{base}/projets/pcrs-lyon")).await;
+    assert!(
+        page.contains("Réutilisations : 1")
+            && page.contains("<a href=\"https://exemple.fr/trottoirs\">Carte des trottoirs</a>")
+            && page.contains("Les trottoirs accessibles, tirés du PCRS."),
+        "the project page lists the réutilisation"
+    );
 
     // The licence guidance follows the choice.
     choose(browser, "licence", "ouvert_odbl").await;
@@ -580,6 +635,8 @@ async fn the_pages_show_projects_deliverables_and_dalles_in_a_browser() {
     assert_eq!(legend, 8, "the seed's eight statuses");
     let share = drawn_share(&browser, &png).await;
     assert!(share > 0.01, "footprints drawn on the home map: {share}");
+    let missed = unreachable_by_keyboard(&browser).await;
+    assert!(missed.is_empty(), "home: not reached by the keyboard: {missed:?}");
     // Filters are a plain form: without JavaScript the list is filtered by the server.
     let (status, page) = text(&format!("{base}/?statut=obsolete")).await;
     assert_eq!(status, 200);
@@ -598,6 +655,11 @@ async fn the_pages_show_projects_deliverables_and_dalles_in_a_browser() {
 
     // The project's page, textual: every field of the seed's "Page projet".
     visit(&browser, &format!("{base}/projets/pcrs-lyon"), "project", false).await;
+    let missed = unreachable_by_keyboard(&browser).await;
+    assert!(
+        missed.is_empty(),
+        "project page: not reached by the keyboard: {missed:?}"
+    );
     let (status, page) = text(&format!("{base}/projets/pcrs-lyon")).await;
     assert_eq!(status, 200);
     for expected in [

@@ -81,11 +81,24 @@ pub fn spatial_ref(epsg: u32) -> Option<SpatialRef> {
     Some(srs)
 }
 
+/// Coordinates past this, in any CRS, are not transformed.
+const FARTHEST_COORDINATE: f64 = 1e9;
+
 /// Transforms points in place from `from` to `to` (x = easting or longitude). Returns false
 /// when PROJ can't (then the points are unchanged or partly NaN).
 pub fn transform_points(from: u32, to: u32, xs: &mut [f64], ys: &mut [f64]) -> bool {
     if from == to {
         return true;
+    }
+    // PROJ can spin for minutes on absurd input (schemathesis sent an OGC API bbox of such
+    // numbers and held a worker): no CRS served here has coordinates past a billion (metres
+    // or degrees), so those are refused before PROJ sees them.
+    if xs
+        .iter()
+        .chain(ys.iter())
+        .any(|v| !v.is_finite() || v.abs() > FARTHEST_COORDINATE)
+    {
+        return false;
     }
     TRANSFORMS.with(|cache| {
         let mut cache = cache.borrow_mut();
@@ -135,6 +148,18 @@ pub fn transform_bbox(from: u32, to: u32, bbox: [f64; 4]) -> Option<[f64; 4]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absurd_coordinates_are_refused_before_proj() {
+        let (mut xs, mut ys) = ([1e300, 846_300.0], [6_526_300.0, 6_526_300.0]);
+        assert!(!transform_points(2154, 4326, &mut xs, &mut ys));
+        assert_eq!(transform_bbox(3946, 4326, [-1e18, -1e18, 1e18, 1e18]), None);
+        let (mut xs, mut ys) = ([846_300.0], [6_526_300.0]);
+        assert!(
+            transform_points(2154, 4326, &mut xs, &mut ys),
+            "a real point still goes"
+        );
+    }
 
     #[test]
     fn parses_crs_names() {

@@ -118,6 +118,19 @@ fn other_forms() -> String {
          <p class=\"field-error\" data-error-for=\"etapes\"></p></div>\n\
          <p role=\"alert\" class=\"form-error\" hidden></p><p id=\"step-state\" role=\"status\"></p>\n\
          <button type=\"submit\">Ajouter l'étape</button></form>\n\
+         <form id=\"reuse-form\" class=\"stack\" aria-labelledby=\"reuse-title\"><h3 id=\"reuse-title\">Réutilisations du projet</h3>\n\
+         <p class=\"hint\">Ce que d'autres ont fait des données du projet (une carte, une étude, une application) : elles \
+         s'affichent sur la page du projet.</p>\n<ul id=\"reuses\"></ul>\n\
+         <div class=\"field\"><label for=\"reuse-titre\">Titre</label><input id=\"reuse-titre\" name=\"titre\" type=\"text\">\
+         <p class=\"field-error\" data-error-for=\"titre\"></p></div>\n\
+         <div class=\"field\"><label for=\"reuse-lien\">Lien</label><input id=\"reuse-lien\" name=\"lien\" type=\"text\" \
+         placeholder=\"https://…\"><p class=\"field-error\" data-error-for=\"lien\"></p></div>\n\
+         <div class=\"field\"><label for=\"reuse-description\">Description</label><textarea id=\"reuse-description\" \
+         name=\"description\" rows=\"3\"></textarea><p class=\"field-error\" data-error-for=\"description\"></p></div>\n\
+         <div class=\"field\"><label for=\"reuse-image\">Adresse d'une illustration</label><input id=\"reuse-image\" \
+         name=\"image\" type=\"text\" placeholder=\"https://…\"><p class=\"field-error\" data-error-for=\"image\"></p></div>\n\
+         <p role=\"alert\" class=\"form-error\" hidden></p><p id=\"reuse-state\" role=\"status\"></p>\n\
+         <button type=\"submit\">Ajouter la réutilisation</button></form>\n\
          <form id=\"extras-form\" class=\"stack\" aria-labelledby=\"extras-title\"><h3 id=\"extras-title\">Métadonnées complémentaires des dalles</h3>\n\
          <p class=\"hint\" id=\"extras-hint\">Un tableau — CSV, GeoJSON, Shapefile zippé ou GeoPackage — dont la colonne « dalle » (ou \
          « fichier », « nom ») nomme chaque dalle, avec ou sans extension, ou dont la géométrie tombe sur elle. Ses autres colonnes \

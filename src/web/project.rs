@@ -12,7 +12,9 @@ use serde_json::Value;
 use super::home::{badge, territory_name, Territories};
 use super::html::{bytes, date, error_page, escape, number, or_unknown, time, Page};
 use super::labels;
-use crate::catalog::{Catalog, CatalogError, Livrable, Project, ScanRecord, StorageRecord, VectorFileRecord};
+use crate::catalog::{
+    Catalog, CatalogError, Livrable, Project, Reutilisation, ScanRecord, StorageRecord, VectorFileRecord,
+};
 use crate::config::Config;
 use crate::ogc::common::{base_url, encoded_path};
 
@@ -62,6 +64,7 @@ async fn render(catalog: &Catalog, project: &Project, base: &str) -> Result<Page
         let files = catalog.vector_files(livrable.id).await?;
         cards.push_str(&livrable_card(livrable, storage.as_ref(), scan.as_ref(), &files));
     }
+    let reuses = catalog.reutilisations(project.id).await?;
     let hidden = livrables.len() - public.len();
     if hidden > 0 {
         cards.push_str(&format!(
@@ -77,7 +80,7 @@ async fn render(catalog: &Catalog, project: &Project, base: &str) -> Result<Page
          <nav aria-label=\"Sections du projet\" class=\"toc\"><ul>\
          <li><a href=\"#avancement\">Calendrier et territoires</a></li><li><a href=\"#livrables\">Livrables</a></li>\
          <li><a href=\"#acteurs\">Acteurs</a></li><li><a href=\"#subventions\">Subventions</a></li>\
-         <li><a href=\"#sources\">Sources et documentations</a></li></ul></nav>\n\
+         <li><a href=\"#sources\">Sources et documentations</a></li><li><a href=\"#reutilisations\">Réutilisations</a></li></ul></nav>\n\
          <dl class=\"facts\"><dt>Format</dt><dd>{nature}</dd><dt>Régime</dt><dd>{regime}</dd>\
          <dt>Porteur de projet</dt><dd>{porteur}</dd></dl>\n\
          <section id=\"avancement\"><h2>État d'avancement</h2>\n{timeline}</section>\n\
@@ -85,7 +88,8 @@ async fn render(catalog: &Catalog, project: &Project, base: &str) -> Result<Page
          <section id=\"livrables\"><h2>Livrables : {livrable_count}</h2>\n{cards}</section>\n\
          <section id=\"acteurs\"><h2>Acteurs : {actor_count}</h2>\n{actors}</section>\n\
          <section id=\"subventions\"><h2>Subventions : {grant_count}</h2>\n{grants}</section>\n\
-         <section id=\"sources\"><h2>Sources et documentations</h2>\n{sources}</section>",
+         <section id=\"sources\"><h2>Sources et documentations</h2>\n{sources}</section>\n\
+         <section id=\"reutilisations\"><h2>Réutilisations : {reuse_count}</h2>\n{reuse_items}</section>",
         nom = escape(&project.nom),
         badge = badge(project.statut),
         launch = started
@@ -103,6 +107,8 @@ async fn render(catalog: &Catalog, project: &Project, base: &str) -> Result<Page
         grant_count = project.subventions.len(),
         grants = grants(project),
         sources = sources(project, &public, base),
+        reuse_count = reuses.len(),
+        reuse_items = reutilisations(&reuses),
     );
     Ok(Page {
         title: project.nom.clone(),
@@ -278,6 +284,30 @@ pub(super) fn vector_files_table(slug: &str, files: &[VectorFileRecord], downloa
     }
     out.push_str("</tbody></table>\n");
     out
+}
+
+/// What others made of the data: title linked, description, and the illustration's address as
+/// a link (the page loads nothing from elsewhere).
+fn reutilisations(reuses: &[Reutilisation]) -> String {
+    if reuses.is_empty() {
+        return "<p>Aucune réutilisation signalée par le porteur pour l'instant.</p>".into();
+    }
+    reuses
+        .iter()
+        .map(|reuse| {
+            format!(
+                "<article class=\"card\"><h3><a href=\"{lien}\">{titre}</a></h3><p>{description}</p>{image}</article>\n",
+                lien = escape(&reuse.lien),
+                titre = escape(&reuse.titre),
+                description = escape(&reuse.description),
+                image = reuse
+                    .image
+                    .as_deref()
+                    .map(|i| format!("<p><a href=\"{}\">Voir l'illustration</a></p>", escape(i)))
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 fn actors(project: &Project) -> String {

@@ -95,6 +95,7 @@ async function chooseProject() {
   $('livrable').replaceChildren(...livrables.map((l) => new Option(l.nom, l.slug)));
   const steps = current.project.etapes.map((e) => `${e.statut} depuis le ${e.date_debut}`);
   $('steps').replaceChildren(...steps.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+  await loadReuses();
   await chooseLivrable();
 }
 
@@ -236,6 +237,40 @@ async function addStep(event) {
   }
 }
 
+async function loadReuses() {
+  const reuses = await api('GET', `/api/projects/${current.project.slug}/reutilisations`);
+  $('reuses').replaceChildren(...reuses.map((reuse) => {
+    const item = document.createElement('li');
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'secondary';
+    remove.textContent = `Retirer « ${reuse.titre} »`;
+    remove.addEventListener('click', async () => {
+      await api('DELETE', `/api/projects/${current.project.slug}/reutilisations/${reuse.id}`);
+      await loadReuses();
+    });
+    item.append(`${reuse.titre} — ${reuse.lien} `, remove);
+    return item;
+  }));
+}
+
+async function addReuse(event) {
+  event.preventDefault();
+  const form = $('reuse-form');
+  clearErrors(form);
+  const text = (id) => $(id).value.trim();
+  const body = { titre: text('reuse-titre'), lien: text('reuse-lien'), description: text('reuse-description') };
+  if (text('reuse-image')) body.image = text('reuse-image');
+  try {
+    await api('POST', `/api/projects/${current.project.slug}/reutilisations`, body);
+    $('reuse-state').textContent = `Réutilisation « ${body.titre} » ajoutée.`;
+    form.reset();
+    await loadReuses();
+  } catch (error) {
+    showErrors(form, error);
+  }
+}
+
 const TABLE_TYPES = {
   csv: 'text/csv',
   geojson: 'application/geo+json',
@@ -289,5 +324,6 @@ export async function porteur() {
   $('step-form').addEventListener('submit', addStep);
   $('style-form').addEventListener('submit', uploadStyle);
   $('extras-form').addEventListener('submit', uploadExtras);
+  $('reuse-form').addEventListener('submit', addReuse);
   showProtocol();
 }

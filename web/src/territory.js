@@ -49,6 +49,14 @@ async function suggest() {
   $('territories').replaceChildren(...found.items.map((b) => new Option(`${b.nom} (${b.code})`, b.code)));
 }
 
+/** The API's refusals (English) in the page's language. */
+function french(reason) {
+  if (!reason) return 'non précisé';
+  if (reason.includes('download_allowed')) return 'le porteur n\'a pas autorisé le téléchargement';
+  if (reason.includes('licence is closed')) return 'licence fermée : seul le porteur peut télécharger';
+  return reason;
+}
+
 function previewTable(preview) {
   const rows = preview.livrables.map((l) => {
     const row = document.createElement('tr');
@@ -58,7 +66,7 @@ function previewTable(preview) {
       number(l.files),
       bytes(l.bytes + (l.estimated_vector_bytes || 0)),
       Object.values(l.features || {}).reduce((a, b) => a + b, 0) ? number(Object.values(l.features).reduce((a, b) => a + b, 0)) : '—',
-      l.allowed ? 'oui' : `non : ${l.reason || ''}`,
+      l.allowed ? 'oui' : `non : ${french(l.reason)}`,
     ];
     for (const value of cells) {
       const cell = document.createElement('td');

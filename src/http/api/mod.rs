@@ -10,6 +10,7 @@ mod livrables;
 mod me;
 mod metadata;
 mod projects;
+mod reutilisations;
 mod scans;
 mod styles;
 mod vector;
@@ -43,7 +44,7 @@ pub use views::{LivrableView, ProjectView, StorageView};
         exports::all_dalles, exports::all_livrables, exports::dalles_csv, exports::livrables_csv,
         cache::start_seed, cache::get_seed, cache::stop_seed, cache::cache_size,
         boundaries::list, boundaries::get, downloads::preview, styles::list, styles::get, styles::put, styles::delete,
-        metadata::list, me::me,
+        metadata::list, me::me, reutilisations::list, reutilisations::create, reutilisations::delete,
         super::health::health, super::metrics::metrics,
     ),
     modifiers(&ApiKeySecurity),
@@ -137,6 +138,15 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 resource("/projects/{project}/livrables", "GET, POST")
                     .route(web::get().to(livrables::list_of_project))
                     .route(web::post().to(livrables::create)),
+            )
+            .service(
+                resource("/projects/{project}/reutilisations", "GET, POST")
+                    .route(web::get().to(reutilisations::list))
+                    .route(web::post().to(reutilisations::create)),
+            )
+            .service(
+                resource("/projects/{project}/reutilisations/{id}", "DELETE")
+                    .route(web::delete().to(reutilisations::delete)),
             )
             .service(resource("/livrables", "GET").route(web::get().to(livrables::list)))
             .service(resource("/livrables.geojson", "GET").route(web::get().to(exports::all_livrables)))

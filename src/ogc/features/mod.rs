@@ -163,9 +163,18 @@ async fn items(
                     } else {
                         bbox
                     };
-                    Some(transform_bbox(epsg, 4326, b).ok_or_else(|| {
-                        Problem::bad_request(format!("bbox can't be taken from EPSG:{epsg} to CRS:84"))
-                    })?)
+                    // A box reaching past any coordinate of the CRS (which PROJ is not asked to
+                    // take) covers all of it: the whole world.
+                    let boundless = b.iter().any(|v| v.abs() > 1e9);
+                    Some(match transform_bbox(epsg, 4326, b) {
+                        Some(b84) => b84,
+                        None if boundless => [-180.0, -90.0, 180.0, 90.0],
+                        None => {
+                            return Err(Problem::bad_request(format!(
+                                "bbox can't be taken from EPSG:{epsg} to CRS:84"
+                            )))
+                        }
+                    })
                 }
             }
         }
