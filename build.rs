@@ -24,6 +24,11 @@ fn main() {
         std::fs::write(out.join(name), body).expect("OUT_DIR is writable");
     }
     println!("cargo:rerun-if-changed=build.rs");
+    // sqlx's `migrate!` reads these folders at compile time but cannot ask cargo to watch them:
+    // a new migration must rebuild the crate.
+    for dialect in ["sqlite", "postgres"] {
+        println!("cargo:rerun-if-changed=migrations/{dialect}");
+    }
     println!(
         "cargo:rustc-env=DALLAGE_MAP_BUNDLED={}",
         if complete { "yes" } else { "no" }

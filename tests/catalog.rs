@@ -77,6 +77,27 @@ async fn projects_round_trip_on_both_backends() {
         assert_eq!(replaced.nom, "PCRS Lyon renommé");
         assert_eq!(replaced.acteurs.len(), 1);
         assert_eq!(replaced.perimetres, vec!["commune:69381"]);
+        assert!(replaced.etapes.iter().all(|e| e.jalons.is_empty()));
+
+        // The investigation step's milestones are stored in order, then replaced with the rest.
+        let mut detailed = changed.clone();
+        detailed.etapes[0].jalons = serde_json::from_value(serde_json::json!([
+            {"nature": "constitution_convention", "date": "2021-01-10"},
+            {"nature": "autre", "date": "2021-02-01", "note": "Comité de pilotage"},
+            {"nature": "appel_offres", "date": "2021-03-15"}
+        ]))
+        .unwrap();
+        let with_milestones = catalog.replace_project(created.id, &detailed).await.unwrap();
+        assert_eq!(with_milestones.etapes, detailed.etapes, "{db:?}");
+        assert_eq!(
+            catalog.project(created.id).await.unwrap(),
+            with_milestones,
+            "{db:?}"
+        );
+        detailed.etapes[0].jalons.truncate(1);
+        let fewer = catalog.replace_project(created.id, &detailed).await.unwrap();
+        assert_eq!(fewer.etapes[0].jalons.len(), 1, "{db:?}");
+        assert!(fewer.etapes[1..].iter().all(|e| e.jalons.is_empty()));
 
         // Filters and paging.
         let all = catalog

@@ -97,26 +97,36 @@ async fn drawn_share(browser: &Browser, png: &[u8]) -> f64 {
     drawn as f64 / all as f64
 }
 
-/// Tabs through the page from its start; returns the controls the keyboard never reached.
+/// Tabs through the page from its first control; returns the controls the keyboard never
+/// reached.
 async fn unreachable_by_keyboard(browser: &Browser) -> Vec<String> {
     let controls = browser
         .eval(
-            "const all = [...document.querySelectorAll('a[href], button, input, select, [tabindex]:not([tabindex=\"-1\"])')]
+            "const all = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]:not([tabindex=\"-1\"])')]
                .filter(e => e.offsetParent !== null && !e.disabled && getComputedStyle(e).visibility !== 'hidden');
              all.forEach((e, i) => e.dataset.control = i);
-             document.activeElement.blur();
+             // Tabbing goes on from the focused control (or the last one blurred): start at
+             // the first, as a visitor arriving on the page does.
+             if (all.length) { all[0].focus(); all[0].dataset.tabbed = 'yes'; }
              return all.length",
         )
         .await
         .as_u64()
         .unwrap();
-    for _ in 0..(controls + 5) {
+    // A date field takes a Tab per part (day, month, year): up to four presses per control,
+    // stopping at the last one.
+    for _ in 0..(controls * 4 + 5) {
         browser.press(TAB).await;
-        browser
-            .eval(
-                "const e = document.activeElement; if (e && e.dataset) e.dataset.tabbed = 'yes'; return true",
-            )
+        let last = browser
+            .eval(&format!(
+                "const e = document.activeElement; if (e && e.dataset) e.dataset.tabbed = 'yes';
+                 return e && e.dataset && e.dataset.control === '{}'",
+                controls.saturating_sub(1)
+            ))
             .await;
+        if last == true {
+            break;
+        }
     }
     let missed = browser
         .eval("return [...document.querySelectorAll('[data-control]')].filter(e => !e.dataset.tabbed).map(e => e.outerHTML.slice(0, 120))")
@@ -330,6 +340,115 @@ async fn choose(browser: &Browser, id: &str, value: &str) {
         .await;
 }
 
+/// Sets an input's value as a date picker or a script would (the change event fires).
+async fn set_value(browser: &Browser, id: &str, value: &str) {
+    browser
+        .eval(&format!(
+            "const e = document.getElementById('{id}'); e.value = '{value}'; e.dispatchEvent(new Event('change'))"
+        ))
+        .await;
+}
+
+/// The project form of the porteur space: a milestone added to the investigation step and an
+/// actor whose SIREN is wrong, refused beside that field; corrected and saved, both show on
+/// the project's page and in the API; a step dated before the last one is refused beside its
+/// date, then removed, the focus staying on a control that exists.
+async fn project_form(browser: &Browser, base: &str) {
+    let loaded = browser
+        .wait_for(
+            "const e = document.getElementById('pf-nom'); return e && e.value",
+            WAIT,
+            "the project form",
+        )
+        .await;
+    assert_eq!(loaded, "PCRS Lyon");
+    browser.click("#pf-etapes-0-jalons-add").await;
+    choose(browser, "pf-etapes-0-jalons-0-nature", "appel_offres").await;
+    set_value(browser, "pf-etapes-0-jalons-0-date", "2021-06-01").await;
+    browser.click("#pf-acteurs-add").await;
+    let focused = browser.eval("return document.activeElement.id").await;
+    assert_eq!(
+        focused, "pf-acteurs-2-siren",
+        "the new actor's first field has the focus"
+    );
+    browser.type_into("#pf-acteurs-2-siren", "123456789").await;
+    browser.type_into("#pf-acteurs-2-nom", "La Poste").await;
+    choose(browser, "pf-acteurs-2-role", "diffuseur").await;
+    browser.click("#project-form button[type=submit]").await;
+    let error = browser
+        .wait_for(
+            "return document.querySelector('[data-error-for=\"acteurs[2].siren\"]').textContent",
+            WAIT,
+            "the SIREN's error",
+        )
+        .await;
+    assert!(error.as_str().unwrap().contains("check digit"), "{error}");
+    let invalid = browser
+        .eval("return document.getElementById('pf-acteurs-2-siren').getAttribute('aria-invalid')")
+        .await;
+    assert_eq!(invalid, "true");
+    browser.type_into("#pf-acteurs-2-siren", "356000000").await;
+    browser.click("#project-form button[type=submit]").await;
+    browser
+        .wait_for(
+            "return document.getElementById('project-state').textContent === 'Projet enregistré.'",
+            WAIT,
+            "the project saved",
+        )
+        .await;
+    let (_, page) = text(&format!("{base}/projets/pcrs-lyon")).await;
+    assert!(
+        page.contains("Appel d'offres : 1 juin 2021") && page.contains("La Poste"),
+        "the project page shows the milestone and the new actor"
+    );
+    let project: serde_json::Value = reqwest::get(format!("{base}/api/projects/pcrs-lyon"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        project["etapes"][0]["jalons"],
+        json!([{"nature": "appel_offres", "date": "2021-06-01"}])
+    );
+    assert_eq!(project["acteurs"][2]["siren"], "356000000");
+    // The project's change feed tells it, in its current page or (older than four changes, the
+    // tests' page size) its first archive.
+    let mut told = false;
+    for page in ["", "?archive=0"] {
+        let (_, feed) = text(&format!("{base}/atom/projects/pcrs-lyon.xml{page}")).await;
+        told |= feed.contains("PCRS Lyon : jalon « appel_offres »") && feed.contains("#etape-0-jalon-0</id>");
+    }
+    assert!(told, "the project's change feed tells the milestone");
+
+    // A step dated before the last one: refused beside its date; then removed.
+    browser.click("#pf-etapes-add").await;
+    set_value(browser, "pf-etapes-3-date_debut", "2020-01-01").await;
+    browser.click("#project-form button[type=submit]").await;
+    let error = browser
+        .wait_for(
+            "return document.querySelector('[data-error-for=\"etapes[3].date_debut\"]').textContent",
+            WAIT,
+            "the step's error",
+        )
+        .await;
+    assert!(error.as_str().unwrap().contains("ascending"), "{error}");
+    browser.click("#pf-etapes-3-remove").await;
+    let (rows, focused) = (
+        browser
+            .eval("return document.querySelectorAll('#project-fields > fieldset:first-of-type > .rows > li').length")
+            .await,
+        browser.eval("return document.activeElement.id").await,
+    );
+    assert_eq!(rows, 3, "three steps left");
+    assert_eq!(focused, "pf-etapes-add");
+    std::fs::write(
+        artefacts().join("porteur-project.png"),
+        browser.screenshot().await,
+    )
+    .unwrap();
+}
+
 /// The porteur space: a wrong key refused, the porteur's key signs in; a storage with a bad
 /// port shows the API's error beside the port field; a status step out of order is refused
 /// beside the steps; a scan started from the page is followed to its end; the licence
@@ -403,20 +522,7 @@ async fn porteur_space(browser: &Browser, base: &str, raster: &str) {
     )
     .unwrap();
 
-    // A step dated before the last one: refused, said beside the steps.
-    choose(browser, "step-statut", "realise").await;
-    browser
-        .eval("document.getElementById('step-date').value = '2020-01-01'")
-        .await;
-    browser.click("#step-form button[type=submit]").await;
-    let error = browser
-        .wait_for(
-            "return document.querySelector('[data-error-for=etapes]').textContent",
-            WAIT,
-            "the steps' error",
-        )
-        .await;
-    assert!(!error.as_str().unwrap().is_empty());
+    project_form(browser, base).await;
 
     // A réutilisation: a link that is not one is refused beside the field; a good one is added
     // and shows on the project's page.
@@ -474,6 +580,11 @@ async fn porteur_space(browser: &Browser, base: &str, raster: &str) {
         .eval("return document.getElementById('scan-state').textContent")
         .await;
     assert!(said.as_str().unwrap().contains("dalles"), "{said}");
+    // What the scan found, per kind of file, in words.
+    let found = browser
+        .eval("const l = document.getElementById('scan-files'); return !l.hidden && l.querySelector('[data-class=jpeg2000], [data-class=geotiff]').textContent")
+        .await;
+    assert!(found.as_str().unwrap().starts_with("Dalles "), "{found}");
     let missed = unreachable_by_keyboard(browser).await;
     assert!(missed.is_empty(), "not reached by the keyboard: {missed:?}");
     assert!(browser

@@ -59,20 +59,38 @@ pub async fn changes(
             project: project.slug.clone(),
             links: vec![link("alternate", url.clone(), "application/json", &project.nom)],
         });
+        // A change of the project's own record, dated by a day of its steps.
+        let dated = |anchor: String, day: &str, title: String, summary: String| Change {
+            id: format!("{url}#{anchor}"),
+            updated: rfc3339(&format!("{day}T00:00:00Z")),
+            title,
+            summary,
+            project: project.slug.clone(),
+            links: vec![link("alternate", url.clone(), "application/json", &project.nom)],
+        };
         for (index, etape) in project.etapes.iter().enumerate() {
-            out.push(Change {
-                id: format!("{url}#etape-{index}"),
-                updated: rfc3339(&format!("{}T00:00:00Z", etape.date_debut)),
-                title: format!("{} : étape « {} »", project.nom, etape.statut.as_str()),
-                summary: format!(
-                    "Le projet {} passe à l'étape {} le {}.",
-                    project.nom,
-                    etape.statut.as_str(),
-                    etape.date_debut
+            let statut = etape.statut.as_str();
+            out.push(dated(
+                format!("etape-{index}"),
+                &etape.date_debut,
+                format!("{} : étape « {statut} »", project.nom),
+                format!(
+                    "Le projet {} passe à l'étape {statut} le {}.",
+                    project.nom, etape.date_debut
                 ),
-                project: project.slug.clone(),
-                links: vec![link("alternate", url.clone(), "application/json", &project.nom)],
-            });
+            ));
+            for (rank, jalon) in etape.jalons.iter().enumerate() {
+                let nature = jalon.nature.as_str();
+                out.push(dated(
+                    format!("etape-{index}-jalon-{rank}"),
+                    &jalon.date,
+                    format!("{} : jalon « {nature} »", project.nom),
+                    format!(
+                        "Le projet {} atteint le jalon {nature} de l'étape {statut} le {}.",
+                        project.nom, jalon.date
+                    ),
+                ));
+            }
         }
         for livrable in catalog.project_livrables(project.id).await? {
             if !manages && !is_public(&livrable) {

@@ -188,6 +188,36 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// A milestone of the investigation step (seed 000 asks to detail it).
+    JalonNature {
+        /// The agreement between partners is being drawn up.
+        ConstitutionConvention = "constitution_convention",
+        /// The public tender is being prepared (specifications, budget).
+        PreparationMarche = "preparation_marche",
+        /// The call for tenders is published.
+        AppelOffres = "appel_offres",
+        /// Anything else, said in the milestone's note.
+        Autre = "autre",
+    }
+);
+
+/// A milestone inside the investigation step: what was reached (or is planned) on which day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Jalon {
+    /// What the milestone is.
+    pub nature: JalonNature,
+    /// Day it was reached, or is planned when in the future (YYYY-MM-DD), not before the
+    /// step's start; milestones are in ascending order.
+    #[schema(example = "2022-05-10", format = Date)]
+    pub date: String,
+    /// A few words (required for `autre`), at most 500 bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1, max_length = 500)]
+    pub note: Option<String>,
+}
+
 /// A step of a project's life.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -197,6 +227,10 @@ pub struct Etape {
     /// Day the step started (YYYY-MM-DD); steps are in ascending order.
     #[schema(example = "2023-01-15")]
     pub date_debut: String,
+    /// The investigation step's milestones (convention, préparation du marché, appel d'offres);
+    /// other steps have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jalons: Vec<Jalon>,
 }
 
 /// An actor of a project.

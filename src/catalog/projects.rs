@@ -68,7 +68,7 @@ impl Catalog {
         if updated.rows_affected() == 0 {
             return Err(not_found(id));
         }
-        for table in ["perimetres", "etapes", "acteurs", "subventions"] {
+        for table in ["perimetres", "jalons", "etapes", "acteurs", "subventions"] {
             sqlx::query(AssertSqlSafe(format!(
                 "DELETE FROM {table} WHERE project_id = $1"
             )))
@@ -194,6 +194,11 @@ impl Catalog {
         };
         let perimetres = self.fetch_children(&children("perimetres"), &ids).await?;
         let etapes = self.fetch_children(&children("etapes"), &ids).await?;
+        let jalons_sql = format!(
+            "SELECT * FROM jalons WHERE project_id IN ({}) ORDER BY project_id, etape_position, position",
+            placeholders(1, ids.len())
+        );
+        let jalons = self.fetch_children(&jalons_sql, &ids).await?;
         let acteurs = self.fetch_children(&children("acteurs"), &ids).await?;
         let subventions = self.fetch_children(&children("subventions"), &ids).await?;
         let today = today();
@@ -209,9 +214,10 @@ impl Catalog {
                         ))
                     })
                     .collect::<Result<Vec<_>>>()?;
-                let etapes = rows_of(&etapes, id)
+                let mut etapes = rows_of(&etapes, id)
                     .map(etape_from_row)
                     .collect::<Result<Vec<_>>>()?;
+                attach_jalons(&mut etapes, rows_of(&jalons, id))?;
                 let acteurs = rows_of(&acteurs, id)
                     .map(acteur_from_row)
                     .collect::<Result<Vec<_>>>()?;
@@ -279,6 +285,20 @@ async fn insert_children(tx: &mut Transaction<'_, Any>, id: i64, input: &Project
             .bind(&etape.date_debut)
             .execute(&mut **tx)
             .await?;
+        for (rank, jalon) in etape.jalons.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO jalons (project_id, etape_position, position, nature, date, note) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(position as i64)
+            .bind(rank as i64)
+            .bind(jalon.nature.as_str())
+            .bind(&jalon.date)
+            .bind(&jalon.note)
+            .execute(&mut **tx)
+            .await?;
+        }
     }
     for (position, acteur) in input.acteurs.iter().enumerate() {
         sqlx::query(
@@ -319,7 +339,24 @@ fn etape_from_row(row: &AnyRow) -> Result<Etape> {
     Ok(Etape {
         statut: text_enum(row, "statut", EtapeStatut::parse)?,
         date_debut: row.try_get("date_debut")?,
+        jalons: Vec::new(),
     })
+}
+
+/// Hands each milestone row (in order) to the step at its position.
+fn attach_jalons<'a>(etapes: &mut [Etape], rows: impl Iterator<Item = &'a AnyRow>) -> Result<()> {
+    for row in rows {
+        let position: i64 = row.try_get("etape_position")?;
+        let jalon = Jalon {
+            nature: text_enum(row, "nature", JalonNature::parse)?,
+            date: row.try_get("date")?,
+            note: row.try_get("note")?,
+        };
+        if let Some(etape) = usize::try_from(position).ok().and_then(|p| etapes.get_mut(p)) {
+            etape.jalons.push(jalon);
+        }
+    }
+    Ok(())
 }
 
 fn acteur_from_row(row: &AnyRow) -> Result<Acteur> {

@@ -6,7 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::model::{
-    Acteur, LivrableInput, ProjectInput, StorageInput, StorageType, Subvention, TerritoryKind, TlsMode,
+    Acteur, Etape, EtapeStatut, JalonNature, LivrableInput, ProjectInput, StorageInput, StorageType,
+    Subvention, TerritoryKind, TlsMode,
 };
 
 /// One field that failed validation.
@@ -111,6 +112,68 @@ fn check_etapes(input: &ProjectInput, errors: &mut Collector) {
             }
         }
         previous = Some(&etape.date_debut);
+        let next_start = input.etapes.get(index + 1).map(|e| e.date_debut.as_str());
+        check_jalons(index, etape, next_start, errors);
+    }
+}
+
+/// The milestones of step `index`: only the investigation step has them, each dated within the
+/// step (from its start to the next step's), in order, `autre` saying what it is.
+fn check_jalons(index: usize, etape: &Etape, next_start: Option<&str>, errors: &mut Collector) {
+    if etape.jalons.is_empty() {
+        return;
+    }
+    if etape.statut != EtapeStatut::Investigation {
+        errors.push(
+            format!("etapes[{index}].jalons"),
+            format!(
+                "only the `investigation` step is detailed in milestones, not `{}`",
+                etape.statut.as_str()
+            ),
+        );
+        return;
+    }
+    let mut previous: Option<&str> = None;
+    for (rank, jalon) in etape.jalons.iter().enumerate() {
+        let at = |field: &str| format!("etapes[{index}].jalons[{rank}].{field}");
+        match &jalon.note {
+            Some(note) if note.is_empty() => errors.push(at("note"), "must not be empty (omit it instead)"),
+            Some(note) if note.chars().count() > MAX_TEXT => {
+                errors.push(at("note"), format!("must be at most {MAX_TEXT} characters"))
+            }
+            None if jalon.nature == JalonNature::Autre => {
+                errors.push(at("note"), "says what an `autre` milestone is")
+            }
+            _ => {}
+        }
+        if let Err(message) = check_date(&jalon.date) {
+            errors.push(at("date"), message);
+            continue;
+        }
+        let date = jalon.date.as_str();
+        if date < etape.date_debut.as_str() {
+            errors.push(
+                at("date"),
+                format!("{date} is before the step's start ({})", etape.date_debut),
+            );
+        } else if next_start.is_some_and(|next| date > next) {
+            errors.push(
+                at("date"),
+                format!(
+                    "{date} is after the next step's start ({})",
+                    next_start.unwrap_or_default()
+                ),
+            );
+        } else if previous.is_some_and(|before| date < before) {
+            errors.push(
+                at("date"),
+                format!(
+                    "milestones must be in ascending order of date: {date} comes before {}",
+                    previous.unwrap_or_default()
+                ),
+            );
+        }
+        previous = Some(date);
     }
 }
 
@@ -549,5 +612,54 @@ mod tests {
         assert!(check_date("2024-02-29").is_ok());
         assert!(check_date("2023-02-29").is_err());
         assert!(check_date("2023-2-1").is_err());
+    }
+
+    /// A project whose steps are `etapes` (JSON), otherwise valid.
+    fn with_steps(etapes: serde_json::Value) -> ProjectInput {
+        serde_json::from_value(serde_json::json!({
+            "nom": "PCRS test", "regime": "production", "nature": "raster",
+            "perimetres": ["commune:69123"], "etapes": etapes,
+            "acteurs": [{"siren": "200046977", "role": "aplc"}], "subventions": []
+        }))
+        .unwrap()
+    }
+
+    fn failing_fields(input: &ProjectInput) -> Vec<String> {
+        project(input)
+            .err()
+            .map(|e| e.0.into_iter().map(|f| f.field).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn investigation_milestones() {
+        let investigation = |jalons: serde_json::Value| {
+            with_steps(serde_json::json!([
+                {"statut": "investigation", "date_debut": "2022-03-01", "jalons": jalons},
+                {"statut": "convention_signee", "date_debut": "2022-09-15"}
+            ]))
+        };
+        let good = investigation(serde_json::json!([
+            {"nature": "constitution_convention", "date": "2022-03-01"},
+            {"nature": "appel_offres", "date": "2022-09-15"},
+            {"nature": "autre", "date": "2022-09-15", "note": "Réunion des financeurs"}
+        ]));
+        assert_eq!(failing_fields(&good), Vec::<String>::new());
+        let early = investigation(serde_json::json!([{"nature": "appel_offres", "date": "2022-02-28"}]));
+        assert_eq!(failing_fields(&early), ["etapes[0].jalons[0].date"]);
+        let late = investigation(serde_json::json!([{"nature": "appel_offres", "date": "2022-09-16"}]));
+        assert_eq!(failing_fields(&late), ["etapes[0].jalons[0].date"]);
+        let unordered = investigation(serde_json::json!([
+            {"nature": "appel_offres", "date": "2022-06-01"},
+            {"nature": "preparation_marche", "date": "2022-05-01"}
+        ]));
+        assert_eq!(failing_fields(&unordered), ["etapes[0].jalons[1].date"]);
+        let unsaid = investigation(serde_json::json!([{"nature": "autre", "date": "2022-04-01"}]));
+        assert_eq!(failing_fields(&unsaid), ["etapes[0].jalons[0].note"]);
+        let elsewhere = with_steps(serde_json::json!([
+            {"statut": "prod_en_cours", "date_debut": "2022-03-01",
+             "jalons": [{"nature": "appel_offres", "date": "2022-04-01"}]}
+        ]));
+        assert_eq!(failing_fields(&elsewhere), ["etapes[0].jalons"]);
     }
 }

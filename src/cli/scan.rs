@@ -77,6 +77,7 @@ pub async fn cli_project(catalog: &Catalog) -> Result<crate::catalog::Project, C
                     etapes: vec![Etape {
                         statut: EtapeStatut::Disponible,
                         date_debut: crate::catalog::today(),
+                        jalons: Vec::new(),
                     }],
                     acteurs: vec![Acteur {
                         siren: "356000000".into(),

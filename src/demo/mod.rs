@@ -25,8 +25,8 @@ pub use fixtures::write_scanner_fixtures;
 pub use scene::{Rect, Scene};
 
 use crate::catalog::{
-    Acteur, ActeurRole, Catalog, CatalogError, Diffusion, Etape, EtapeStatut, Licence, LivrableInput,
-    LivrableNature, Project, ProjectInput, ProjectNature, Regime, StorageInput, StorageType,
+    Acteur, ActeurRole, Catalog, CatalogError, Diffusion, Etape, EtapeStatut, Jalon, JalonNature, Licence,
+    LivrableInput, LivrableNature, Project, ProjectInput, ProjectNature, Regime, StorageInput, StorageType,
 };
 
 /// West edge of the demo block (Lambert-93, metres).
@@ -408,18 +408,33 @@ pub fn project_input() -> ProjectInput {
             Etape {
                 statut: EtapeStatut::Investigation,
                 date_debut: "2022-03-01".into(),
+                jalons: [
+                    (JalonNature::ConstitutionConvention, "2022-03-15"),
+                    (JalonNature::PreparationMarche, "2022-05-02"),
+                    (JalonNature::AppelOffres, "2022-07-04"),
+                ]
+                .into_iter()
+                .map(|(nature, date)| Jalon {
+                    nature,
+                    date: date.into(),
+                    note: None,
+                })
+                .collect(),
             },
             Etape {
                 statut: EtapeStatut::ConventionSignee,
                 date_debut: "2022-09-15".into(),
+                jalons: Vec::new(),
             },
             Etape {
                 statut: EtapeStatut::ProdEnCours,
                 date_debut: "2023-04-01".into(),
+                jalons: Vec::new(),
             },
             Etape {
                 statut: EtapeStatut::Disponible,
                 date_debut: "2024-06-30".into(),
+                jalons: Vec::new(),
             },
         ],
         acteurs: vec![Acteur {

@@ -4,7 +4,8 @@
 //! [`STATUTS`], so they cannot disagree.
 
 use crate::catalog::{
-    ActeurRole, EtapeStatut, Licence, LivrableNature, ProjectNature, Regime, StorageType, SubventionNature,
+    ActeurRole, EtapeStatut, JalonNature, Licence, LivrableNature, ProjectNature, Regime, StorageType,
+    SubventionNature,
 };
 
 /// Each status: its value, its label, and its colour on the maps (contrast ≥ 4.5:1 on white
@@ -44,6 +45,16 @@ pub fn statut_css() -> String {
             )
         })
         .collect()
+}
+
+/// A milestone of the investigation step.
+pub fn jalon(value: JalonNature) -> &'static str {
+    match value {
+        JalonNature::ConstitutionConvention => "Constitution de la convention",
+        JalonNature::PreparationMarche => "Préparation du marché",
+        JalonNature::AppelOffres => "Appel d'offres",
+        JalonNature::Autre => "Autre",
+    }
 }
 
 /// A project's nature.

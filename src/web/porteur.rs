@@ -1,16 +1,42 @@
 //! The porteur space (`/espace-porteur`): the forms a porteur uses, signed in with an API key
 //! (the page's script keeps it in the tab's session storage and sends it to this server's API
 //! only): declare, change or revoke a deliverable's storage (HTTP / FTP / SFTP fields and the
-//! two access checkboxes with seed 004's warning), start a scan and follow it, add a status
-//! step, set a licence with guidance beside it, upload an SLD style. Every field has its label
-//! and a slot where the API's error for it is written.
+//! two access checkboxes with seed 004's warning), start a scan and follow it, edit the
+//! project (name, territories, steps with the investigation's milestones, actors, grants), set
+//! a licence with guidance beside it, add réutilisations, attach extra metadata to the dalles,
+//! upload an SLD style. Every field has its label and a slot where the API's error for it is
+//! written.
 
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use serde_json::Value;
 
 use super::html::Page;
-use super::labels::STATUTS;
+use super::labels;
+use crate::catalog::{ActeurRole, EtapeStatut, JalonNature, ProjectNature, Regime, SubventionNature};
+
+/// Each value of a catalogue list (`ALL`, as the API spells them) with its French name.
+fn named<T>(all: &[&str], parse: fn(&str) -> Option<T>, name: fn(T) -> &'static str) -> Value {
+    Value::Object(
+        all.iter()
+            .filter_map(|value| parse(value).map(|parsed| (value.to_string(), Value::from(name(parsed)))))
+            .collect(),
+    )
+}
+
+/// The names the project form gives the lists' values (the page's data for its script).
+fn form_labels() -> Value {
+    serde_json::json!({
+        "labels": {
+            "statut": named(EtapeStatut::ALL, EtapeStatut::parse, labels::statut),
+            "jalon": named(JalonNature::ALL, JalonNature::parse, labels::jalon),
+            "regime": named(Regime::ALL, Regime::parse, labels::regime),
+            "nature": named(ProjectNature::ALL, ProjectNature::parse, labels::project_nature),
+            "role": named(ActeurRole::ALL, ActeurRole::parse, labels::role),
+            "subvention": named(SubventionNature::ALL, SubventionNature::parse, labels::subvention),
+        }
+    })
+}
 
 /// A labelled input with its error slot.
 fn field(name: &str, label: &str, input: &str, hint: &str) -> String {
@@ -94,14 +120,11 @@ fn storage_form() -> String {
 }
 
 fn other_forms() -> String {
-    let statuts: String = STATUTS
-        .iter()
-        .map(|(value, label, _)| format!("<option value=\"{}\">{label}</option>", value.as_str()))
-        .collect();
-    format!(
+    String::from(
         "<section aria-labelledby=\"scan-title\"><h3 id=\"scan-title\">Scan</h3>\n\
          <p>Le scan liste le stockage, analyse chaque fichier sans le télécharger et publie ce qu'il trouve.</p>\n\
-         <button type=\"button\" id=\"scan\">Lancer un scan</button>\n<p id=\"scan-state\" role=\"status\" aria-live=\"polite\"></p></section>\n\
+         <button type=\"button\" id=\"scan\">Lancer un scan</button>\n<p id=\"scan-state\" role=\"status\" aria-live=\"polite\"></p>\
+         <ul id=\"scan-files\" aria-label=\"Fichiers trouvés par le scan\" hidden></ul></section>\n\
          <form id=\"licence-form\" class=\"stack\" aria-labelledby=\"licence-title\"><h3 id=\"licence-title\">Licence du livrable</h3>\n\
          <div class=\"field\"><label for=\"licence\">Licence</label><select id=\"licence\" name=\"licence\" aria-describedby=\"licence-guidance\">\
          <option value=\"ouvert_lo\">Ouvert sous Licence Ouverte 2.0</option><option value=\"ouvert_odbl\">Ouvert sous ODbL</option>\
@@ -109,15 +132,13 @@ fn other_forms() -> String {
          <p class=\"hint\" id=\"licence-guidance\" aria-live=\"polite\"></p><p class=\"field-error\" data-error-for=\"licence\"></p></div>\n\
          <p role=\"alert\" class=\"form-error\" hidden></p><p id=\"licence-state\" role=\"status\"></p>\n\
          <button type=\"submit\">Enregistrer la licence</button></form>\n\
-         <form id=\"step-form\" class=\"stack\" aria-labelledby=\"step-title\"><h3 id=\"step-title\">État d'avancement du projet</h3>\n\
-         <ol id=\"steps\"></ol>\n\
-         <p class=\"hint\">L'investigation se détaille en convention, préparation du marché et appel d'offres : ajoutez \
-         « Convention signée » puis « Marché public en cours » à leur date.</p>\n\
-         <div class=\"field\"><label for=\"step-statut\">Nouvelle étape</label><select id=\"step-statut\" name=\"statut\">{statuts}</select></div>\n\
-         <div class=\"field\"><label for=\"step-date\">Date de début</label><input id=\"step-date\" name=\"date_debut\" type=\"date\">\
-         <p class=\"field-error\" data-error-for=\"etapes\"></p></div>\n\
-         <p role=\"alert\" class=\"form-error\" hidden></p><p id=\"step-state\" role=\"status\"></p>\n\
-         <button type=\"submit\">Ajouter l'étape</button></form>\n\
+         <form id=\"project-form\" class=\"stack\" novalidate aria-labelledby=\"project-title\"><h3 id=\"project-title\">Projet</h3>\n\
+         <p class=\"hint\">Nom, territoires, étapes d'avancement, acteurs et subventions, tels qu'ils paraissent sur la \
+         <a id=\"project-link\" href=\"/\">page du projet</a>. L'investigation se détaille en jalons : constitution de la \
+         convention, préparation du marché, appel d'offres. Une étape ou un jalon daté dans le futur est annoncé « à venir ».</p>\n\
+         <div id=\"project-fields\"></div>\n\
+         <p role=\"alert\" class=\"form-error\" hidden></p><p id=\"project-state\" role=\"status\"></p>\n\
+         <button type=\"submit\">Enregistrer le projet</button></form>\n\
          <form id=\"reuse-form\" class=\"stack\" aria-labelledby=\"reuse-title\"><h3 id=\"reuse-title\">Réutilisations du projet</h3>\n\
          <p class=\"hint\">Ce que d'autres ont fait des données du projet (une carte, une étude, une application) : elles \
          s'affichent sur la page du projet.</p>\n<ul id=\"reuses\"></ul>\n\
@@ -173,7 +194,7 @@ pub async fn page() -> HttpResponse {
         script: Some("porteur"),
         section: "/espace-porteur",
         main,
-        data: Value::Null,
+        data: form_labels(),
     }
     .respond(StatusCode::OK)
 }

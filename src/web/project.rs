@@ -13,7 +13,8 @@ use super::home::{badge, territory_name, Territories};
 use super::html::{bytes, date, error_page, escape, number, or_unknown, time, Page};
 use super::labels;
 use crate::catalog::{
-    Catalog, CatalogError, Livrable, Project, Reutilisation, ScanRecord, StorageRecord, VectorFileRecord,
+    Catalog, CatalogError, Jalon, Livrable, Project, Reutilisation, ScanRecord, StorageRecord,
+    VectorFileRecord,
 };
 use crate::config::Config;
 use crate::ogc::common::{base_url, encoded_path};
@@ -133,7 +134,8 @@ fn porteur(project: &Project) -> String {
         .unwrap_or_else(|| "Non renseigné".into())
 }
 
-/// The steps in order, each with its date; the current one marked.
+/// The steps in order, each with its date; the current one marked; the investigation's
+/// milestones under it.
 fn timeline(project: &Project) -> String {
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let mut out = String::from("<ol class=\"timeline\">");
@@ -141,17 +143,46 @@ fn timeline(project: &Project) -> String {
         let current = project.statut == Some(etape.statut) && etape.date_debut <= today;
         let future = etape.date_debut > today;
         out.push_str(&format!(
-            "<li class=\"{}\"{}><span class=\"badge statut-{}\">{}</span> depuis le {}{}</li>",
+            "<li class=\"{}\"{}><span class=\"badge statut-{}\">{}</span> depuis le {}{}{}</li>",
             if future { "future" } else { "done" },
             if current { " aria-current=\"step\"" } else { "" },
             etape.statut.as_str(),
             labels::statut(etape.statut),
             date(&etape.date_debut),
             if future { " (à venir)" } else { "" },
+            milestones(&etape.jalons, &today),
         ));
     }
     out.push_str("</ol>");
     out
+}
+
+/// A step's milestones: what, when, and whether it is still to come.
+fn milestones(jalons: &[Jalon], today: &str) -> String {
+    if jalons.is_empty() {
+        return String::new();
+    }
+    let items: String = jalons
+        .iter()
+        .map(|jalon| {
+            format!(
+                "<li>{} : {}{}{}</li>",
+                labels::jalon(jalon.nature),
+                date(&jalon.date),
+                if jalon.date.as_str() > today {
+                    " (à venir)"
+                } else {
+                    ""
+                },
+                jalon
+                    .note
+                    .as_deref()
+                    .map(|note| format!(" — {}", escape(note)))
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    format!("<ul class=\"milestones\" aria-label=\"Jalons\">{items}</ul>")
 }
 
 fn livrable_card(

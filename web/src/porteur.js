@@ -1,67 +1,15 @@
 // The porteur space: signed in with an API key (kept in this tab's sessionStorage only, sent
 // as X-API-Key to this server only), a porteur declares, changes or revokes a deliverable's
-// storage, starts a scan and watches it, adds a status step to the project, sets a
-// deliverable's licence with the guidance beside it, and uploads an SLD style. Every change
-// goes through the JSON API, whose RFC 7807 errors are shown next to the field they name.
+// storage, starts a scan and watches it, edits the project (project-form.js), sets a
+// deliverable's licence with the guidance beside it, adds réutilisations, attaches extra
+// metadata to the dalles and uploads an SLD style. Every change goes through the JSON API,
+// whose RFC 7807 errors are shown next to the field they name (forms.js).
+
+import { KEY, api, every, showErrors, clearErrors } from './forms.js';
+import { projectForm, loadProject } from './project-form.js';
 
 const $ = (id) => document.getElementById(id);
-const KEY = 'dallage-api-key';
 let current = { project: null, livrable: null };
-
-async function api(method, url, body, contentType = 'application/json') {
-  const headers = { Accept: 'application/json', 'X-API-Key': sessionStorage.getItem(KEY) || '' };
-  const init = { method, headers };
-  if (body !== undefined) {
-    headers['Content-Type'] = contentType;
-    init.body = contentType === 'application/json' ? JSON.stringify(body) : body;
-  }
-  const response = await fetch(url, init);
-  const text = await response.text();
-  const value = text ? JSON.parse(text) : null;
-  if (!response.ok) {
-    const error = new Error((value && value.detail) || `${response.status} ${response.statusText}`);
-    error.fields = (value && value.errors) || [];
-    error.status = response.status;
-    throw error;
-  }
-  return value;
-}
-
-/** Every item of a paged API list (`url` has a query already), twenty at a time. */
-async function every(url) {
-  const items = [];
-  for (let offset = 0; offset < 100000; offset += 20) {
-    const page = await api('GET', `${url}&limit=20&offset=${offset}`);
-    items.push(...page.items);
-    if (page.items.length < 20) break;
-  }
-  return items;
-}
-
-/** Shows `error` in the form `form`: each field's message beside it, the rest in its alert. */
-function showErrors(form, error) {
-  for (const old of form.querySelectorAll('.field-error')) old.textContent = '';
-  for (const old of form.querySelectorAll('[aria-invalid]')) old.removeAttribute('aria-invalid');
-  let placed = false;
-  for (const { field, message } of error.fields || []) {
-    const input = form.querySelector(`[name="${field}"]`);
-    const slot = form.querySelector(`[data-error-for="${field}"]`);
-    if (slot) {
-      slot.textContent = message;
-      placed = true;
-    }
-    if (input) input.setAttribute('aria-invalid', 'true');
-  }
-  const alert = form.querySelector('[role="alert"]');
-  alert.textContent = placed ? 'Le formulaire contient des erreurs : voir les champs signalés.' : error.message;
-  alert.hidden = false;
-}
-
-function clearErrors(form) {
-  for (const old of form.querySelectorAll('.field-error')) old.textContent = '';
-  const alert = form.querySelector('[role="alert"]');
-  alert.hidden = true;
-}
 
 async function signIn(event) {
   event.preventDefault();
@@ -93,8 +41,7 @@ async function chooseProject() {
   current.project = await api('GET', `/api/projects/${slug}`);
   const livrables = await api('GET', `/api/projects/${slug}/livrables`);
   $('livrable').replaceChildren(...livrables.map((l) => new Option(l.nom, l.slug)));
-  const steps = current.project.etapes.map((e) => `${e.statut} depuis le ${e.date_debut}`);
-  $('steps').replaceChildren(...steps.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+  loadProject(current.project);
   await loadReuses();
   await chooseLivrable();
 }
@@ -179,7 +126,48 @@ async function revokeStorage() {
   }
 }
 
+// The scan's file classes in words; LiDAR clouds, archives and the rest are the intermediate
+// deliverables (seed 000) a depot may hold beside the dalles.
+const FILE_CLASSES = {
+  jpeg2000: 'Dalles JPEG 2000',
+  geotiff: 'Dalles GeoTIFF',
+  world_file: 'Fichiers de géoréférencement (world files)',
+  tab: 'Géoréférencements MapInfo (.tab)',
+  prj: 'Projections (.prj)',
+  aux_xml: 'Fichiers annexes GDAL (.aux.xml)',
+  gml: 'PCRS vecteur GML',
+  xml: 'Métadonnées XML',
+  shapefile: 'Fichiers Shapefile (plans de vol, tableaux d\'assemblage…)',
+  geopackage: 'GeoPackage',
+  dxf: 'Dessins DXF',
+  dwg: 'Dessins DWG',
+  las: 'Nuages de points LiDAR (LAS)',
+  laz: 'Nuages de points LiDAR (LAZ)',
+  archive: 'Archives',
+  other: 'Autres fichiers',
+};
+
+/** What the finished scan found, per kind of file, and the files it could not read. */
+function showScanFiles(summary) {
+  const byClass = Object.entries(summary.files_by_class || {});
+  const items = byClass.map(([kind, count]) => {
+    const item = document.createElement('li');
+    item.dataset.class = kind;
+    item.textContent = `${FILE_CLASSES[kind] || kind} : ${count.toLocaleString('fr-FR')}`;
+    return item;
+  });
+  for (const broken of (summary.broken || []).slice(0, 20)) {
+    const item = document.createElement('li');
+    item.className = 'broken';
+    item.textContent = `Illisible : ${broken.path} — ${broken.reason}`;
+    items.push(item);
+  }
+  $('scan-files').replaceChildren(...items);
+  $('scan-files').hidden = items.length === 0;
+}
+
 async function startScan() {
+  $('scan-files').hidden = true;
   try {
     const scan = await api('POST', `/api/livrables/${current.livrable.slug}/scan`);
     $('scan-state').textContent = `Scan ${scan.id} : en file d'attente…`;
@@ -191,6 +179,7 @@ async function startScan() {
         const summary = now.summary || {};
         if (summary.dalles !== undefined) $('scan-state').textContent += ` ; ${summary.dalles} dalles (${summary.nature || ''})`;
         if (now.message) $('scan-state').textContent += ` ; ${now.message}`;
+        showScanFiles(summary);
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -218,21 +207,6 @@ async function saveLicence(event) {
     await api('PATCH', `/api/livrables/${current.livrable.slug}`, { licence: $('licence').value });
     $('licence-state').textContent = 'Licence enregistrée.';
   } catch (error) {
-    showErrors(form, error);
-  }
-}
-
-async function addStep(event) {
-  event.preventDefault();
-  const form = $('step-form');
-  clearErrors(form);
-  const etapes = current.project.etapes.concat([{ statut: $('step-statut').value, date_debut: $('step-date').value }]);
-  try {
-    current.project = await api('PATCH', `/api/projects/${current.project.slug}`, { etapes });
-    await chooseProject();
-    $('step-state').textContent = 'Étape ajoutée.';
-  } catch (error) {
-    for (const field of error.fields || []) field.field = field.field.startsWith('etapes') ? 'etapes' : field.field;
     showErrors(form, error);
   }
 }
@@ -311,7 +285,8 @@ async function uploadStyle(event) {
   }
 }
 
-export async function porteur() {
+export async function porteur(data) {
+  projectForm(data.labels);
   $('signin').addEventListener('submit', signIn);
   $('project').addEventListener('change', () => chooseProject());
   $('livrable').addEventListener('change', () => chooseLivrable());
@@ -321,7 +296,6 @@ export async function porteur() {
   $('scan').addEventListener('click', startScan);
   $('licence').addEventListener('change', showGuidance);
   $('licence-form').addEventListener('submit', saveLicence);
-  $('step-form').addEventListener('submit', addStep);
   $('style-form').addEventListener('submit', uploadStyle);
   $('extras-form').addEventListener('submit', uploadExtras);
   $('reuse-form').addEventListener('submit', addReuse);
