@@ -22,19 +22,8 @@ RUNS=${RUNS:-7}
 data=$work/atom
 
 start_catalogue_server() {
-    setsid "$root/target/release/dallage" --config "$data/dallage.toml" serve --listen "127.0.0.1:$ATOM_PORT" \
-        >>"$data/dallage.log" 2>&1 &
-    ATOM_PID=$!
-    wait_ready "http://127.0.0.1:$ATOM_PORT/health" "dallage"
-}
-
-# median_time URL: the median of RUNS request times, in ms.
-median_time() {
-    local times=()
-    for _ in $(seq 1 "$RUNS"); do
-        times+=("$(curl -sf --max-time 60 -o /dev/null -w '%{time_total}' "$1")")
-    done
-    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p" | python3 -c "import sys; print(f'{float(sys.stdin.read()) * 1000:.0f}')"
+    serve_catalogue "$data/dallage.toml" "$ATOM_PORT" "$data/dallage.log"
+    ATOM_PID=$SERVED_PID
 }
 
 main_atom() {
@@ -63,10 +52,10 @@ EOF
     before=$(tree_ticks "$ATOM_PID")
     local t_service t_service_last t_first t_last service_pages
     service_pages=$(( (LIVRABLES + 999) / 1000 ))
-    t_service=$(median_time "$service")
-    t_service_last=$(median_time "$service?page=$service_pages")
-    t_first=$(median_time "$first")
-    t_last=$(median_time "$last")
+    t_service=$(median_ms "$service")
+    t_service_last=$(median_ms "$service?page=$service_pages")
+    t_first=$(median_ms "$first")
+    t_last=$(median_ms "$last")
     after=$(tree_ticks "$ATOM_PID")
     local cpu
     cpu=$(python3 -c "print(f'{($after - $before) * 1000 / $(getconf CLK_TCK) / (4 * $RUNS):.0f}')")

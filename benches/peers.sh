@@ -409,6 +409,25 @@ wait_ready() {
     exit 1
 }
 
+# serve_catalogue CONFIG PORT LOG: `dallage serve` (release) with CONFIG on 127.0.0.1:PORT, in
+# its own process group; sets SERVED_PID once it answers.
+serve_catalogue() {
+    setsid "$root/target/release/dallage" --config "$1" serve --listen "127.0.0.1:$2" >>"$3" 2>&1 &
+    SERVED_PID=$!
+    wait_ready "http://127.0.0.1:$2/health" "dallage"
+}
+
+# median_ms URL [DECIMALS]: the median of RUNS (7) request times, in ms; a failed request
+# stops the bench.
+median_ms() {
+    local times=()
+    for _ in $(seq 1 "${RUNS:-7}"); do
+        times+=("$(curl -sf --max-time 60 -o /dev/null -w '%{time_total}' "$1")")
+    done
+    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((${RUNS:-7} + 1) / 2))p" |
+        python3 -c "import sys; print(f'{float(sys.stdin.read()) * 1000:.${2:-0}f}')"
+}
+
 # CPU clock ticks of a process and its descendants.
 tree_ticks() {
     python3 - "$1" <<'PY'

@@ -449,6 +449,20 @@ async fn boundaries_are_replaced_found_and_grouped_on_both_backends() {
         );
         assert_eq!(found[0].info.bbox, [4.8, 45.7, 4.9, 45.8]);
         assert_eq!(found[0].info.population, Some(1000), "population kept on {db:?}");
+        // Its area is measured once, when imported: 0.1° by 0.1° at 45.7° N is about 86.6 km².
+        let area = found[0].area_km2.unwrap();
+        assert!((area - 86.6).abs() < 0.5, "{area} km² on {db:?}");
+        // Looked up by key, many at once: the unknown ones are simply absent.
+        let keys = [
+            (TerritoryKind::Commune, "69266".to_string()),
+            (TerritoryKind::Commune, "01001".to_string()),
+            (TerritoryKind::Commune, "75056".to_string()),
+            (TerritoryKind::Epci, "69266".to_string()),
+        ];
+        let by_key = catalog.boundaries_by_key(&keys).await.unwrap();
+        let mut found_keys: Vec<_> = by_key.keys().map(|(k, c)| (k.as_str(), c.as_str())).collect();
+        found_keys.sort();
+        assert_eq!(found_keys, [("commune", "01001"), ("commune", "69266")], "{db:?}");
         let by_code = catalog
             .find_boundaries(Some(TerritoryKind::Commune), "69", 10, 0)
             .await

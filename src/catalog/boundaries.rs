@@ -2,7 +2,11 @@
 //! their box. A commune names its département and EPCI, so an EPCI or a département that was
 //! not imported on its own is the set of its communes.
 
+use std::collections::HashMap;
+
+use geo::ChamberlainDuquetteArea;
 use serde::Serialize;
+use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -39,6 +43,39 @@ pub struct BoundaryInput {
     pub geometry: String,
 }
 
+/// The area of a GeoJSON Polygon or MultiPolygon (CRS:84), in km², on the sphere; 0 for
+/// any other geometry.
+pub fn geojson_area_km2(geometry: &Value) -> f64 {
+    let ring = |points: &Value| -> geo::LineString<f64> {
+        points
+            .as_array()
+            .map(|p| {
+                p.iter()
+                    .filter_map(|xy| Some((xy[0].as_f64()?, xy[1].as_f64()?)))
+                    .collect()
+            })
+            .unwrap_or_else(|| geo::LineString::new(Vec::new()))
+    };
+    let polygon = |rings: &Value| -> Option<geo::Polygon<f64>> {
+        let rings = rings.as_array()?;
+        let (outer, inner) = rings.split_first()?;
+        Some(geo::Polygon::new(ring(outer), inner.iter().map(ring).collect()))
+    };
+    let polygons: Vec<geo::Polygon<f64>> = match geometry["type"].as_str() {
+        Some("Polygon") => polygon(&geometry["coordinates"]).into_iter().collect(),
+        Some("MultiPolygon") => geometry["coordinates"]
+            .as_array()
+            .map(|all| all.iter().filter_map(polygon).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    polygons
+        .iter()
+        .map(|p| p.chamberlain_duquette_unsigned_area())
+        .sum::<f64>()
+        / 1e6
+}
+
 /// A stored boundary, without its geometry.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Boundary {
@@ -49,6 +86,10 @@ pub struct Boundary {
     pub source: String,
     /// When it was imported (RFC 3339).
     pub imported_at: String,
+    /// Its area, km² on the sphere, measured when it was imported (absent for boundaries
+    /// imported by a version that did not measure it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area_km2: Option<f64>,
 }
 
 /// A territory's shape: the boundaries it is made of and their GeoJSON geometries.
@@ -60,8 +101,8 @@ pub struct TerritoryShape {
     pub geometries: Vec<String>,
 }
 
-const COLUMNS: &str =
-    "kind, code, nom, departement, epci, west, south, east, north, vertices, population, source, imported_at";
+const COLUMNS: &str = "kind, code, nom, departement, epci, west, south, east, north, vertices, population, \
+                       source, imported_at, area_km2";
 
 impl Catalog {
     /// Stores boundaries in one transaction, replacing those of the same kind and code.
@@ -72,14 +113,14 @@ impl Catalog {
         for BoundaryInput { info, geometry } in items {
             sqlx::query(
                 "INSERT INTO boundaries (kind, code, nom, departement, epci, west, south, east, north, \
-                 vertices, geometry, source, imported_at, population) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                 vertices, geometry, source, imported_at, population, area_km2) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
                  ON CONFLICT (kind, code) DO UPDATE SET nom = excluded.nom, \
                  departement = excluded.departement, epci = excluded.epci, west = excluded.west, \
                  south = excluded.south, east = excluded.east, north = excluded.north, \
                  vertices = excluded.vertices, geometry = excluded.geometry, \
                  source = excluded.source, imported_at = excluded.imported_at, \
-                 population = excluded.population",
+                 population = excluded.population, area_km2 = excluded.area_km2",
             )
             .bind(info.kind.as_str())
             .bind(&info.code)
@@ -95,6 +136,7 @@ impl Catalog {
             .bind(source)
             .bind(&stamp)
             .bind(info.population.map(|p| p as i64))
+            .bind(serde_json::from_str::<Value>(geometry).map_or(0.0, |g| geojson_area_km2(&g)))
             .execute(&mut *tx)
             .await?;
         }
@@ -125,6 +167,45 @@ impl Catalog {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(boundary_from_row).collect()
+    }
+
+    /// The stored boundaries among `keys` (kind and code, as projects name their territories),
+    /// found by their key in a query per kind and per 500 codes, whatever their number (the
+    /// pages listing every project name every territory).
+    pub async fn boundaries_by_key(
+        &self,
+        keys: &[(TerritoryKind, String)],
+    ) -> Result<HashMap<(TerritoryKind, String), Boundary>> {
+        let mut found = HashMap::new();
+        for kind in [
+            TerritoryKind::Commune,
+            TerritoryKind::Epci,
+            TerritoryKind::Departement,
+        ] {
+            let codes: Vec<&str> = keys
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, code)| code.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            for chunk in codes.chunks(500) {
+                // Built from constants and placeholders only: the values are bound.
+                let sql = format!(
+                    "SELECT {COLUMNS} FROM boundaries WHERE kind = $1 AND code IN ({})",
+                    super::placeholders(2, chunk.len())
+                );
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind.as_str());
+                for code in chunk {
+                    query = query.bind(*code);
+                }
+                for row in query.fetch_all(&self.pool).await? {
+                    let boundary = boundary_from_row(&row)?;
+                    found.insert((kind, boundary.info.code.clone()), boundary);
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// How many boundaries of each kind are stored.
@@ -203,5 +284,6 @@ fn boundary_from_row(row: &AnyRow) -> Result<Boundary> {
         },
         source: row.try_get("source")?,
         imported_at: row.try_get("imported_at")?,
+        area_km2: row.try_get("area_km2")?,
     })
 }

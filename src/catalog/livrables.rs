@@ -149,6 +149,20 @@ impl Catalog {
             .collect()
     }
 
+    /// Every deliverable by project id, each project's in creation order, in one query (the
+    /// pages listing every project).
+    pub async fn livrables_by_project(&self) -> Result<std::collections::HashMap<i64, Vec<Livrable>>> {
+        let mut grouped: std::collections::HashMap<i64, Vec<Livrable>> = std::collections::HashMap::new();
+        for row in sqlx::query("SELECT * FROM livrables ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let livrable = livrable_from_row(&row)?;
+            grouped.entry(livrable.project_id).or_default().push(livrable);
+        }
+        Ok(grouped)
+    }
+
     /// A page of every deliverable, in creation order.
     pub async fn list_livrables(&self, limit: i64, offset: i64) -> Result<Page<Livrable>> {
         let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM livrables")

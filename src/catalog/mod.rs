@@ -22,7 +22,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
-pub use boundaries::{Boundary, BoundaryInfo, BoundaryInput, TerritoryShape};
+pub use boundaries::{geojson_area_km2, Boundary, BoundaryInfo, BoundaryInput, TerritoryShape};
 pub use features::{FeatureRow, VectorFileRecord, VectorImport};
 pub use feeds::ImageGroup;
 pub use model::*;

@@ -231,6 +231,22 @@ impl Catalog {
             .transpose()
     }
 
+    /// Every deliverable's last successful scan, by deliverable id, in one query (the pages
+    /// summing every project's figures).
+    pub async fn last_successful_scans(&self) -> Result<std::collections::HashMap<i64, ScanRecord>> {
+        let sql = format!(
+            "SELECT {SCAN_COLUMNS} FROM scans WHERE id IN \
+             (SELECT MAX(id) FROM scans WHERE state = $1 GROUP BY livrable_id)"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(ScanState::Done.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| scan_from_row(row).map(|scan| (scan.livrable_id, scan)))
+            .collect()
+    }
+
     /// Scans not finished: queued, running (interrupted by a restart) or partial.
     pub async fn unfinished_scans(&self) -> Result<Vec<ScanRecord>> {
         let sql = format!("SELECT {SCAN_COLUMNS} FROM scans WHERE state IN ($1, $2, $3, $4) ORDER BY id");

@@ -87,32 +87,56 @@ impl Territories {
     }
 
     /// The boundary of `perimetre` (`commune:69123`) when imported.
+    /// Looks up, in one query per kind and per 500 codes, every territory of `perimetres` not
+    /// known yet, so that the pages naming many projects' territories do not ask one by one.
+    pub(super) async fn preload<'a>(
+        &mut self,
+        catalog: &Catalog,
+        perimetres: impl IntoIterator<Item = &'a String>,
+    ) -> Result<(), CatalogError> {
+        let mut keys = Vec::new();
+        let mut asked = Vec::new();
+        for perimetre in perimetres {
+            if self.known.contains_key(perimetre) {
+                continue;
+            }
+            if let Some(key) = territory_key(perimetre) {
+                keys.push(key);
+            }
+            asked.push(perimetre.clone());
+        }
+        let mut found = catalog.boundaries_by_key(&keys).await?;
+        for perimetre in asked {
+            let boundary = territory_key(&perimetre).and_then(|key| found.remove(&key));
+            self.known.insert(perimetre, boundary);
+        }
+        Ok(())
+    }
+
+    /// The boundary of `perimetre`, when it was looked up and found.
+    pub(super) fn stored(&self, perimetre: &str) -> Option<&Boundary> {
+        self.known.get(perimetre).and_then(Option::as_ref)
+    }
+
+    /// The stored boundary of `perimetre` (`commune:69123`), if it was imported.
     pub(super) async fn get(
         &mut self,
         catalog: &Catalog,
         perimetre: &str,
     ) -> Result<Option<Boundary>, CatalogError> {
-        if let Some(known) = self.known.get(perimetre) {
-            return Ok(known.clone());
+        if !self.known.contains_key(perimetre) {
+            self.preload(catalog, [&perimetre.to_string()]).await?;
         }
-        let found = match perimetre.split_once(':') {
-            Some((kind, code)) => match TerritoryKind::parse(kind) {
-                Some(kind) => catalog
-                    .find_boundaries(Some(kind), code, 5, 0)
-                    .await?
-                    .into_iter()
-                    .find(|b| b.info.code == code),
-                None => None,
-            },
-            None => None,
-        };
-        self.known.insert(perimetre.to_string(), found.clone());
-        Ok(found)
+        Ok(self.known.get(perimetre).cloned().flatten())
     }
 }
 
-/// The départements of a project's territories: named, a commune's first digits, or an
-/// imported EPCI's.
+/// The kind and code a project names a territory by (`commune:69123`).
+fn territory_key(perimetre: &str) -> Option<(TerritoryKind, String)> {
+    let (kind, code) = perimetre.split_once(':')?;
+    Some((TerritoryKind::parse(kind)?, code.to_string()))
+}
+
 fn departements_of(perimetres: &[(String, Option<Boundary>)]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for (perimetre, boundary) in perimetres {
@@ -162,7 +186,12 @@ async fn render(catalog: &Catalog, filters: &Filters) -> Result<Page, CatalogErr
     let mut territories = Territories::new();
     let mut every_departement = BTreeSet::new();
     let mut shown = Vec::new();
-    for project in all_projects(catalog, &filters.q).await? {
+    let projects = all_projects(catalog, &filters.q).await?;
+    territories
+        .preload(catalog, projects.iter().flat_map(|p| &p.perimetres))
+        .await?;
+    let mut livrables_of = catalog.livrables_by_project().await?;
+    for project in projects {
         let mut perimetres = Vec::new();
         for perimetre in &project.perimetres {
             perimetres.push((perimetre.clone(), territories.get(catalog, perimetre).await?));
@@ -170,7 +199,7 @@ async fn render(catalog: &Catalog, filters: &Filters) -> Result<Page, CatalogErr
         let departements = departements_of(&perimetres);
         every_departement.extend(departements.iter().cloned());
         if filters.keeps(&project, &departements) {
-            let livrables = catalog.project_livrables(project.id).await?;
+            let livrables = livrables_of.remove(&project.id).unwrap_or_default();
             shown.push((project, perimetres, livrables));
         }
     }

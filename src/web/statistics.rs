@@ -5,17 +5,19 @@
 //! budget per km² (seed 000's "analyse des coûts"). Charts are inline SVG drawn here (no
 //! script), each with its numbers in a table.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use geo::ChamberlainDuquetteArea;
 use serde_json::Value;
 
-use super::home::{all_projects, badge};
+use super::home::{all_projects, badge, Territories};
 use super::html::{bytes, error_page, escape, number, Page};
 use super::labels::{self, STATUTS};
-use crate::catalog::{Catalog, CatalogError, Project, TerritoryKind};
+use crate::catalog::{
+    geojson_area_km2 as area_km2, Boundary, Catalog, CatalogError, Livrable, Project, ScanRecord,
+    TerritoryKind,
+};
 use crate::config::Config;
 
 /// What one project weighs.
@@ -34,48 +36,39 @@ struct Typed {
     why: String,
 }
 
-/// The area of a GeoJSON Polygon or MultiPolygon (CRS:84), in km², on the sphere.
-fn area_km2(geometry: &Value) -> f64 {
-    let ring = |points: &Value| -> geo::LineString<f64> {
-        points
-            .as_array()
-            .map(|p| {
-                p.iter()
-                    .filter_map(|xy| Some((xy[0].as_f64()?, xy[1].as_f64()?)))
-                    .collect()
-            })
-            .unwrap_or_else(|| geo::LineString::new(Vec::new()))
-    };
-    let polygon = |rings: &Value| -> Option<geo::Polygon<f64>> {
-        let rings = rings.as_array()?;
-        let (outer, inner) = rings.split_first()?;
-        Some(geo::Polygon::new(ring(outer), inner.iter().map(ring).collect()))
-    };
-    let polygons: Vec<geo::Polygon<f64>> = match geometry["type"].as_str() {
-        Some("Polygon") => polygon(&geometry["coordinates"]).into_iter().collect(),
-        Some("MultiPolygon") => geometry["coordinates"]
-            .as_array()
-            .map(|all| all.iter().filter_map(polygon).collect())
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    polygons
-        .iter()
-        .map(|p| p.chamberlain_duquette_unsigned_area())
-        .sum::<f64>()
-        / 1e6
+/// Every deliverable with its active storage and its last successful scan, read in three
+/// queries for all the projects.
+struct Published {
+    livrables: HashMap<i64, Vec<Livrable>>,
+    stored: HashSet<i64>,
+    scans: HashMap<i64, ScanRecord>,
 }
 
-async fn figures(catalog: &Catalog, project: &Project) -> Result<Figures, CatalogError> {
+impl Published {
+    async fn read(catalog: &Catalog) -> Result<Published, CatalogError> {
+        Ok(Published {
+            livrables: catalog.livrables_by_project().await?,
+            stored: catalog
+                .active_storages()
+                .await?
+                .iter()
+                .map(|s| s.livrable_id)
+                .collect(),
+            scans: catalog.last_successful_scans().await?,
+        })
+    }
+}
+
+fn figures(published: &Published, project: &Project) -> Figures {
     let mut out = Figures::default();
-    for livrable in catalog.project_livrables(project.id).await? {
-        if !livrable.is_public() || catalog.active_storage(livrable.id).await?.is_none() {
+    for livrable in published.livrables.get(&project.id).into_iter().flatten() {
+        if !livrable.is_public() || !published.stored.contains(&livrable.id) {
             continue;
         }
-        let Some(scan) = catalog.last_successful_scan(livrable.id).await? else {
+        let Some(scan) = published.scans.get(&livrable.id) else {
             continue;
         };
-        let summary = scan.summary.unwrap_or(Value::Null);
+        let summary = scan.summary.as_ref().unwrap_or(&Value::Null);
         out.dalles += summary["dalles"].as_u64().unwrap_or(0);
         out.bytes += summary["bytes"].as_u64().unwrap_or(0);
         out.km2 += area_km2(&summary["footprint"]);
@@ -86,7 +79,7 @@ async fn figures(catalog: &Catalog, project: &Project) -> Result<Figures, Catalo
         .filter_map(|a| a.finance_part_euro)
         .collect();
     out.cost = (!financed.is_empty()).then(|| financed.iter().sum());
-    Ok(out)
+    out
 }
 
 /// The type of a project's territory: the hand-set type covering most of its communes' area,
@@ -95,6 +88,7 @@ async fn figures(catalog: &Catalog, project: &Project) -> Result<Figures, Catalo
 async fn territory_type(
     catalog: &Catalog,
     config: &Config,
+    territories: &Territories,
     project: &Project,
 ) -> Result<Typed, CatalogError> {
     let mut by_type: BTreeMap<&'static str, f64> = BTreeMap::new();
@@ -108,19 +102,32 @@ async fn territory_type(
         let Some(kind) = TerritoryKind::parse(kind) else {
             continue;
         };
-        let shape = match catalog.territory_shape(kind, code).await {
-            Ok(shape) => shape,
-            // Not imported: the type comes from the territories that are.
-            Err(CatalogError::NotFound { .. }) => continue,
-            Err(err) => return Err(err),
+        // A commune is read with the others (its area measured when imported); an EPCI or a
+        // département is its own boundary or its communes'.
+        let parts: Vec<(Boundary, Option<String>)> = match (kind, territories.stored(perimetre)) {
+            (TerritoryKind::Commune, None) => continue,
+            (_, Some(boundary)) if boundary.area_km2.is_some() => vec![(boundary.clone(), None)],
+            _ => match catalog.territory_shape(kind, code).await {
+                Ok(shape) => shape
+                    .parts
+                    .into_iter()
+                    .zip(shape.geometries.into_iter().map(Some))
+                    .collect(),
+                // Not imported: the type comes from the territories that are.
+                Err(CatalogError::NotFound { .. }) => continue,
+                Err(err) => return Err(err),
+            },
         };
-        for (part, geometry) in shape.parts.iter().zip(&shape.geometries) {
+        for (part, geometry) in parts {
             if !seen.insert((part.info.kind, part.info.code.clone())) {
                 continue;
             }
-            let area = serde_json::from_str::<Value>(geometry)
-                .map(|g| area_km2(&g))
-                .unwrap_or(0.0);
+            // Boundaries imported before areas were measured are measured here.
+            let area = part.area_km2.unwrap_or_else(|| {
+                geometry
+                    .and_then(|g| serde_json::from_str::<Value>(&g).ok())
+                    .map_or(0.0, |g| area_km2(&g))
+            });
             let set = config.statistics.territory_types.get(&part.info.code);
             if let Some(kind) = set.and_then(|t| crate::config::TERRITORY_TYPES.iter().find(|k| *k == t)) {
                 *by_type.entry(kind).or_default() += area;
@@ -222,9 +229,14 @@ async fn render(config: &Config, catalog: &Catalog) -> Result<Page, CatalogError
     let mut by_type: BTreeMap<&'static str, Aggregate> = BTreeMap::new();
     let mut by_status: BTreeMap<&str, u64> = BTreeMap::new();
     let projects = all_projects(catalog, "").await?;
+    let published = Published::read(catalog).await?;
+    let mut territories = Territories::new();
+    territories
+        .preload(catalog, projects.iter().flat_map(|p| &p.perimetres))
+        .await?;
     for project in &projects {
-        let figures = figures(catalog, project).await?;
-        let typed = territory_type(catalog, config, project).await?;
+        let figures = figures(&published, project);
+        let typed = territory_type(catalog, config, &territories, project).await?;
         *by_status
             .entry(project.statut.map_or("", |s| s.as_str()))
             .or_default() += 1;

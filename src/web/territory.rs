@@ -22,23 +22,24 @@ pub async fn page(catalog: web::Data<Catalog>) -> HttpResponse {
     }
 }
 
-/// The published deliverables, for the form's choice.
+/// The published deliverables, for the form's choice: public, with an active storage (two
+/// queries, whatever their number).
 async fn published(catalog: &Catalog) -> Result<Vec<Livrable>, CatalogError> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    loop {
-        let page = catalog.list_livrables(500, offset).await?;
-        let count = page.items.len() as i64;
-        for livrable in page.items {
-            if livrable.is_public() && catalog.active_storage(livrable.id).await?.is_some() {
-                out.push(livrable);
-            }
-        }
-        offset += count;
-        if count < 500 {
-            return Ok(out);
-        }
-    }
+    let stored: std::collections::HashSet<i64> = catalog
+        .active_storages()
+        .await?
+        .iter()
+        .map(|s| s.livrable_id)
+        .collect();
+    let mut out: Vec<Livrable> = catalog
+        .livrables_by_project()
+        .await?
+        .into_values()
+        .flatten()
+        .filter(|l| l.is_public() && stored.contains(&l.id))
+        .collect();
+    out.sort_by_key(|l| l.id);
+    Ok(out)
 }
 
 async fn render(catalog: &Catalog) -> Result<Page, CatalogError> {
