@@ -557,6 +557,27 @@ async fn the_pages_show_projects_deliverables_and_dalles_in_a_browser() {
     statistics(&browser, &served, [w, s, e, n]).await;
     porteur_space(&browser, &base, &raster).await;
 
+    // A second project on the same territories: the pages listing projects look each territory
+    // up once and name it, and type by its density, for both.
+    served
+        .state
+        .catalog()
+        .create_project(&serde_json::from_value(project_json("PCRS Lyon bis")).unwrap())
+        .await
+        .unwrap();
+    let (_, home) = text(&format!("{base}/")).await;
+    assert_eq!(
+        home.matches("Lyon (69123)").count(),
+        2,
+        "the commune named for both projects"
+    );
+    let (_, statistics) = text(&format!("{base}/statistiques")).await;
+    assert_eq!(
+        statistics.matches(" hab./km²)</span>").count(),
+        2,
+        "both projects typed by the commune's density"
+    );
+
     // The pages' assets: strict CSP, nothing from elsewhere.
     for asset in [
         "/assets/map.js",

@@ -212,7 +212,7 @@ pub struct Jalon {
     /// step's start; milestones are in ascending order.
     #[schema(example = "2022-05-10", format = Date)]
     pub date: String,
-    /// A few words (required for `autre`), at most 500 bytes.
+    /// A few words (required for `autre`), at most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(min_length = 1, max_length = 500)]
     pub note: Option<String>,

@@ -96,8 +96,15 @@ fn check_etapes(input: &ProjectInput, errors: &mut Collector) {
     let mut previous: Option<&str> = None;
     for (index, etape) in input.etapes.iter().enumerate() {
         let field = format!("etapes[{index}].date_debut");
+        // The milestones are checked whatever the step's date; against it only when it is one.
+        let next_start = input
+            .etapes
+            .get(index + 1)
+            .map(|e| e.date_debut.as_str())
+            .filter(|next| check_date(next).is_ok());
         if let Err(message) = check_date(&etape.date_debut) {
             errors.push(field, message);
+            check_jalons(index, etape, None, errors);
             continue;
         }
         if let Some(before) = previous {
@@ -112,14 +119,14 @@ fn check_etapes(input: &ProjectInput, errors: &mut Collector) {
             }
         }
         previous = Some(&etape.date_debut);
-        let next_start = input.etapes.get(index + 1).map(|e| e.date_debut.as_str());
-        check_jalons(index, etape, next_start, errors);
+        check_jalons(index, etape, Some((&etape.date_debut, next_start)), errors);
     }
 }
 
 /// The milestones of step `index`: only the investigation step has them, each dated within the
-/// step (from its start to the next step's), in order, `autre` saying what it is.
-fn check_jalons(index: usize, etape: &Etape, next_start: Option<&str>, errors: &mut Collector) {
+/// step (`span`: its start and the next step's, when they are dates), in order, `autre` saying
+/// what it is.
+fn check_jalons(index: usize, etape: &Etape, span: Option<(&str, Option<&str>)>, errors: &mut Collector) {
     if etape.jalons.is_empty() {
         return;
     }
@@ -151,18 +158,13 @@ fn check_jalons(index: usize, etape: &Etape, next_start: Option<&str>, errors: &
             continue;
         }
         let date = jalon.date.as_str();
-        if date < etape.date_debut.as_str() {
+        let (start, next_start) = span.unwrap_or((date, None));
+        if date < start {
+            errors.push(at("date"), format!("{date} is before the step's start ({start})"));
+        } else if let Some(next) = next_start.filter(|next| date > *next) {
             errors.push(
                 at("date"),
-                format!("{date} is before the step's start ({})", etape.date_debut),
-            );
-        } else if next_start.is_some_and(|next| date > next) {
-            errors.push(
-                at("date"),
-                format!(
-                    "{date} is after the next step's start ({})",
-                    next_start.unwrap_or_default()
-                ),
+                format!("{date} is after the next step's start ({next})"),
             );
         } else if previous.is_some_and(|before| date < before) {
             errors.push(
@@ -661,5 +663,14 @@ mod tests {
              "jalons": [{"nature": "appel_offres", "date": "2022-04-01"}]}
         ]));
         assert_eq!(failing_fields(&elsewhere), ["etapes[0].jalons"]);
+        // A step whose date is not one still has its milestones checked (not against it).
+        let undated = with_steps(serde_json::json!([
+            {"statut": "investigation", "date_debut": "2022-13-01",
+             "jalons": [{"nature": "autre", "date": "2022-04-01"}]}
+        ]));
+        assert_eq!(
+            failing_fields(&undated),
+            ["etapes[0].date_debut", "etapes[0].jalons[0].note"]
+        );
     }
 }

@@ -95,19 +95,20 @@ impl Territories {
         perimetres: impl IntoIterator<Item = &'a String>,
     ) -> Result<(), CatalogError> {
         let mut keys = Vec::new();
-        let mut asked = Vec::new();
+        let mut asked = std::collections::HashSet::new();
         for perimetre in perimetres {
-            if self.known.contains_key(perimetre) {
+            // Many projects name the same territory: it is asked (and recorded) once.
+            if self.known.contains_key(perimetre) || asked.contains(perimetre) {
                 continue;
             }
             if let Some(key) = territory_key(perimetre) {
                 keys.push(key);
             }
-            asked.push(perimetre.clone());
+            asked.insert(perimetre.clone());
         }
-        let mut found = catalog.boundaries_by_key(&keys).await?;
+        let found = catalog.boundaries_by_key(&keys).await?;
         for perimetre in asked {
-            let boundary = territory_key(&perimetre).and_then(|key| found.remove(&key));
+            let boundary = territory_key(&perimetre).and_then(|key| found.get(&key).cloned());
             self.known.insert(perimetre, boundary);
         }
         Ok(())

@@ -55,7 +55,7 @@ const readOptional = (control) => control.value.trim() || undefined;
 function readNumber(control) {
   const written = control.value.trim().replace(/\s/g, '').replace(',', '.');
   if (written === '') return undefined;
-  return Number.isFinite(Number(written)) ? Number(written) : control.value;
+  return /^-?\d+(\.\d+)?$/.test(written) ? Number(written) : control.value;
 }
 
 /**
@@ -69,7 +69,9 @@ function list(name, title, items, row, blank, words) {
     const remove = el('button', { type: 'button', id: `${idOf(at)}-remove`, className: 'secondary', textContent: `${words.remove} ${index + 1}` });
     remove.addEventListener('click', () => {
       items.splice(index, 1);
-      render(`${idOf(name)}-add`);
+      // The list's own "add" button, or (a list no longer drawn once empty, as a step's
+      // milestones once it is no longer the investigation) the control holding the list.
+      render(`${idOf(name)}-add`, idOf(name.replace(/\.jalons$/, '.statut')));
     });
     rows.append(el('li', {}, el('div', { className: 'row-fields' }, ...row(item, at)), errorSlot(at), remove));
   });
@@ -139,8 +141,9 @@ function grantRow(subvention, at) {
   ];
 }
 
-/** Draws the draft; then focuses the control whose id (or `data-first` mark) is `focus`. */
-function render(focus) {
+/** Draws the draft; then focuses the control whose id (or `data-first` mark) is `focus`, else
+ * the one whose id is `fallback`. */
+function render(focus, fallback) {
   const territories = el('textarea', { rows: 3, value: draft.perimetres.join('\n') });
   territories.setAttribute('aria-describedby', 'pf-perimetres-hint');
   const territoryField = field('perimetres', 'Territoires, un par ligne', territories, draft, 'perimetres',
@@ -149,7 +152,9 @@ function render(focus) {
     el('p', { className: 'hint', id: 'pf-perimetres-hint', textContent: 'commune:code INSEE, epci:SIREN ou departement:code, par exemple commune:69123.' }),
     territoryField.lastElementChild,
   );
-  const today = new Date().toISOString().slice(0, 10);
+  // The visitor's own day (toISOString would give UTC's, yesterday's just after midnight in France).
+  const now = new Date();
+  const today = [now.getFullYear(), now.getMonth() + 1, now.getDate()].map((n) => String(n).padStart(2, '0')).join('-');
   $('project-fields').replaceChildren(
     field('nom', 'Nom du projet', text(draft.nom), draft, 'nom', readText),
     field('regime', 'Régime', choice(labels.regime, draft.regime), draft, 'regime', readText),
@@ -164,7 +169,8 @@ function render(focus) {
       { add: 'Ajouter une subvention', remove: 'Retirer la subvention' }),
   );
   if (focus) {
-    const target = $(focus) || document.querySelector(`[data-first="${CSS.escape(focus.replace(/-first$/, ''))}"]`);
+    const target = $(focus) || document.querySelector(`[data-first="${CSS.escape(focus.replace(/-first$/, ''))}"]`)
+      || (fallback && $(fallback));
     if (target) target.focus();
   }
 }
